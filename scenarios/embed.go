@@ -1,0 +1,36 @@
+package scenarios
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed *.yaml
+var shipped embed.FS
+
+// Shipped lists the names of the scenarios built into the binary.
+func Shipped() []string {
+	entries, _ := fs.ReadDir(shipped, ".")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// LoadShipped loads a built-in scenario by name ("evening-peak").
+func LoadShipped(name string) (*Scenario, error) {
+	data, err := shipped.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("no shipped scenario %q (have %s)", name, strings.Join(Shipped(), ", "))
+	}
+	s, err := Parse(data, ".")
+	if err != nil {
+		return nil, fmt.Errorf("shipped scenario %s: %w", name, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,93 @@
+package scenarios
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxFileSize bounds what Load reads; a scenario is a few kilobytes.
+const maxFileSize = 4 << 20
+
+// Load reads, strictly decodes, defaults and validates a scenario file.
+// On failure it returns *Errors listing every problem with its field path.
+func Load(path string) (*Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("scenario: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("scenario %s: larger than %d bytes", path, maxFileSize)
+	}
+	s, err := Parse(data, filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("scenario %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// Parse decodes a scenario document the way kind loads its config: sniff
+// apiVersion and kind, decode strictly (an unknown field is an error),
+// apply defaults, then validate. dir resolves relative trace files.
+func Parse(data []byte, dir string) (*Scenario, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("not valid YAML: %w", err)
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, Errors{{Path: "", Msg: "must be a YAML mapping with apiVersion and kind"}}
+	}
+	if errs := sniff(root.Content[0]); len(errs) > 0 {
+		return nil, errs
+	}
+	s := Default()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var errs Errors
+	if err := dec.Decode(s); err != nil {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("not valid YAML: %w", err)
+		}
+		errs = append(errs, locate(&root, te.Errors)...)
+	}
+	s.dir = dir
+	errs = append(errs, s.loadTraces()...)
+	if len(errs) > 0 {
+		// Validation on a half-decoded document would report noise.
+		return nil, errs
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sniff checks apiVersion and kind before the body is interpreted.
+func sniff(m *yaml.Node) Errors {
+	var errs Errors
+	check := func(key, want string) {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == key {
+				if got := m.Content[i+1].Value; got != want {
+					errs = append(errs, FieldError{Path: key, Msg: fmt.Sprintf("is %q; this version of fleetbench reads %q", got, want)})
+				}
+				return
+			}
+		}
+		errs = append(errs, FieldError{Path: key, Msg: fmt.Sprintf("required (%q)", want)})
+	}
+	check("apiVersion", APIVersion)
+	check("kind", Kind)
+	return errs
+}

@@ -1,0 +1,172 @@
+package scenarios
+
+import (
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestShippedScenariosLoad(t *testing.T) {
+	names := Shipped()
+	for _, want := range []string{"evening-peak", "launch-burst", "node-loss", "rolling-deploy", "steady"} {
+		if !strings.Contains(strings.Join(names, ","), want) {
+			t.Errorf("scenario %s is not shipped (have %v)", want, names)
+		}
+	}
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			s, err := Load(filepath.Join(".", name+".yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Name != name {
+				t.Errorf("name = %q, want the file's name %q", s.Name, name)
+			}
+			if _, err := LoadShipped(name); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestEveningPeakShape(t *testing.T) {
+	s, err := LoadShipped("evening-peak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := s.Curve()
+	if got := c.Rate(20 * 3600); math.Abs(got-6.5) > 1e-9 {
+		t.Errorf("rate at 20:00 = %g, want the 6.5/s peak", got)
+	}
+	if got := c.Rate(8 * 3600); math.Abs(got-0.5) > 1e-9 {
+		t.Errorf("rate at 08:00 = %g, want the 0.5/s trough", got)
+	}
+	if s.Nodes.PodsPerNode != 7 {
+		t.Errorf("podsPerNode = %d, want 7 (8-core nodes)", s.Nodes.PodsPerNode)
+	}
+}
+
+func TestDefaultsFillOmittedFields(t *testing.T) {
+	s, err := Parse([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\nfleet:\n  podStartup: {fixed: 3s}\n  policy: {buffer: {size: 5}}\n"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Fleet.PodStartup.Lognormal != nil || s.Fleet.PodStartup.Fixed.Duration != 3*time.Second {
+		t.Errorf("podStartup = %+v, want only fixed 3s", s.Fleet.PodStartup)
+	}
+	if s.Fleet.Policy.MinAvailable != nil || *s.Fleet.Policy.Buffer.Size != 5 {
+		t.Errorf("policy = %+v, want only buffer 5", s.Fleet.Policy)
+	}
+	if s.Fleet.SyncInterval.Duration != 30*time.Second || s.Players.PerMatch != 10 {
+		t.Errorf("omitted fields lost their defaults: %+v", s.Fleet)
+	}
+}
+
+func TestBadInputReportsEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad.csv"), []byte("t,rate\n0,1\n10,-3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		doc  string
+		want []string
+	}{
+		{"unknown field", "arrivals:\n  segments:\n    - constant: {rat: 5}\n", []string{"arrivals.segments[0].constant.rat: unknown field"}},
+		{"wrong type", "players:\n  perMatch: ten\n", []string{"players.perMatch: must be an integer"}},
+		{"bad duration", "duration: 3 days\n", []string{"duration: \"3 days\" is not a duration"}},
+		{"negative and NaN rate", "arrivals:\n  segments:\n    - {for: 1h, constant: {rate: -1}}\n    - linear: {from: .nan, to: 3}\n",
+			[]string{"arrivals.segments[0].constant.rate: must be ≥ 0", "arrivals.segments[1].linear.from: must be a finite number"}},
+		{"perMatch 0 and surge 150%", "players: {perMatch: 0}\nfleet:\n  update: {rollingUpdate: {maxSurge: 150%}}\n",
+			[]string{"players.perMatch: must be ≥ 1", "fleet.update.rollingUpdate.maxSurge: must be at most 100%"}},
+		{"event after duration", "duration: 1h\ntimeline:\n  - {at: 2h, crash: {rooms: 1}}\n", []string{"timeline[0].at: is after the scenario's duration"}},
+		{"two shapes", "arrivals:\n  segments:\n    - {constant: {rate: 1}, step: {rate: 2}}\n", []string{"arrivals.segments[0]: must have exactly one of"}},
+		{"unreadable trace", "arrivals:\n  segments:\n    - trace: {file: missing.csv}\n", []string{"arrivals.segments[0].trace.file: cannot read trace"}},
+		{"bad trace row", "arrivals:\n  segments:\n    - trace: {file: bad.csv}\n", []string{"arrivals.segments[0].trace.file: trace row 3: rate"}},
+		{"many at once", "duration: -1h\nspeedup: 0\nplayers: {disconnect: {probability: 2}}\nnodes: {max: 0}\n",
+			[]string{"duration: must be > 0", "speedup: must be > 0", "players.disconnect.probability: must be between 0 and 1", "nodes.max: must be ≥ 1"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\n"+tc.doc), dir)
+			var errs Errors
+			if !errors.As(err, &errs) {
+				t.Fatalf("err = %v, want Errors", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("errors\n%v\nlack %q", err, w)
+				}
+			}
+			if len(errs) < len(tc.want) {
+				t.Errorf("got %d errors, want at least %d", len(errs), len(tc.want))
+			}
+		})
+	}
+}
+
+func TestVersionIsSniffedFirst(t *testing.T) {
+	for doc, want := range map[string]string{
+		"apiVersion: fleetbench/v2\nkind: Scenario\n": `apiVersion: is "fleetbench/v2"`,
+		"kind: Scenario\n":                             "apiVersion: required",
+		"apiVersion: fleetbench/v1alpha1\nkind: Job\n": `kind: is "Job"`,
+		"- 1\n- 2\n":                                   "must be a YAML mapping",
+		"a: [\n":                                       "not valid YAML",
+	} {
+		if _, err := Parse([]byte(doc), ""); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q) = %v, want %q", doc, err, want)
+		}
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	if !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("err = %v, want not-exist", err)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	s, err := LoadWith("steady.yaml", []Override{
+		{Path: "fleet.policy.minAvailable.count", Value: "30"},
+		{Path: "arrivals.segments[0].constant.rate", Value: "4.5"},
+		{Path: "nodes.hourlyCost", Value: "0.5"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *s.Fleet.Policy.MinAvailable.Count != 30 || s.Arrivals.Segments[0].Constant.Rate != 4.5 || s.Nodes.HourlyCost != 0.5 {
+		t.Errorf("overrides not applied: %+v", s)
+	}
+	_, err = LoadWith("steady.yaml", []Override{{Path: "fleet.policy.minAvailable.cnt", Value: "3"}, {Path: "arrivals.segments[9].constant.rate", Value: "1"}})
+	if err == nil || !strings.Contains(err.Error(), "segments has no element [9]") {
+		t.Errorf("bad overrides: err = %v", err)
+	}
+	if _, err := LoadWith("steady.yaml", []Override{{Path: "fleet.policy.minAvailable.cnt", Value: "3"}}); err == nil || !strings.Contains(err.Error(), "fleet.policy.minAvailable.cnt: unknown field") {
+		t.Errorf("unknown override field: err = %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, name := range Shipped() {
+		data, err := shipped.ReadFile(name + ".yaml")
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\nduration: 1h\narrivals: {segments: [{sine: {mean: 1, amplitude: 1, period: 0s}}]}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data, t.TempDir())
+		if err == nil {
+			// A valid scenario must compile to a curve with finite rates.
+			c := s.Curve()
+			if p := c.Peak(); math.IsNaN(p) || p < 0 {
+				t.Fatalf("valid scenario has peak rate %v", p)
+			}
+		}
+	})
+}
