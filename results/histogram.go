@@ -1,0 +1,104 @@
+package results
+
+import (
+	"fmt"
+	"math"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Histogram records latencies in seconds with microsecond resolution and
+// three significant digits, up to a week. Not goroutine-safe (as hdr's).
+type Histogram struct {
+	h *hdr.Histogram
+}
+
+const (
+	unitsPerSecond = 1e6
+	maxMicros      = 7 * 24 * 3600 * unitsPerSecond
+)
+
+// NewHistogram returns an empty histogram.
+func NewHistogram() *Histogram {
+	return &Histogram{h: hdr.New(1, maxMicros, 3)}
+}
+
+// Record adds one value in seconds; values outside [0, a week] are clamped.
+func (h *Histogram) Record(seconds float64) {
+	v := int64(math.Round(seconds * unitsPerSecond))
+	v = min(max(v, 0), maxMicros)
+	_ = h.h.RecordValue(v) // cannot fail once clamped
+}
+
+// Count is the number of values recorded.
+func (h *Histogram) Count() int64 { return h.h.TotalCount() }
+
+// Merge adds another histogram's values.
+func (h *Histogram) Merge(o *Histogram) { h.h.Merge(o.h) }
+
+// Quantile returns the value at q in [0, 1], in seconds.
+func (h *Histogram) Quantile(q float64) float64 {
+	return float64(h.h.ValueAtQuantile(q*100)) / unitsPerSecond
+}
+
+// Metric summarizes the histogram, with the encoded histogram attached.
+func (h *Histogram) Metric() Metric {
+	m := Metric{Count: h.Count()}
+	if m.Count == 0 {
+		return m
+	}
+	m.Mean = round6(h.h.Mean() / unitsPerSecond)
+	m.Min = float64(h.h.Min()) / unitsPerSecond
+	m.Max = float64(h.h.Max()) / unitsPerSecond
+	m.P50, m.P90, m.P95 = h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.95)
+	m.P99, m.P999 = h.Quantile(0.99), h.Quantile(0.999)
+	if enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase); err == nil {
+		m.HDR = string(enc)
+	}
+	return m
+}
+
+// Metric is a latency summary in seconds.
+type Metric struct {
+	Count int64   `json:"count"`
+	Mean  float64 `json:"mean"`
+	Min   float64 `json:"min"`
+	Max   float64 `json:"max"`
+	P50   float64 `json:"p50"`
+	P90   float64 `json:"p90"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	P999  float64 `json:"p999"`
+	HDR   string  `json:"hdr,omitempty"`
+}
+
+// Histogram decodes the attached histogram.
+func (m Metric) Histogram() (*Histogram, error) {
+	if m.HDR == "" {
+		return NewHistogram(), nil
+	}
+	h, err := hdr.Decode([]byte(m.HDR))
+	if err != nil {
+		return nil, fmt.Errorf("decoding histogram: %w", err)
+	}
+	return &Histogram{h: h}, nil
+}
+
+// Percentile returns the named percentile ("p99") of the summary.
+func (m Metric) Percentile(name string) (float64, bool) {
+	switch name {
+	case "p50":
+		return m.P50, true
+	case "p90":
+		return m.P90, true
+	case "p95":
+		return m.P95, true
+	case "p99":
+		return m.P99, true
+	case "p999":
+		return m.P999, true
+	}
+	return 0, false
+}
+
+func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }

@@ -1,0 +1,69 @@
+package results
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Marshal encodes a run as indented JSON (stable: maps are key-sorted).
+func Marshal(r *Run) ([]byte, error) {
+	data, err := json.MarshalIndent(r, "", " ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding run: %w", err)
+	}
+	return append(data, '\n'), nil
+}
+
+// WriteFile writes v as JSON atomically: a reader never sees a partial file.
+func WriteFile(path string, v any) error {
+	var data []byte
+	var err error
+	if r, ok := v.(*Run); ok {
+		data, err = Marshal(r)
+	} else {
+		data, err = json.MarshalIndent(v, "", " ")
+		data = append(data, '\n')
+	}
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", path, err)
+	}
+	return WriteAtomic(path, data)
+}
+
+// WriteAtomic writes data to a temporary file beside path, then renames it.
+func WriteAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadFile reads a run written by WriteFile.
+func ReadFile(path string) (*Run, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading run: %w", err)
+	}
+	var r Run
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("reading run %s: %w", path, err)
+	}
+	if r.Meta.Source != SourceModel && r.Meta.Source != SourceMeasured {
+		return nil, fmt.Errorf("reading run %s: meta.source is %q, want %q or %q", path, r.Meta.Source, SourceModel, SourceMeasured)
+	}
+	return &r, nil
+}

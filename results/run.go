@@ -1,0 +1,116 @@
+// Package results is the contract between the producers of runs (the
+// model in sim, the real run in loadgen) and the reports: one Run type,
+// written as JSON, with latency metrics in seconds backed by HdrHistograms.
+package results
+
+// Sources of a run.
+const (
+	SourceModel    = "model"
+	SourceMeasured = "measured"
+)
+
+// Metric names shared by the model and measured runs (values in seconds).
+const (
+	TimeToRoom       = "time_to_room"
+	MatchWait        = "match_wait"
+	AllocWait        = "alloc_wait"
+	Connect          = "connect"
+	ReconnectLatency = "reconnect_latency"
+	AutoscaleLag     = "autoscale_lag"
+	PodStartup       = "pod_startup"
+	NodeBoot         = "node_boot"
+)
+
+// Counter names.
+const (
+	Players            = "players"
+	Matches            = "matches"
+	Allocations        = "allocations" // successful allocations
+	AllocationWaits    = "allocation_waits"
+	AllocationFailures = "allocation_failures"
+	Disconnects        = "disconnects"
+	Reconnects         = "reconnects"
+	RecoveriesOK       = "recoveries_ok"
+	RecoveriesFailed   = "recoveries_failed"
+	NodesAdded         = "nodes_added"
+	NodesRemoved       = "nodes_removed"
+)
+
+// Series names.
+const (
+	SeriesReadyBuffer  = "ready_buffer"
+	SeriesTarget       = "buffer_target"
+	SeriesAllocated    = "allocated"
+	SeriesStarting     = "starting"
+	SeriesNodes        = "nodes"
+	SeriesPendingPods  = "pending_pods"
+	SeriesArrivals     = "arrivals"    // per second
+	SeriesAllocations  = "allocations" // per second
+	SeriesFailures     = "failures"    // per second
+	SeriesReconnects   = "reconnects"  // per second
+	SeriesWaitingMatch = "waiting_matches"
+)
+
+// Run is one model or measured run of a scenario.
+type Run struct {
+	Meta     Meta              `json:"meta"`
+	Metrics  map[string]Metric `json:"metrics"`
+	Counters map[string]int64  `json:"counters"`
+	Series   Series            `json:"series"`
+	Cost     Cost              `json:"cost"`
+	Events   []Event           `json:"events"`
+	Verdicts []Verdict         `json:"verdicts"`
+}
+
+// Meta identifies the run. A model run holds no wall-clock or host field,
+// so the same seed gives a byte-identical file.
+type Meta struct {
+	Scenario     string  `json:"scenario"`
+	ScenarioHash string  `json:"scenarioHash"`
+	Seed         uint64  `json:"seed"`
+	Source       string  `json:"source"`
+	Provider     string  `json:"provider"`
+	Version      string  `json:"version"`
+	Speedup      float64 `json:"speedup"`
+	Simulated    string  `json:"simulated"`
+	Replications int     `json:"replications,omitempty"`
+	Host         string  `json:"host,omitempty"`
+	Started      string  `json:"started,omitempty"`
+}
+
+// Cost is what the fleet spent: node-seconds (billed from creation),
+// server-seconds and the idle share of them (Ready, unallocated).
+type Cost struct {
+	NodeSeconds       float64 `json:"node_seconds"`
+	ServerSeconds     float64 `json:"server_seconds"`
+	IdleServerSeconds float64 `json:"idle_server_seconds"`
+	// Money is NodeSeconds (or ServerSeconds without a node model) priced
+	// at the scenario's nodes.hourlyCost; 0 when no price is set.
+	Money float64 `json:"money,omitempty"`
+}
+
+// Event is a timeline entry as it happened.
+type Event struct {
+	At     string `json:"at"`
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+}
+
+// Verdict is one SLO judged.
+type Verdict struct {
+	SLO   string  `json:"slo"`
+	Limit float64 `json:"limit"`
+	Value float64 `json:"value"`
+	Pass  bool    `json:"pass"`
+	Note  string  `json:"note,omitempty"`
+}
+
+// Passed reports whether every verdict passed.
+func (r *Run) Passed() bool {
+	for _, v := range r.Verdicts {
+		if !v.Pass {
+			return false
+		}
+	}
+	return true
+}
