@@ -1,0 +1,171 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// fleet is the game-server set and its buffer controller.
+type fleet struct {
+	servers   []server
+	free      []int32
+	noneList  []int32 // live servers in opsState None (pending, starting, ready)
+	allocList []int32
+	doomed    []int32
+	nextIndex int64
+
+	pods                                   int // servers in any state but free
+	live, none, ready, starting, allocated int
+	liveByVersion                          []int
+	version                                int32
+	versionNames                           []string
+
+	policy          policy.Buffer
+	tick            float64
+	reuse           bool
+	deleteOnRecycle bool
+	idleTimeout     float64
+	rolling         *scenarios.RollingUpdate
+
+	// scaleDownNotBefore is a lower bound on when any None server becomes
+	// old enough to delete, so an event-driven controller with a surplus
+	// does not rescan the fleet on every event.
+	scaleDownNotBefore float64
+	candidates         []policy.Candidate
+	candidateIDs       []int32
+}
+
+func (f *fleet) init(sc *scenarios.Scenario) error {
+	p := sc.Fleet.Policy
+	switch {
+	case p.MinAvailable != nil:
+		ma := policy.MinAvailable{Max: p.MinAvailable.Max, CountWaiting: p.CountWaiting}
+		if p.MinAvailable.Fraction != nil {
+			ma.Fraction, ma.UseFraction = *p.MinAvailable.Fraction, true
+		} else {
+			ma.Count = *p.MinAvailable.Count
+		}
+		f.policy = ma
+	case p.Buffer != nil:
+		b := policy.AgonesBuffer{Min: p.Buffer.Min, Max: p.Buffer.Max, CountWaiting: p.CountWaiting}
+		if p.Buffer.Percent != nil {
+			b.Percent, b.UsePercent = *p.Buffer.Percent, true
+		} else {
+			b.Size = *p.Buffer.Size
+		}
+		f.policy = b
+		f.deleteOnRecycle = true
+	default:
+		return fmt.Errorf("fleet.policy: no policy set")
+	}
+	f.tick = sc.Fleet.SyncInterval.Seconds()
+	f.reuse = sc.Fleet.AfterMatch == "reuse"
+	f.idleTimeout = sc.Fleet.IdleTimeout.Seconds()
+	f.rolling = sc.Fleet.Update.RollingUpdate
+	f.versionNames = []string{"v1"}
+	f.liveByVersion = []int{0}
+	return nil
+}
+
+func (f *fleet) status(m *model) policy.FleetStatus {
+	return policy.FleetStatus{Live: f.live, None: f.none, Allocated: f.allocated, WaitingRequests: m.mm.nWaiting}
+}
+
+// reconcile is one pass of the controller: delete recycled servers, then
+// bring live servers to what the policy wants, stepping a rolling update.
+func (f *fleet) reconcile(m *model) {
+	if len(f.doomed) > 0 {
+		f.deleteDoomed(m)
+	}
+	desired := f.policy.Desired(f.status(m))
+	if f.rolling != nil && f.liveByVersion[f.version] < f.live {
+		f.rollStep(m, desired)
+		return
+	}
+	switch {
+	case desired > f.live:
+		for range desired - f.live {
+			f.newServer(m)
+		}
+	case desired < f.live && m.now >= f.scaleDownNotBefore:
+		f.scaleDown(m, f.live-desired, -1)
+	}
+}
+
+// rollStep advances a RollingUpdate toward the current version.
+func (f *fleet) rollStep(m *model, desired int) {
+	oldIdle := 0
+	for _, s := range f.noneList {
+		if f.servers[s].version != f.version {
+			oldIdle++
+		}
+	}
+	r := policy.Rollout{
+		Desired: desired, New: f.liveByVersion[f.version], Old: f.live - f.liveByVersion[f.version],
+		Available: f.ready + f.allocated, OldIdle: oldIdle,
+	}
+	st := policy.RollingStep(r, f.rolling.MaxSurge.Of(desired, true), f.rolling.MaxUnavailable.Of(desired, false))
+	if st.DeleteOld > 0 {
+		f.deleteNone(m, st.DeleteOld, func(sv *server) bool { return sv.version != f.version })
+	}
+	for range st.Create {
+		f.newServer(m)
+	}
+}
+
+// scaleDown deletes up to n None servers idle for at least idleTimeout,
+// in the shared deletion order. version ≥ 0 restricts it to that version.
+func (f *fleet) scaleDown(m *model, n int, version int32) {
+	cutoff := m.now - f.idleTimeout
+	next := math.Inf(1)
+	deleted := f.deleteNone(m, n, func(sv *server) bool {
+		if sv.idleSince > cutoff {
+			next = math.Min(next, sv.idleSince+f.idleTimeout)
+			return false
+		}
+		return version < 0 || sv.version == version
+	})
+	if deleted < n && !math.IsInf(next, 1) {
+		f.scaleDownNotBefore = next
+		if f.tick == 0 {
+			m.q.push(next, evScaleDownWake, 0, 0)
+		}
+	}
+}
+
+// deleteNone deletes up to n None servers that pass ok, first in
+// policy.DeleteFirst order, and returns how many it deleted.
+func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
+	f.candidates, f.candidateIDs = f.candidates[:0], f.candidateIDs[:0]
+	for _, s := range f.noneList {
+		sv := &f.servers[s]
+		if !ok(sv) {
+			continue
+		}
+		f.candidateIDs = append(f.candidateIDs, s)
+		f.candidates = append(f.candidates, policy.Candidate{
+			OpsState: policy.None, Scheduled: sv.state != srvPending, Ready: sv.state == srvReady,
+			Index: int(sv.index),
+		})
+	}
+	order := make([]int, len(f.candidates))
+	for i := range order {
+		order[i] = i
+	}
+	sortByDeletion(order, f.candidates)
+	n = min(n, len(order))
+	for _, i := range order[:n] {
+		f.remove(m, f.candidateIDs[i])
+	}
+	return n
+}
+
+// rollout moves the fleet to a new version (a rollingDeploy event).
+func (f *fleet) rollout(name string) {
+	f.version++
+	f.versionNames = append(f.versionNames, name)
+	f.liveByVersion = append(f.liveByVersion, 0)
+}

@@ -1,0 +1,159 @@
+// Package sim is fleetbench's model: a single-threaded, deterministic
+// discrete-event simulation of players, matchmaking, the game-server fleet
+// and its buffer controller, nodes and their autoscaler, rolling deploys,
+// failures and reconnects. All randomness comes from the scenario's seed.
+package sim
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Independent random streams, so that changing the fleet policy leaves the
+// arrivals and session lengths untouched (common random numbers: sweeps
+// and the sizing search compare settings on the same players).
+const (
+	streamArrivals = iota + 1
+	streamSessions
+	streamStartup
+	streamNodes
+	streamClients
+	streamFailures
+)
+
+// model is the whole simulated world.
+type model struct {
+	sc  *scenarios.Scenario
+	now float64
+	end float64
+	q   queue
+
+	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures *rand.Rand
+
+	session, startup, provision, boot scenarios.Sampler
+
+	arrivals arrivalGen
+	mm       matchmaker
+	fleet    fleet
+	nodes    nodePool
+	rec      recorder
+
+	redisDown [][2]float64 // intervals when session state is unavailable
+}
+
+func newModel(sc *scenarios.Scenario) (*model, error) {
+	m := &model{sc: sc, end: sc.Duration.Seconds()}
+	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(sc.Seed, stream)) }
+	m.rArrivals, m.rSessions, m.rStartup = rng(streamArrivals), rng(streamSessions), rng(streamStartup)
+	m.rNodes, m.rClients, m.rFailures = rng(streamNodes), rng(streamClients), rng(streamFailures)
+	m.session = sc.Players.SessionLength.Sampler()
+	m.startup = sc.Fleet.PodStartup.Sampler()
+	m.provision = sc.Nodes.ProvisionDelay.Sampler()
+	m.boot = sc.Nodes.BootTime.Sampler()
+	m.rec.init(sc)
+	m.arrivals.init(sc)
+	m.mm.init(sc)
+	if err := m.fleet.init(sc); err != nil {
+		return nil, err
+	}
+	m.nodes.init(sc)
+	return m, nil
+}
+
+// Run simulates the scenario and returns the model run.
+func (m *model) run() {
+	m.nodes.start(m)
+	m.arrivals.schedule(m)
+	for i, ev := range m.sc.Timeline {
+		m.q.push(ev.At.Seconds(), evTimeline, int32(i), 0)
+	}
+	if m.fleet.tick > 0 {
+		m.q.push(0, evTick, 0, 0)
+	}
+	m.q.push(m.rec.step, evSample, 0, 0)
+	m.fleet.reconcile(m)
+	for m.q.len() > 0 {
+		ev := m.q.pop()
+		if ev.t > m.end {
+			break
+		}
+		m.advance(ev.t)
+		m.dispatch(ev)
+		if m.fleet.tick == 0 && ev.kind != evSample {
+			m.fleet.reconcile(m)
+		}
+	}
+	m.advance(m.end)
+}
+
+func (m *model) advance(t float64) {
+	m.rec.integrate(m, t)
+	m.now = t
+}
+
+func (m *model) dispatch(ev event) {
+	switch ev.kind {
+	case evArrival:
+		m.arrivals.fire(m)
+	case evMatchTimeout:
+		m.mm.matchTimeout(m, ev.arg, ev.gen)
+	case evAllocTimeout:
+		m.mm.allocTimeout(m, ev.arg, ev.gen)
+	case evServerReady:
+		m.fleet.serverReady(m, ev.arg, ev.gen)
+	case evSessionEnd:
+		m.mm.sessionEnd(m, ev.arg, ev.gen)
+	case evTick:
+		m.fleet.reconcile(m)
+		m.q.push(m.now+m.fleet.tick, evTick, 0, 0)
+	case evSample:
+		m.rec.sample(m)
+		m.q.push(m.now+m.rec.step, evSample, 0, 0)
+	case evNodeReady:
+		m.nodes.nodeReady(m, ev.arg, ev.gen)
+	case evNodeIdle:
+		m.nodes.idleCheck(m, ev.arg, ev.gen)
+	case evBatchClose:
+		m.nodes.batchClose(m)
+	case evTimeline:
+		m.timeline(int(ev.arg))
+	case evDisconnect:
+		m.mm.disconnect(m, ev.arg, ev.gen)
+	case evScaleDownWake:
+		// Nothing to do: waking is enough for the event-driven controller.
+	}
+}
+
+// redisUp reports whether session state can be read at t.
+func (m *model) redisUp(t float64) bool {
+	for _, iv := range m.redisDown {
+		if t >= iv[0] && t < iv[1] {
+			return false
+		}
+	}
+	return true
+}
+
+// backoff is the client's delay before reconnect attempt n (0-based):
+// min(max, base·2^n), with up to a jitter fraction taken off.
+func (m *model) backoff(n int) float64 {
+	b := m.sc.Players.Disconnect.Backoff
+	d := math.Min(b.Max.Seconds(), b.Base.Seconds()*math.Pow(2, float64(n)))
+	return d * (1 - b.Jitter*m.rClients.Float64())
+}
+
+// strategy is the scenario's scheduling/allocation strategy.
+func strategy(sc *scenarios.Scenario) policy.Strategy {
+	if sc.Fleet.Scheduling == "distributed" {
+		return policy.Distributed
+	}
+	return policy.Packed
+}
+
+func fmtSeconds(s float64) string {
+	return fmt.Sprint(scenarios.D(secondsToDuration(s)))
+}

@@ -1,0 +1,37 @@
+package sim
+
+import (
+	"fmt"
+
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Options tune a model run.
+type Options struct {
+	// Version is the fleetbench version written to the run's meta.
+	Version string
+}
+
+// Run simulates a validated scenario and returns its model run, with
+// verdicts against the scenario's SLOs. The same scenario (and seed)
+// always gives the same run.
+func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
+	m, err := newModel(sc)
+	if err != nil {
+		return nil, fmt.Errorf("sim %s: %w", sc.Name, err)
+	}
+	m.run()
+	out := m.rec.run(m)
+	out.Meta = results.Meta{
+		Scenario:     sc.Name,
+		ScenarioHash: sc.Hash(),
+		Seed:         sc.Seed,
+		Source:       results.SourceModel,
+		Version:      opts.Version,
+		Speedup:      sc.Speedup,
+		Simulated:    sc.Duration.String(),
+	}
+	out.Verdicts = results.Judge(out, sc.SLO)
+	return out, nil
+}
