@@ -34,3 +34,12 @@ func LoadShipped(name string) (*Scenario, error) {
 	}
 	return s, nil
 }
+
+// ShippedDocument returns a built-in scenario's YAML.
+func ShippedDocument(name string) ([]byte, error) {
+	data, err := shipped.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("no shipped scenario %q (have %s)", name, strings.Join(Shipped(), ", "))
+	}
+	return data, nil
+}

@@ -110,11 +110,11 @@ func TestBadInputReportsEveryProblem(t *testing.T) {
 
 func TestVersionIsSniffedFirst(t *testing.T) {
 	for doc, want := range map[string]string{
-		"apiVersion: fleetbench/v2\nkind: Scenario\n": `apiVersion: is "fleetbench/v2"`,
+		"apiVersion: fleetbench/v2\nkind: Scenario\n":  `apiVersion: is "fleetbench/v2"`,
 		"kind: Scenario\n":                             "apiVersion: required",
 		"apiVersion: fleetbench/v1alpha1\nkind: Job\n": `kind: is "Job"`,
-		"- 1\n- 2\n":                                   "must be a YAML mapping",
-		"a: [\n":                                       "not valid YAML",
+		"- 1\n- 2\n": "must be a YAML mapping",
+		"a: [\n":     "not valid YAML",
 	} {
 		if _, err := Parse([]byte(doc), ""); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q) = %v, want %q", doc, err, want)

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitSLO   = 1 // the configured fleet misses its SLO (check)
+	exitUsage = 2 // bad input, usage or I/O error
+)
+
+const usage = `usage:
+  sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
+  sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
+  sim check FILE [--reps N] [--workers N] [--json]
+FILE may be a path or the name of a shipped scenario (` + "%s" + `).
+`
+
+type env struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+// run is the whole command; only main exits.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := env{ctx: ctx, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, usage, strings.Join(scenarios.Shipped(), ", "))
+		return exitUsage
+	}
+	var err error
+	code := exitOK
+	switch args[0] {
+	case "run":
+		err = e.runCmd(args[1:])
+	case "sweep":
+		err = e.sweepCmd(args[1:])
+	case "check":
+		code, err = e.checkCmd(args[1:])
+	case "-h", "--help", "help":
+		fmt.Fprintf(stdout, usage, strings.Join(scenarios.Shipped(), ", "))
+		return exitOK
+	default:
+		err = fmt.Errorf("unknown command %q", args[0])
+	}
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(stderr, "sim: %v\n", err)
+		}
+		return exitUsage
+	}
+	return code
+}
+
+// parse parses flags that may come before or after the one FILE argument.
+func parse(fs *flag.FlagSet, args []string) (string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", fmt.Errorf("%s: %w", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != 1 {
+		return "", fmt.Errorf("%s: want exactly one scenario FILE, got %d", fs.Name(), len(pos))
+	}
+	return pos[0], nil
+}
+
+// readScenario returns the document and directory of a path or shipped name.
+func readScenario(arg string) ([]byte, string, error) {
+	data, err := os.ReadFile(arg)
+	if err == nil {
+		return data, filepath.Dir(arg), nil
+	}
+	if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(arg, "/.") {
+		if doc, serr := scenarios.ShippedDocument(arg); serr == nil {
+			return doc, ".", nil
+		}
+	}
+	return nil, "", fmt.Errorf("scenario: %w", err)
+}
+
+// multi collects repeated --set flags.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/fleetbench/fleetbench/reports"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
+)
+
+func (e env) runCmd(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	out := fs.String("o", "out", "output directory")
+	seed := fs.String("seed", "", "override the scenario's seed")
+	var sets multi
+	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
+	file, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	doc, dir, err := readScenario(file)
+	if err != nil {
+		return err
+	}
+	var overrides []scenarios.Override
+	for _, s := range sets {
+		path, val, ok := strings.Cut(s, "=")
+		if !ok {
+			return fmt.Errorf("--set %q: want PATH=VALUE", s)
+		}
+		overrides = append(overrides, scenarios.Override{Path: path, Value: val})
+	}
+	if *seed != "" {
+		if _, err := strconv.ParseUint(*seed, 10, 64); err != nil {
+			return fmt.Errorf("--seed %q: want a non-negative integer", *seed)
+		}
+		overrides = append(overrides, scenarios.Override{Path: "seed", Value: *seed})
+	}
+	sc, err := scenarios.ParseWith(doc, dir, overrides)
+	if err != nil {
+		return fmt.Errorf("scenario %s:\n%w", file, err)
+	}
+	r, err := sim.Run(sc, sim.Options{Version: version()})
+	if err != nil {
+		return err
+	}
+	// Render everything before writing anything: no partial output.
+	var html bytes.Buffer
+	if err := reports.HTML(&html, reports.Input{Title: "fleetbench model: " + sc.Name, Runs: []*results.Run{r}}); err != nil {
+		return err
+	}
+	data, err := results.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := results.WriteAtomic(filepath.Join(*out, "model.json"), data); err != nil {
+		return err
+	}
+	if err := results.WriteAtomic(filepath.Join(*out, "report.html"), html.Bytes()); err != nil {
+		return err
+	}
+	reports.Summary(e.stdout, r)
+	fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "model.json"), filepath.Join(*out, "report.html"))
+	return nil
+}
+
+func (e env) sweepCmd(args []string) error {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	out := fs.String("o", "", "output directory (required)")
+	reps := fs.Int("reps", 1, "replications per point")
+	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	var sets multi
+	fs.Var(&sets, "set", "swept field: PATH=FROM:TO:STEP (repeatable)")
+	file, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *out == "" || len(sets) == 0 || *reps < 1 {
+		return fmt.Errorf("sweep: want -o DIR, at least one --set PATH=FROM:TO:STEP and --reps ≥ 1")
+	}
+	var axes []sim.Axis
+	for _, s := range sets {
+		a, err := sim.ParseAxis(s)
+		if err != nil {
+			return err
+		}
+		axes = append(axes, a)
+	}
+	doc, dir, err := readScenario(file)
+	if err != nil {
+		return err
+	}
+	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: version()})
+	if err != nil {
+		return err
+	}
+	var points []reports.FrontierPoint
+	costLabel := "cost"
+	for _, p := range res.Points {
+		points = append(points, reports.FrontierPoint{Label: label(p.Set), Cost: frontierCost(p.Cost, &costLabel), P99: p.P99, Pass: p.Pass, Pareto: p.Pareto})
+	}
+	var html bytes.Buffer
+	if err := reports.HTML(&html, reports.Input{Title: "fleetbench sweep: " + res.Scenario, Frontier: points, CostLabel: costLabel}); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := results.WriteFile(filepath.Join(*out, "sweep.json"), res); err != nil {
+		return err
+	}
+	if err := results.WriteAtomic(filepath.Join(*out, "report.html"), html.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%-40s %12s %10s %6s %s\n", "point", costLabel, "p99 (s)", "SLOs", "frontier")
+	for _, p := range points {
+		fmt.Fprintf(e.stdout, "%-40s %12.4g %10.3f %6s %s\n", p.Label, p.Cost, p.P99, passWord(p.Pass), map[bool]string{true: "*"}[p.Pareto])
+	}
+	fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "sweep.json"), filepath.Join(*out, "report.html"))
+	return nil
+}
+
+func (e env) checkCmd(args []string) (int, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	reps := fs.Int("reps", 3, "replications per trial")
+	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	file, err := parse(fs, args)
+	if err != nil {
+		return exitUsage, err
+	}
+	if *reps < 1 {
+		return exitUsage, fmt.Errorf("check: --reps must be ≥ 1")
+	}
+	doc, dir, err := readScenario(file)
+	if err != nil {
+		return exitUsage, err
+	}
+	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: version()})
+	if err != nil {
+		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", " ")
+		if err := enc.Encode(rep); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		printCheck(e, rep)
+	}
+	if !rep.Pass {
+		return exitSLO, nil
+	}
+	return exitOK, nil
+}
+
+func label(set map[string]string) string {
+	var parts []string
+	for k, v := range set {
+		parts = append(parts, k[strings.LastIndex(k, ".")+1:]+"="+v)
+	}
+	sortStrings(parts)
+	return strings.Join(parts, " ")
+}
+
+func frontierCost(c results.Cost, lbl *string) float64 {
+	switch {
+	case c.Money > 0:
+		*lbl = "cost (money)"
+		return c.Money
+	case c.NodeSeconds > 0:
+		*lbl = "node-hours"
+		return c.NodeSeconds / 3600
+	}
+	*lbl = "server-hours"
+	return c.ServerSeconds / 3600
+}
+
+func passWord(ok bool) string {
+	if ok {
+		return "pass"
+	}
+	return "FAIL"
+}

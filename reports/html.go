@@ -1,0 +1,159 @@
+// Package reports renders runs into a self-contained HTML report (no
+// external URL, no script) and text summaries.
+package reports
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+//go:embed templates/*.html
+var templates embed.FS
+
+// FrontierPoint is one sweep point on the cost vs p99 time-to-room plane.
+type FrontierPoint struct {
+	Label  string
+	Cost   float64
+	P99    float64
+	Pass   bool
+	Pareto bool
+}
+
+// Input is what a report shows: runs (model and/or measured) and,
+// optionally, a sweep's frontier.
+type Input struct {
+	Title     string
+	Runs      []*results.Run
+	Frontier  []FrontierPoint
+	CostLabel string
+}
+
+type runView struct {
+	Run      *results.Run
+	Label    string
+	Counters []kv
+	Charts   []template.HTML
+}
+
+type kv struct {
+	K string
+	V int64
+}
+
+// HTML writes the report.
+func HTML(w io.Writer, in Input) error {
+	t, err := template.New("report.html").Funcs(template.FuncMap{
+		"num": func(v float64) string { return fmt.Sprintf("%.4g", v) },
+	}).ParseFS(templates, "templates/report.html")
+	if err != nil {
+		return fmt.Errorf("report template: %w", err)
+	}
+	data := struct {
+		Title    string
+		Runs     []runView
+		Frontier template.HTML
+		Points   []FrontierPoint
+	}{Title: in.Title}
+	for _, r := range in.Runs {
+		data.Runs = append(data.Runs, view(r))
+	}
+	if len(in.Frontier) > 0 {
+		data.Frontier = frontierChart(in.Frontier, in.CostLabel)
+		data.Points = in.Frontier
+	}
+	if err := t.Execute(w, data); err != nil {
+		return fmt.Errorf("rendering report: %w", err)
+	}
+	return nil
+}
+
+func view(r *results.Run) runView {
+	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed)}
+	for k, c := range r.Counters {
+		v.Counters = append(v.Counters, kv{k, c})
+	}
+	sort.Slice(v.Counters, func(i, j int) bool { return v.Counters[i].K < v.Counters[j].K })
+	v.Charts = append(v.Charts,
+		percentileChart(r),
+		seriesChart(r, "Arrivals and allocations", "per second", results.SeriesArrivals, results.SeriesAllocations, results.SeriesFailures),
+		seriesChart(r, "Ready buffer against target", "servers", results.SeriesReadyBuffer, results.SeriesTarget, results.SeriesStarting),
+		seriesChart(r, "Allocated rooms and waiting matches", "count", results.SeriesAllocated, results.SeriesWaitingMatch),
+		seriesChart(r, "Nodes and pending pods", "count", results.SeriesNodes, results.SeriesPendingPods),
+	)
+	return v
+}
+
+// seriesChart plots named series against hours (or minutes) of the run.
+func seriesChart(r *results.Run, title, unit string, names ...string) template.HTML {
+	var lines []line
+	step := r.Series.Step.Seconds()
+	div, xl := 3600.0, "hours"
+	if n := len(r.Series.Values[names[0]]); float64(n)*step < 3*3600 {
+		div, xl = 60, "minutes"
+	}
+	for i, n := range names {
+		vals := r.Series.Values[n]
+		if len(vals) == 0 {
+			continue
+		}
+		l := line{Name: n, Dash: i > 0 && n == results.SeriesTarget}
+		for k, y := range vals {
+			l.X = append(l.X, float64(k+1)*step/div)
+			l.Y = append(l.Y, y)
+		}
+		lines = append(lines, l)
+	}
+	return chart(title, xl, unit, lines, nil)
+}
+
+// percentileChart draws latency distributions on a percentile axis:
+// x = log10(1/(1−q)), so 90%, 99%, 99.9% are evenly spaced.
+func percentileChart(r *results.Run) template.HTML {
+	var lines []line
+	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency} {
+		m, ok := r.Metrics[name]
+		if !ok || m.Count == 0 {
+			continue
+		}
+		h, err := m.Histogram()
+		if err != nil {
+			continue
+		}
+		l := line{Name: name}
+		for k := 0; k <= 80; k++ {
+			q := 1 - math.Pow(10, -float64(k)/20)
+			l.X = append(l.X, float64(k)/20)
+			l.Y = append(l.Y, h.Quantile(q))
+		}
+		lines = append(lines, l)
+	}
+	ticks := []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}}
+	return chart("Latency distribution (percentile axis)", "percentile", "seconds", lines, ticks)
+}
+
+// frontierChart plots every sweep point's cost against p99 time-to-room
+// and joins the Pareto-optimal ones.
+func frontierChart(ps []FrontierPoint, costLabel string) template.HTML {
+	var front []FrontierPoint
+	for _, p := range ps {
+		if p.Pareto {
+			front = append(front, p)
+		}
+	}
+	sort.Slice(front, func(i, j int) bool { return front[i].Cost < front[j].Cost })
+	all := line{Name: "sweep points"}
+	for _, p := range ps {
+		all.X, all.Y = append(all.X, p.Cost), append(all.Y, p.P99)
+	}
+	f := line{Name: "Pareto frontier", Dash: true}
+	for _, p := range front {
+		f.X, f.Y = append(f.X, p.Cost), append(f.Y, p.P99)
+	}
+	return chart("Cost against p99 time to room", costLabel, "p99 seconds", []line{f, all}, nil)
+}

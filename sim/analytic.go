@@ -1,0 +1,116 @@
+package sim
+
+import (
+	"math"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// analytic sizes the buffer from the formulas of DESIGN §4 at the peak
+// allocation rate: Erlang-B for dropped allocations, the M/M/S waiting
+// tail (Erlang-C) for FIFO waits, the Poisson tail (Palm) for the
+// demand-aware policy — each averaged over the controller tick's phase.
+func analytic(sc *scenarios.Scenario) Analytic {
+	a := Analytic{PeakRate: sc.Curve().Peak() / float64(sc.Players.PerMatch)}
+	a.Lead = sc.Fleet.PodStartup.Sampler().Mean()
+	a.LeadWithNode = a.Lead
+	if sc.Nodes.PodsPerNode > 0 {
+		a.LeadWithNode += batchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean()
+	}
+	tick := sc.Fleet.SyncInterval.Seconds()
+	demandAware := sc.Fleet.Policy.CountWaiting
+	wait := sc.Players.Allocation.OnNoServer == "wait"
+	switch {
+	case !wait:
+		a.Formula = "Erlang-B loss"
+	case demandAware:
+		a.Formula = "Poisson tail (Palm, base stock)"
+	default:
+		a.Formula = "M/M/S waiting tail (Erlang-C)"
+	}
+	if tick > 0 {
+		a.Formula += ", averaged over the sync tick"
+	}
+	// tail(s, lead, t) is P(an allocation waits longer than t).
+	lambda := a.PeakRate
+	tail := func(s int, lead, t float64) float64 {
+		switch {
+		case !wait:
+			return ErlangB(s, lambda*lead)
+		case demandAware:
+			if t >= lead {
+				return 0
+			}
+			return PoissonTail(s, lambda*(lead-t))
+		}
+		return ErlangCWaitTail(s, lambda, lead, t)
+	}
+	// meets reports whether s satisfies every buffer-dependent SLO.
+	meets := func(s int, lead float64) bool {
+		ok := true
+		check := func(t, limit float64) {
+			p := TickAveraged(func(l float64) float64 { return tail(s, l, t) }, lead, tick)
+			ok = ok && p <= limit
+		}
+		if f := sc.SLO.AllocationFailures; f != nil {
+			t := sc.Players.Allocation.Timeout.Seconds()
+			if wait && t == 0 {
+				t = math.Inf(1)
+			}
+			if !math.IsInf(t, 1) || !wait {
+				check(t, f.Max)
+			}
+		}
+		// Time to room = filling the match + waiting for a server; the
+		// first player waits (perMatch−1)/λ for the rest.
+		fill := float64(sc.Players.PerMatch-1) / math.Max(sc.Curve().Peak(), 1e-9)
+		fill = math.Min(fill, sc.Players.MatchTimeout.Seconds())
+		for _, q := range sc.SLO.TimeToRoom.List() {
+			if wait {
+				check(q.Limit-fill, 1-q.Q)
+			}
+		}
+		return ok
+	}
+	a.Min = smallest(func(s int) bool { return meets(s, a.Lead) })
+	a.MinWithNode = smallest(func(s int) bool { return meets(s, a.LeadWithNode) })
+	if a.Min < 0 {
+		a.Note = "no buffer meets the SLO at the peak rate (the match fill time alone exceeds the limit, or the queue is unstable)"
+	}
+	return a
+}
+
+// smallest is the least s in [0, searchCap] with ok(s), assuming ok is
+// monotone, or −1.
+func smallest(ok func(int) bool) int {
+	if !ok(searchCap) {
+		return -1
+	}
+	lo, hi := -1, searchCap
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// nodeRule applies OpenKruiseGame's guidance: keep enough idle servers to
+// fill the spare nodes that cover peak demand during a node's lead time.
+func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) NodeRule {
+	p := sc.Nodes.PodsPerNode
+	r := NodeRule{Applies: p > 0, PodsPerNode: p}
+	if p <= 0 {
+		return r
+	}
+	r.ConfiguredSpare = configured / p
+	r.NodeLead = batchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean() +
+		sc.Fleet.PodStartup.Sampler().Mean() + sc.Fleet.SyncInterval.Seconds()
+	r.PeakDemand = peakRate * r.NodeLead
+	r.SpareNodes = int(math.Ceil(r.PeakDemand / float64(p)))
+	r.Recommended = r.SpareNodes * p
+	return r
+}

@@ -1,0 +1,180 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// searchCap bounds the buffer sizes the sizing search tries.
+const searchCap = 1 << 16
+
+// CheckReport holds the three sizing answers for a scenario's fleet.
+type CheckReport struct {
+	Scenario   string `json:"scenario"`
+	Knob       string `json:"knob"` // the field sized, e.g. fleet.policy.minAvailable.count
+	Configured int    `json:"configured"`
+	Reps       int    `json:"reps"`
+
+	NodeRule NodeRule `json:"nodeRule"`
+	Analytic Analytic `json:"analytic"`
+	Verified Verified `json:"verified"`
+
+	// ConfiguredRun is the DES of the scenario as configured, merged over reps.
+	ConfiguredRun *results.Run `json:"-"`
+	Pass          bool         `json:"pass"`
+}
+
+// NodeRule is OpenKruiseGame's node-size rule: minAvailable ≥ podsPerNode ×
+// spare nodes keeps that many idle nodes ahead of the autoscaler.
+type NodeRule struct {
+	Applies         bool    `json:"applies"`
+	PodsPerNode     int     `json:"podsPerNode"`
+	ConfiguredSpare int     `json:"configuredSpareNodes"`
+	NodeLead        float64 `json:"nodeLeadSeconds"` // batch + provision + boot + startup + tick
+	PeakDemand      float64 `json:"peakDemandDuringLead"`
+	SpareNodes      int     `json:"spareNodesNeeded"`
+	Recommended     int     `json:"recommended"`
+	Cost            Cost    `json:"cost"`
+}
+
+// Analytic is the formula answer at the peak allocation rate.
+type Analytic struct {
+	PeakRate     float64 `json:"peakAllocationsPerSecond"`
+	Lead         float64 `json:"leadSeconds"`         // pod startup
+	LeadWithNode float64 `json:"leadWithNodeSeconds"` // + provision + boot, when a node is needed
+	Formula      string  `json:"formula"`
+	Min          int     `json:"min"`         // pods land on free node capacity
+	MinWithNode  int     `json:"minWithNode"` // every replacement waits for a node
+	Cost         Cost    `json:"cost"`
+	Note         string  `json:"note,omitempty"`
+}
+
+// Verified is the smallest value the DES shows meets every SLO.
+type Verified struct {
+	Found   bool     `json:"found"`
+	Min     int      `json:"min"`
+	Cost    Cost     `json:"cost"`
+	Failing []string `json:"failing,omitempty"` // SLOs missed even at the cap
+}
+
+// Cost of holding a buffer over the scenario: idle server-hours, and
+// money where the scenario prices nodes.
+type Cost struct {
+	IdleServerHours float64 `json:"idleServerHours"`
+	Money           float64 `json:"money"`
+	Simulated       bool    `json:"simulated"` // from the DES rather than an estimate
+}
+
+// knob finds the integer field a sizing search can vary.
+func knob(sc *scenarios.Scenario) (string, int, error) {
+	p := sc.Fleet.Policy
+	switch {
+	case p.MinAvailable != nil && p.MinAvailable.Count != nil:
+		return "fleet.policy.minAvailable.count", *p.MinAvailable.Count, nil
+	case p.Buffer != nil && p.Buffer.Size != nil:
+		return "fleet.policy.buffer.size", *p.Buffer.Size, nil
+	}
+	return "", 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
+}
+
+// Check answers "is my buffer big enough?" three ways: the node-size rule,
+// the analytic minimum and the DES-verified minimum (reps per trial).
+func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts Options) (*CheckReport, error) {
+	sc, err := scenarios.Parse(doc, dir)
+	if err != nil {
+		return nil, err
+	}
+	name, configured, err := knob(sc)
+	if err != nil {
+		return nil, err
+	}
+	rep := &CheckReport{Scenario: sc.Name, Knob: name, Configured: configured, Reps: max(reps, 1)}
+	rep.Analytic = analytic(sc)
+	rep.NodeRule = nodeRule(sc, configured, rep.Analytic.PeakRate)
+	rep.Analytic.Cost = estimateCost(sc, rep.Analytic.Min)
+	rep.NodeRule.Cost = estimateCost(sc, rep.NodeRule.Recommended)
+
+	trial := func(v int) (*results.Run, error) {
+		s, err := scenarios.ParseWith(doc, dir, []scenarios.Override{{Path: name, Value: strconv.Itoa(v)}})
+		if err != nil {
+			return nil, err
+		}
+		return Replicate(ctx, s, reps, workers, opts)
+	}
+	if rep.ConfiguredRun, err = trial(configured); err != nil {
+		return nil, err
+	}
+	rep.Pass = rep.ConfiguredRun.Passed()
+	rep.Verified, err = search(trial, configured, rep.Pass, rep.ConfiguredRun)
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// search finds the smallest passing value, assuming more buffer never
+// hurts: gallop up from a failing value, then bisect.
+func search(trial func(int) (*results.Run, error), configured int, configuredPass bool, configuredRun *results.Run) (Verified, error) {
+	lo, hi := -1, configured // lo fails, hi passes
+	best := configuredRun
+	if !configuredPass {
+		lo = configured
+		hi = max(2*configured, 8)
+		for {
+			run, err := trial(hi)
+			if err != nil {
+				return Verified{}, err
+			}
+			if run.Passed() {
+				best = run
+				break
+			}
+			if hi >= searchCap {
+				return Verified{Failing: failing(run)}, nil
+			}
+			lo, hi = hi, min(2*hi, searchCap)
+		}
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if mid < 0 {
+			mid = 0
+		}
+		run, err := trial(mid)
+		if err != nil {
+			return Verified{}, err
+		}
+		if run.Passed() {
+			hi, best = mid, run
+		} else {
+			lo = mid
+		}
+	}
+	c := Cost{IdleServerHours: best.Cost.IdleServerSeconds / 3600, Money: best.Cost.Money, Simulated: true}
+	return Verified{Found: true, Min: hi, Cost: c}, nil
+}
+
+func failing(r *results.Run) []string {
+	var out []string
+	for _, v := range r.Verdicts {
+		if !v.Pass {
+			out = append(out, v.SLO)
+		}
+	}
+	return out
+}
+
+// estimateCost prices s servers held idle for the whole scenario.
+func estimateCost(sc *scenarios.Scenario, s int) Cost {
+	hours := float64(s) * sc.Duration.Hours()
+	price := sc.Nodes.HourlyCost
+	if sc.Nodes.PodsPerNode > 0 {
+		price /= float64(sc.Nodes.PodsPerNode)
+	}
+	return Cost{IdleServerHours: hours, Money: math.Round(hours*price*100) / 100}
+}

@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Axis is one swept field: PATH=FROM:TO:STEP.
+type Axis struct {
+	Path           string
+	From, To, Step float64
+}
+
+// ParseAxis reads "fleet.policy.minAvailable.count=10:40:5".
+func ParseAxis(s string) (Axis, error) {
+	path, rng, ok := strings.Cut(s, "=")
+	parts := strings.Split(rng, ":")
+	if !ok || path == "" || len(parts) != 3 {
+		return Axis{}, fmt.Errorf("--set %q: want PATH=FROM:TO:STEP", s)
+	}
+	var v [3]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(p, 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return Axis{}, fmt.Errorf("--set %q: %q is not a number", s, p)
+		}
+		v[i] = f
+	}
+	a := Axis{Path: path, From: v[0], To: v[1], Step: v[2]}
+	switch {
+	case a.Step <= 0:
+		return Axis{}, fmt.Errorf("--set %q: STEP must be > 0", s)
+	case a.To < a.From:
+		return Axis{}, fmt.Errorf("--set %q: TO must be ≥ FROM", s)
+	case (a.To-a.From)/a.Step > 10000:
+		return Axis{}, fmt.Errorf("--set %q: more than 10000 values", s)
+	}
+	return a, nil
+}
+
+// Values lists the axis' values, formatted as the scenario expects.
+func (a Axis) Values() []string {
+	var out []string
+	for i := 0; ; i++ {
+		v := a.From + float64(i)*a.Step
+		if v > a.To+a.Step*1e-9 {
+			break
+		}
+		out = append(out, strconv.FormatFloat(math.Round(v*1e9)/1e9, 'f', -1, 64))
+	}
+	return out
+}
+
+// SweepPoint is one grid point, its replications merged.
+type SweepPoint struct {
+	Set      map[string]string `json:"set"`
+	P99      float64           `json:"timeToRoomP99"`
+	P50      float64           `json:"timeToRoomP50"`
+	Cost     results.Cost      `json:"cost"`
+	Pass     bool              `json:"pass"`
+	Verdicts []results.Verdict `json:"verdicts"`
+	Pareto   bool              `json:"pareto"`
+}
+
+// SweepResult is what `sim sweep` writes to sweep.json.
+type SweepResult struct {
+	Scenario string       `json:"scenario"`
+	Seed     uint64       `json:"seed"`
+	Reps     int          `json:"reps"`
+	Axes     []Axis       `json:"axes"`
+	Points   []SweepPoint `json:"points"`
+}
+
+// Sweep runs the grid of axes over a scenario document (reps replications
+// per point) on workers goroutines, and marks the cost/p99 Pareto frontier.
+func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, workers int, opts Options) (*SweepResult, error) {
+	grid := [][]scenarios.Override{nil}
+	for _, a := range axes {
+		var next [][]scenarios.Override
+		for _, g := range grid {
+			for _, v := range a.Values() {
+				next = append(next, append(append([]scenarios.Override(nil), g...), scenarios.Override{Path: a.Path, Value: v}))
+			}
+		}
+		grid = next
+	}
+	var jobs []Job
+	scs := make([]*scenarios.Scenario, len(grid))
+	for i, set := range grid {
+		sc, err := scenarios.ParseWith(doc, dir, set)
+		if err != nil {
+			return nil, fmt.Errorf("sweep point %v: %w", set, err)
+		}
+		scs[i] = sc
+		jobs = append(jobs, replicationJobs(sc, reps)...)
+	}
+	runs, err := RunAll(ctx, jobs, workers, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &SweepResult{Scenario: scs[0].Name, Seed: scs[0].Seed, Reps: max(reps, 1), Axes: axes}
+	for i, set := range grid {
+		merged, err := results.Merge(runs[i*res.Reps : (i+1)*res.Reps])
+		if err != nil {
+			return nil, err
+		}
+		merged.Verdicts = results.Judge(merged, scs[i].SLO)
+		p := SweepPoint{Set: map[string]string{}, Cost: merged.Cost, Pass: merged.Passed(), Verdicts: merged.Verdicts}
+		for _, o := range set {
+			p.Set[o.Path] = o.Value
+		}
+		ttr := merged.Metrics[results.TimeToRoom]
+		p.P99, p.P50 = ttr.P99, ttr.P50
+		res.Points = append(res.Points, p)
+	}
+	markPareto(res.Points)
+	return res, nil
+}
+
+// costOf is what the frontier trades against latency: money when priced,
+// else node-seconds, else server-seconds.
+func costOf(c results.Cost) float64 {
+	switch {
+	case c.Money > 0:
+		return c.Money
+	case c.NodeSeconds > 0:
+		return c.NodeSeconds
+	}
+	return c.ServerSeconds
+}
+
+// markPareto flags points no other point beats on both cost and p99.
+func markPareto(ps []SweepPoint) {
+	for i := range ps {
+		ps[i].Pareto = true
+		for j := range ps {
+			ci, cj := costOf(ps[i].Cost), costOf(ps[j].Cost)
+			if j != i && cj <= ci && ps[j].P99 <= ps[i].P99 && (cj < ci || ps[j].P99 < ps[i].P99) {
+				ps[i].Pareto = false
+				break
+			}
+		}
+	}
+}
