@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -13,11 +14,13 @@ type arrivalGen struct {
 	curve   scenarios.Curve
 	piece   int
 	t       float64
+	next    float64 // the pending arrival's time, +Inf if none
 	poisson bool
 }
 
 func (a *arrivalGen) init(sc *scenarios.Scenario) {
 	a.curve = sc.Curve()
+	a.next = math.Inf(1)
 	a.poisson = sc.Arrivals.Process != "uniform"
 }
 
@@ -60,7 +63,7 @@ func (a *arrivalGen) schedule(m *model) {
 				continue
 			}
 		}
-		m.q.push(a.t, evArrival, 0, 0)
+		a.next = a.t
 		return
 	}
 }

@@ -76,8 +76,18 @@ func (m *model) run() {
 	}
 	m.q.push(m.rec.step, evSample, 0, 0)
 	m.fleet.reconcile(m)
-	for m.q.len() > 0 {
-		ev := m.q.pop()
+	for {
+		// The next arrival is kept outside the heap and merged here: a
+		// third fewer heap operations on the hot path.
+		var ev event
+		if next := m.arrivals.next; next < m.q.peek() {
+			ev = event{t: next, kind: evArrival}
+			m.arrivals.next = math.Inf(1)
+		} else if m.q.len() > 0 {
+			ev = m.q.pop()
+		} else {
+			break
+		}
 		if ev.t > m.end {
 			break
 		}

@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // eventKind says what an event does; its argument is an entity index.
 type eventKind uint8
 
@@ -21,9 +23,10 @@ const (
 
 // event is ordered by (t, seq); seq makes ties deterministic (FIFO).
 // gen invalidates events whose entity has moved on (lazy deletion).
+// It is kept to 24 bytes: the heap's cache misses dominate the model.
 type event struct {
 	t    float64
-	seq  uint64
+	seq  uint32 // wraps after 4G events; ties that far apart cannot meet
 	arg  int32
 	gen  uint32
 	kind eventKind
@@ -33,12 +36,12 @@ type event struct {
 // fewer cache misses per push/pop on the hot path.
 type queue struct {
 	ev  []event
-	seq uint64
+	seq uint32
 }
 
 func (q *queue) less(i, j int) bool {
 	a, b := &q.ev[i], &q.ev[j]
-	return a.t < b.t || (a.t == b.t && a.seq < b.seq)
+	return a.t < b.t || (a.t == b.t && int32(a.seq-b.seq) < 0)
 }
 
 func (q *queue) push(t float64, kind eventKind, arg int32, gen uint32) {
@@ -57,11 +60,17 @@ func (q *queue) push(t float64, kind eventKind, arg int32, gen uint32) {
 
 func (q *queue) len() int { return len(q.ev) }
 
+// pop removes the earliest event. It sifts the hole down to a leaf along
+// the smallest children, then sifts the last element up from there
+// (Floyd): fewer comparisons, since that element usually belongs low.
 func (q *queue) pop() event {
 	top := q.ev[0]
 	n := len(q.ev) - 1
-	q.ev[0] = q.ev[n]
+	last := q.ev[n]
 	q.ev = q.ev[:n]
+	if n == 0 {
+		return top
+	}
 	i := 0
 	for {
 		first := 4*i + 1
@@ -74,11 +83,25 @@ func (q *queue) pop() event {
 				best = c
 			}
 		}
-		if !q.less(best, i) {
-			break
-		}
-		q.ev[i], q.ev[best] = q.ev[best], q.ev[i]
+		q.ev[i] = q.ev[best]
 		i = best
 	}
+	q.ev[i] = last
+	for i > 0 {
+		p := (i - 1) / 4
+		if !q.less(i, p) {
+			break
+		}
+		q.ev[i], q.ev[p] = q.ev[p], q.ev[i]
+		i = p
+	}
 	return top
+}
+
+// peek returns the earliest event's time, or +Inf.
+func (q *queue) peek() float64 {
+	if len(q.ev) == 0 {
+		return math.Inf(1)
+	}
+	return q.ev[0].t
 }

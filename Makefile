@@ -1,0 +1,33 @@
+GO ?= go
+OUT ?= out
+
+.PHONY: simulate test bench lint clean
+
+## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
+simulate:
+	$(GO) run ./cmd/sim run scenarios/evening-peak.yaml -o $(OUT)/
+	@echo
+	@$(GO) run ./cmd/sim check scenarios/evening-peak.yaml; status=$$?; \
+	  if [ $$status -eq 1 ]; then echo "(sim check exit 1: the configured fleet misses its SLO — see above)"; \
+	  elif [ $$status -ne 0 ]; then exit $$status; fi
+
+## test: vet and run every test
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: model throughput, the 1M-player day, and sweep scaling on 1 vs 2 cores
+bench:
+	$(GO) test -run '^$$' -bench 'BaseStock' -benchtime 3x -cpu 1 ./sim/
+	$(GO) test -run '^$$' -bench 'EveningPeak1M' -benchtime 1x -cpu 1 -timeout 20m ./sim/
+	$(GO) test -run '^$$' -bench 'Sweep32' -benchtime 2x -cpu 1,2 ./sim/ | tee $(OUT).sweepbench.txt
+	@awk '/BenchmarkSweep32 /{one=$$3} /BenchmarkSweep32-2 /{two=$$3} END{if(one&&two) printf "sweep speed-up on 2 cores vs 1: %.2fx\n", one/two}' $(OUT).sweepbench.txt
+	@rm -f $(OUT).sweepbench.txt
+
+## lint: gofmt and go vet
+lint:
+	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo "gofmt needed"; exit 1)
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(OUT)

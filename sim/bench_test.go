@@ -1,0 +1,72 @@
+package sim
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// BenchmarkBaseStockArrivals measures simulated arrivals per wall-second
+// on the base-stock model (Poisson λ, exponential startup, buffer S,
+// event-driven, unlimited nodes).
+func BenchmarkBaseStockArrivals(b *testing.B) {
+	sc := baseStock(b, 200, 2000, 8*time.Second, "wait", true)
+	sc.Duration = scenarios.D(2 * time.Hour)
+	b.ResetTimer()
+	var arrivals int64
+	for b.Loop() {
+		r, err := Run(sc, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		arrivals += r.Counters["players"]
+	}
+	b.ReportMetric(float64(arrivals)/b.Elapsed().Seconds(), "arrivals/s")
+}
+
+// BenchmarkEveningPeak1M runs evening-peak scaled to a million concurrent
+// players at the peak, for 24 simulated hours.
+func BenchmarkEveningPeak1M(b *testing.B) {
+	sc, err := scenarios.LoadShipped("evening-peak")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Concurrent players at the peak = peak rate × mean session length.
+	concurrent := sc.Curve().Peak() * sc.Players.SessionLength.Sampler().Mean()
+	k := 1e6 / concurrent
+	sine := *sc.Arrivals.Segments[0].Sine
+	sine.Mean *= k
+	sine.Amplitude *= k
+	sc.Arrivals.Segments = []scenarios.Segment{{Sine: &sine}}
+	count := int(float64(*sc.Fleet.Policy.MinAvailable.Count) * k)
+	sc.Fleet.Policy.MinAvailable = &scenarios.MinAvailable{Count: &count}
+	sc.Nodes.Max = int(float64(sc.Nodes.Max) * k)
+	if err := sc.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		r, err := Run(sc, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(r.Counters["players"]), "players")
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "wall-s/day")
+}
+
+// BenchmarkSweep32 runs a 32-point sweep; `-cpu 1,2` gives the speed-up.
+func BenchmarkSweep32(b *testing.B) {
+	doc, err := scenarios.ShippedDocument("steady")
+	if err != nil {
+		b.Fatal(err)
+	}
+	axes := []Axis{{Path: "fleet.policy.minAvailable.count", From: 1, To: 32, Step: 1}}
+	for b.Loop() {
+		if _, err := Sweep(context.Background(), doc, ".", axes, 1, 0, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
