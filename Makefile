@@ -16,13 +16,13 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-## bench: model throughput, the 1M-player day, and sweep scaling on 1 vs 2 cores
+## bench: model throughput vs SimPy, the 1M-player day, and sweep scaling on 1 vs 2 cores
 bench:
-	$(GO) test -run '^$$' -bench 'BaseStock' -benchtime 3x -cpu 1 ./sim/
+	bash scripts/bench-basestock.sh
 	$(GO) test -run '^$$' -bench 'EveningPeak1M' -benchtime 1x -cpu 1 -timeout 20m ./sim/
-	$(GO) test -run '^$$' -bench 'Sweep32' -benchtime 2x -cpu 1,2 ./sim/ | tee $(OUT).sweepbench.txt
-	@awk '/BenchmarkSweep32 /{one=$$3} /BenchmarkSweep32-2 /{two=$$3} END{if(one&&two) printf "sweep speed-up on 2 cores vs 1: %.2fx\n", one/two}' $(OUT).sweepbench.txt
-	@rm -f $(OUT).sweepbench.txt
+	$(GO) build -o $(OUT)/.bench-sim ./cmd/sim
+	bash scripts/bench-sweep.sh $(OUT)/.bench-sim
+	@rm -f $(OUT)/.bench-sim
 
 ## lint: gofmt and go vet
 lint:

@@ -41,7 +41,9 @@ func (h *Histogram) Quantile(q float64) float64 {
 	return float64(h.h.ValueAtQuantile(q*100)) / unitsPerSecond
 }
 
-// Metric summarizes the histogram, with the encoded histogram attached.
+// Metric summarizes the histogram. The encoded histogram is attached
+// only when the run is written (see Marshal): encoding costs more than a
+// small model run, and sweeps never need it.
 func (h *Histogram) Metric() Metric {
 	m := Metric{Count: h.Count()}
 	if m.Count == 0 {
@@ -52,10 +54,17 @@ func (h *Histogram) Metric() Metric {
 	m.Max = float64(h.h.Max()) / unitsPerSecond
 	m.P50, m.P90, m.P95 = h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.95)
 	m.P99, m.P999 = h.Quantile(0.99), h.Quantile(0.999)
-	if enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase); err == nil {
-		m.HDR = string(enc)
-	}
 	return m
+}
+
+// Encode returns the histogram in HdrHistogram's compressed V2 form
+// (base64, "HISTF…"), readable by every HdrHistogram implementation.
+func (h *Histogram) Encode() (string, error) {
+	enc, err := h.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return "", fmt.Errorf("encoding histogram: %w", err)
+	}
+	return string(enc), nil
 }
 
 // Metric is a latency summary in seconds.

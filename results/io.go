@@ -7,9 +7,22 @@ import (
 	"path/filepath"
 )
 
-// Marshal encodes a run as indented JSON (stable: maps are key-sorted).
+// Marshal encodes a run as indented JSON (stable: maps are key-sorted),
+// attaching each metric's encoded histogram from the raw ones.
 func Marshal(r *Run) ([]byte, error) {
-	data, err := json.MarshalIndent(r, "", " ")
+	out := *r
+	out.Metrics = make(map[string]Metric, len(r.Metrics))
+	for name, m := range r.Metrics {
+		if h := r.Histograms[name]; h != nil && m.HDR == "" {
+			enc, err := h.Encode()
+			if err != nil {
+				return nil, fmt.Errorf("metric %s: %w", name, err)
+			}
+			m.HDR = enc
+		}
+		out.Metrics[name] = m
+	}
+	data, err := json.MarshalIndent(&out, "", " ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding run: %w", err)
 	}

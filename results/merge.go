@@ -1,9 +1,6 @@
 package results
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // Merge pools replications of one scenario into one run: histograms are
 // merged (so percentiles are over every sample), counters summed, cost
@@ -13,6 +10,9 @@ func Merge(runs []*Run) (*Run, error) {
 		return nil, fmt.Errorf("merge: no runs")
 	}
 	if len(runs) == 1 {
+		if len(runs[0].Metrics) == 0 {
+			runs[0].Summarize()
+		}
 		return runs[0], nil
 	}
 	first := runs[0]
@@ -27,15 +27,8 @@ func Merge(runs []*Run) (*Run, error) {
 	hists := map[string]*Histogram{}
 	n := float64(len(runs))
 	for _, r := range runs {
-		for name, m := range r.Metrics {
-			h, err := m.Histogram()
-			if err != nil {
-				return nil, fmt.Errorf("merge %s: %w", name, err)
-			}
-			if hists[name] == nil {
-				hists[name] = NewHistogram()
-			}
-			hists[name].Merge(h)
+		if err := mergeHistograms(hists, r); err != nil {
+			return nil, err
 		}
 		for name, v := range r.Counters {
 			out.Counters[name] += v
@@ -55,15 +48,33 @@ func Merge(runs []*Run) (*Run, error) {
 			out.Series.Values[name] = acc
 		}
 	}
-	names := make([]string, 0, len(hists))
-	for name := range hists {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		out.Metrics[name] = hists[name].Metric()
-	}
+	out.Histograms = hists
+	out.Summarize()
 	out.Cost = Cost{NodeSeconds: round6(out.Cost.NodeSeconds), ServerSeconds: round6(out.Cost.ServerSeconds),
 		IdleServerSeconds: round6(out.Cost.IdleServerSeconds), Money: round6(out.Cost.Money)}
 	return out, nil
+}
+
+// mergeHistograms adds a run's histograms (raw if kept, else decoded).
+func mergeHistograms(into map[string]*Histogram, r *Run) error {
+	add := func(name string, h *Histogram) {
+		if into[name] == nil {
+			into[name] = NewHistogram()
+		}
+		into[name].Merge(h)
+	}
+	if r.Histograms != nil {
+		for name, h := range r.Histograms {
+			add(name, h)
+		}
+		return nil
+	}
+	for name, m := range r.Metrics {
+		h, err := m.Histogram()
+		if err != nil {
+			return fmt.Errorf("merge %s: %w", name, err)
+		}
+		add(name, h)
+	}
+	return nil
 }

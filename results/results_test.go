@@ -32,8 +32,12 @@ func TestHistogramSummary(t *testing.T) {
 		h.Record(float64(i) / 1000) // 1 ms … 1 s
 	}
 	m := h.Metric()
+	var err error
 	if m.Count != 1000 || m.P50 < 0.499 || m.P50 > 0.501 || m.P99 < 0.989 || m.P99 > 0.991 {
 		t.Errorf("summary = %+v", m)
+	}
+	if m.HDR, err = h.Encode(); err != nil {
+		t.Fatal(err)
 	}
 	back, err := m.Histogram()
 	if err != nil {

@@ -60,6 +60,22 @@ type Run struct {
 	Cost     Cost              `json:"cost"`
 	Events   []Event           `json:"events"`
 	Verdicts []Verdict         `json:"verdicts"`
+
+	// Histograms are the raw histograms behind Metrics when the producer
+	// kept them: merging replications then skips encoding and decoding.
+	Histograms map[string]*Histogram `json:"-"`
+}
+
+// Summarize fills Metrics from Histograms (encoding each once).
+func (r *Run) Summarize() {
+	if r.Metrics == nil {
+		r.Metrics = map[string]Metric{}
+	}
+	for name, h := range r.Histograms {
+		if h.Count() > 0 {
+			r.Metrics[name] = h.Metric()
+		}
+	}
 }
 
 // Meta identifies the run. A model run holds no wall-clock or host field,

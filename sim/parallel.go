@@ -17,24 +17,39 @@ type Job struct {
 
 // RunAll runs independent jobs on up to workers goroutines (0 means
 // GOMAXPROCS) and returns the runs in job order, so the result does not
-// depend on scheduling. It stops early when ctx is cancelled.
+// depend on scheduling. The runs carry raw histograms and no verdicts:
+// pass them through results.Merge. It stops early when ctx is cancelled.
 func RunAll(ctx context.Context, jobs []Job, workers int, opts Options) ([]*results.Run, error) {
+	opts.raw = true // callers merge, then summarize once
+	out := make([]*results.Run, len(jobs))
+	err := parallel(ctx, len(jobs), workers, func(i int) (err error) {
+		out[i], err = Run(jobs[i].Scenario, opts)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// parallel calls do(0…n−1) on up to workers goroutines (0 = GOMAXPROCS),
+// stopping early when ctx is cancelled, and returns the first error by index.
+func parallel(ctx context.Context, n, workers int, do func(i int) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	out := make([]*results.Run, len(jobs))
-	errs := make([]error, len(jobs))
+	errs := make([]error, n)
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(workers, len(jobs)) {
+	for range min(workers, n) {
 		wg.Go(func() {
 			for i := range next {
-				out[i], errs[i] = Run(jobs[i].Scenario, opts)
+				errs[i] = do(i)
 			}
 		})
 	}
 feed:
-	for i := range jobs {
+	for i := range n {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -44,14 +59,14 @@ feed:
 	close(next)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("model runs: %w", err)
+		return fmt.Errorf("model runs: %w", err)
 	}
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Replicate runs reps replications (seeds seed, seed+1, …) in parallel

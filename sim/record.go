@@ -159,9 +159,10 @@ func (r *recorder) run(m *model) *results.Run {
 		Series:   results.Series{Step: time.Duration(r.step * float64(time.Second)), Values: map[string][]float64{}},
 		Events:   r.events,
 	}
+	out.Histograms = map[string]*results.Histogram{}
 	for i, h := range r.hist {
 		if h.Count() > 0 {
-			out.Metrics[metricNames[i]] = h.Metric()
+			out.Histograms[metricNames[i]] = h
 		}
 	}
 	for i, v := range r.counters {

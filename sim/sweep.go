@@ -105,19 +105,25 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 		return nil, err
 	}
 	res := &SweepResult{Scenario: scs[0].Name, Seed: scs[0].Seed, Reps: max(reps, 1), Axes: axes}
-	for i, set := range grid {
+	res.Points = make([]SweepPoint, len(grid))
+	// Merging encodes histograms: do it in parallel too, not after.
+	err = parallel(ctx, len(grid), workers, func(i int) error {
 		merged, err := results.Merge(runs[i*res.Reps : (i+1)*res.Reps])
 		if err != nil {
-			return nil, err
+			return err
 		}
 		merged.Verdicts = results.Judge(merged, scs[i].SLO)
 		p := SweepPoint{Set: map[string]string{}, Cost: merged.Cost, Pass: merged.Passed(), Verdicts: merged.Verdicts}
-		for _, o := range set {
+		for _, o := range grid[i] {
 			p.Set[o.Path] = o.Value
 		}
 		ttr := merged.Metrics[results.TimeToRoom]
 		p.P99, p.P50 = ttr.P99, ttr.P50
-		res.Points = append(res.Points, p)
+		res.Points[i] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	markPareto(res.Points)
 	return res, nil
