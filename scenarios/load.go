@@ -63,12 +63,14 @@ func Parse(data []byte, dir string) (*Scenario, error) {
 	}
 	s.dir = dir
 	errs = append(errs, s.loadTraces()...)
-	if len(errs) > 0 {
-		// Validation on a half-decoded document would report noise.
-		return nil, errs
+	// Validate even after decode errors, to report every problem at once:
+	// a field that failed to decode keeps its (valid) default.
+	var verrs Errors
+	if errors.As(s.Validate(), &verrs) {
+		errs = append(errs, verrs...)
 	}
-	if err := s.Validate(); err != nil {
-		return nil, err
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return s, nil
 }

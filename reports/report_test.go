@@ -1,0 +1,87 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func loadInput(t *testing.T) Input {
+	t.Helper()
+	run, err := results.ReadFile("testdata/node-loss.model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile("testdata/small.sweep.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sweep struct {
+		Points []struct {
+			Set    map[string]string
+			P99    float64 `json:"timeToRoomP99"`
+			Cost   results.Cost
+			Pass   bool
+			Pareto bool
+		}
+	}
+	if err := json.Unmarshal(data, &sweep); err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Title: "golden", Runs: []*results.Run{run}, CostLabel: "server-hours"}
+	for _, p := range sweep.Points {
+		in.Frontier = append(in.Frontier, FrontierPoint{Label: "size=" + p.Set["fleet.policy.buffer.size"], Cost: p.Cost.ServerSeconds / 3600, P99: p.P99, Pass: p.Pass, Pareto: p.Pareto})
+	}
+	return in
+}
+
+func TestHTMLGolden(t *testing.T) {
+	var b bytes.Buffer
+	if err := HTML(&b, loadInput(t)); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "report.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./reports -update)", err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Errorf("report differs from %s (run go test ./reports -update and review the diff)", golden)
+	}
+}
+
+func TestHTMLIsSelfContained(t *testing.T) {
+	var b bytes.Buffer
+	if err := HTML(&b, loadInput(t)); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	// No fetchable reference: no URL scheme, protocol-relative src/href,
+	// CSS import or url(), and no script at all.
+	for _, pat := range []string{`(?i)https?://`, `(?i)(src|href)\s*=\s*["']?//`, `(?i)@import`, `(?i)url\(`, `(?i)<script`, `(?i)<link`} {
+		if loc := regexp.MustCompile(pat).FindStringIndex(html); loc != nil {
+			t.Errorf("report has %q at %d: %q", pat, loc[0], html[max(0, loc[0]-40):min(len(html), loc[1]+40)])
+		}
+	}
+	for _, want := range []string{"SLO verdicts", "Latency distribution (percentile axis)", "Arrivals and allocations", "Ready buffer against target", "Nodes and pending pods", "Sweep frontier", "nodeLoss"} {
+		if !bytes.Contains(b.Bytes(), []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := bytes.Count(b.Bytes(), []byte("<svg")); n < 6 {
+		t.Errorf("report has %d charts, want 6", n)
+	}
+}
