@@ -109,19 +109,24 @@ func seriesChart(r *results.Run, title, unit string, names ...string) template.H
 		}
 		lines = append(lines, l)
 	}
-	return chart(title, xl, unit, lines, nil)
+	end := float64(len(r.Series.Values[names[0]])) * step / div
+	return chart(title, xl, unit, lines, roundTicks(0, end))
 }
 
 // percentileChart draws latency distributions on a percentile axis:
 // x = log10(1/(1−q)), so 90%, 99%, 99.9% are evenly spaced.
 func percentileChart(r *results.Run) template.HTML {
+	ticks := []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}}
+	return chart("Latency distribution (percentile axis)", "percentile", "seconds", percentileLines(r), ticks)
+}
+
+func percentileLines(r *results.Run) []line {
 	var lines []line
 	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency} {
-		m, ok := r.Metrics[name]
-		if !ok || m.Count == 0 {
+		if r.Metrics[name].Count == 0 {
 			continue
 		}
-		h, err := m.Histogram()
+		h, err := r.Histogram(name)
 		if err != nil {
 			continue
 		}
@@ -133,8 +138,7 @@ func percentileChart(r *results.Run) template.HTML {
 		}
 		lines = append(lines, l)
 	}
-	ticks := []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}}
-	return chart("Latency distribution (percentile axis)", "percentile", "seconds", lines, ticks)
+	return lines
 }
 
 // frontierChart plots every sweep point's cost against p99 time-to-room

@@ -85,3 +85,18 @@ func TestHTMLIsSelfContained(t *testing.T) {
 		t.Errorf("report has %d charts, want 6", n)
 	}
 }
+
+// An in-memory run (as `sim run` renders it) keeps raw histograms and no
+// encoded ones: the distribution chart must still have its data.
+func TestPercentileLinesFromRawHistograms(t *testing.T) {
+	h := results.NewHistogram()
+	for i := 1; i <= 100; i++ {
+		h.Record(float64(i))
+	}
+	r := &results.Run{Histograms: map[string]*results.Histogram{results.TimeToRoom: h}}
+	r.Summarize()
+	lines := percentileLines(r)
+	if len(lines) != 1 || lines[0].Y[len(lines[0].Y)-1] < 99 {
+		t.Fatalf("percentile lines = %+v, want time_to_room reaching 100 s", lines)
+	}
+}

@@ -66,6 +66,9 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 	}
 	if xTicks == nil {
 		xTicks = linearTicks(xa.min, xa.max)
+	} else {
+		xa.min = math.Min(xa.min, xTicks[0].v)
+		xa.max = math.Max(xa.max, xTicks[len(xTicks)-1].v)
 	}
 	for _, t := range xTicks {
 		x := xa.scale(t.v, x0, x1)
@@ -99,6 +102,19 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 type tick struct {
 	v     float64
 	label string
+}
+
+// roundTicks places ticks at round values (1, 2 or 5 × 10ⁿ apart) from lo.
+func roundTicks(lo, hi float64) []tick {
+	if hi <= lo {
+		return []tick{{lo, fmtNum(lo)}}
+	}
+	step := niceCeil((hi - lo) / 6)
+	var out []tick
+	for v := lo; v <= hi+step*1e-9; v += step {
+		out = append(out, tick{v, fmtNum(v)})
+	}
+	return out
 }
 
 func linearTicks(lo, hi float64) []tick {

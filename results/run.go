@@ -130,3 +130,12 @@ func (r *Run) Passed() bool {
 	}
 	return true
 }
+
+// Histogram returns a metric's histogram: the raw one if the producer kept
+// it, else decoded from the metric's encoded form.
+func (r *Run) Histogram(name string) (*Histogram, error) {
+	if h, ok := r.Histograms[name]; ok {
+		return h, nil
+	}
+	return r.Metrics[name].Histogram()
+}

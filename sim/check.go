@@ -66,8 +66,10 @@ type Verified struct {
 // money where the scenario prices nodes.
 type Cost struct {
 	IdleServerHours float64 `json:"idleServerHours"`
-	Money           float64 `json:"money"`
-	Simulated       bool    `json:"simulated"` // from the DES rather than an estimate
+	Money           float64 `json:"money"` // of the idle server-hours
+	// FleetMoney is the whole fleet's cost over the scenario (DES only).
+	FleetMoney float64 `json:"fleetMoney,omitempty"`
+	Simulated  bool    `json:"simulated"` // from the DES rather than an estimate
 }
 
 // knob finds the integer field a sizing search can vary.
@@ -114,6 +116,10 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 	if err != nil {
 		return nil, err
 	}
+	if rep.Verified.Found {
+		c := &rep.Verified.Cost
+		c.Money = math.Round(c.IdleServerHours*serverHourPrice(sc)*100) / 100
+	}
 	return rep, nil
 }
 
@@ -155,7 +161,7 @@ func search(trial func(int) (*results.Run, error), configured int, configuredPas
 			lo = mid
 		}
 	}
-	c := Cost{IdleServerHours: best.Cost.IdleServerSeconds / 3600, Money: best.Cost.Money, Simulated: true}
+	c := Cost{IdleServerHours: best.Cost.IdleServerSeconds / 3600, FleetMoney: best.Cost.Money, Simulated: true}
 	return Verified{Found: true, Min: hi, Cost: c}, nil
 }
 
@@ -172,9 +178,13 @@ func failing(r *results.Run) []string {
 // estimateCost prices s servers held idle for the whole scenario.
 func estimateCost(sc *scenarios.Scenario, s int) Cost {
 	hours := float64(s) * sc.Duration.Hours()
-	price := sc.Nodes.HourlyCost
+	return Cost{IdleServerHours: hours, Money: math.Round(hours*serverHourPrice(sc)*100) / 100}
+}
+
+// serverHourPrice is a server's share of a node-hour.
+func serverHourPrice(sc *scenarios.Scenario) float64 {
 	if sc.Nodes.PodsPerNode > 0 {
-		price /= float64(sc.Nodes.PodsPerNode)
+		return sc.Nodes.HourlyCost / float64(sc.Nodes.PodsPerNode)
 	}
-	return Cost{IdleServerHours: hours, Money: math.Round(hours*price*100) / 100}
+	return sc.Nodes.HourlyCost
 }

@@ -34,7 +34,7 @@ func printCheck(e env, r *sim.CheckReport) {
 	v := r.Verified
 	if v.Found {
 		fmt.Fprintf(w, "(c) DES-verified minimum: %d meets every SLO\n", v.Min)
-		fmt.Fprintf(w, "    cost (simulated): %.0f idle server-hours, %.2f total\n\n", v.Cost.IdleServerHours, v.Cost.Money)
+		fmt.Fprintf(w, "    cost (simulated): %.0f idle server-hours, %.2f (whole fleet: %.2f)\n\n", v.Cost.IdleServerHours, v.Cost.Money, v.Cost.FleetMoney)
 	} else {
 		fmt.Fprintf(w, "(c) DES-verified minimum: none up to the search cap; still failing: %v (not fixable by the buffer alone)\n\n", v.Failing)
 	}
