@@ -159,8 +159,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\nduration: 1h\narrivals: {segments: [{sine: {mean: 1, amplitude: 1, period: 0s}}]}"))
+	dir := f.TempDir() // traces resolve here; one directory keeps execs cheap
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := Parse(data, t.TempDir())
+		s, err := Parse(data, dir)
 		if err == nil {
 			// A valid scenario must compile to a curve with finite rates.
 			c := s.Curve()
