@@ -5,9 +5,10 @@ OUT ?= out
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
-	$(GO) run ./cmd/sim run scenarios/evening-peak.yaml -o $(OUT)/
+	$(GO) build -o bin/sim ./cmd/sim
+	bin/sim run scenarios/evening-peak.yaml -o $(OUT)/
 	@echo
-	@$(GO) run ./cmd/sim check scenarios/evening-peak.yaml; status=$$?; \
+	@bin/sim check scenarios/evening-peak.yaml; status=$$?; \
 	  if [ $$status -eq 1 ]; then echo "(sim check exit 1: the configured fleet misses its SLO — see above)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
@@ -20,9 +21,8 @@ test:
 bench:
 	bash scripts/bench-basestock.sh
 	$(GO) test -run '^$$' -bench 'EveningPeak1M' -benchtime 1x -cpu 1 -timeout 20m ./sim/
-	$(GO) build -o $(OUT)/.bench-sim ./cmd/sim
-	bash scripts/bench-sweep.sh $(OUT)/.bench-sim
-	@rm -f $(OUT)/.bench-sim
+	$(GO) build -o bin/sim ./cmd/sim
+	bash scripts/bench-sweep.sh bin/sim
 
 ## lint: gofmt and go vet
 lint:
@@ -30,4 +30,4 @@ lint:
 	$(GO) vet ./...
 
 clean:
-	rm -rf $(OUT)
+	rm -rf $(OUT) bin
