@@ -2,6 +2,8 @@ package sim
 
 import (
 	"math"
+
+	"github.com/fleetbench/fleetbench/policy"
 )
 
 // place schedules a new pod: on a Ready node with room, chosen by the
@@ -13,7 +15,7 @@ func (np *nodePool) place(m *model, s int32) {
 	}
 	for i := range np.podBuckets {
 		pods := i
-		if np.strategy == 0 { // Packed: fullest node with room
+		if np.strategy == policy.Packed { // fullest node with room
 			pods = len(np.podBuckets) - 1 - i
 		}
 		if b := np.podBuckets[pods]; len(b) > 0 {
