@@ -111,12 +111,19 @@ func child(m *yaml.Node, key string) *yaml.Node {
 	return v
 }
 
-// Hash identifies the scenario's content (after overrides and defaults).
+// Hash identifies the scenario's content (after overrides and defaults),
+// including the rows of its trace files.
 func (s *Scenario) Hash() string {
 	out, err := yaml.Marshal(s)
 	if err != nil {
 		return ""
 	}
-	sum := sha256.Sum256(out)
-	return hex.EncodeToString(sum[:8])
+	h := sha256.New()
+	h.Write(out)
+	for i := range s.Arrivals.Segments {
+		for _, p := range s.traces[i] {
+			fmt.Fprintf(h, "%d:%g,%g\n", i, p.T, p.Rate)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
 }

@@ -148,9 +148,6 @@ func search(trial func(int) (*results.Run, error), configured int, configuredPas
 	}
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		if mid < 0 {
-			mid = 0
-		}
 		run, err := trial(mid)
 		if err != nil {
 			return Verified{}, err

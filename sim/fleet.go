@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -91,7 +92,7 @@ func (f *fleet) reconcile(m *model) {
 			f.newServer(m)
 		}
 	case desired < f.live && m.now >= f.scaleDownNotBefore:
-		f.scaleDown(m, f.live-desired, -1)
+		f.scaleDown(m, f.live-desired)
 	}
 }
 
@@ -117,8 +118,8 @@ func (f *fleet) rollStep(m *model, desired int) {
 }
 
 // scaleDown deletes up to n None servers idle for at least idleTimeout,
-// in the shared deletion order. version ≥ 0 restricts it to that version.
-func (f *fleet) scaleDown(m *model, n int, version int32) {
+// in the shared deletion order.
+func (f *fleet) scaleDown(m *model, n int) {
 	cutoff := m.now - f.idleTimeout
 	next := math.Inf(1)
 	deleted := f.deleteNone(m, n, func(sv *server) bool {
@@ -126,7 +127,7 @@ func (f *fleet) scaleDown(m *model, n int, version int32) {
 			next = math.Min(next, sv.idleSince+f.idleTimeout)
 			return false
 		}
-		return version < 0 || sv.version == version
+		return true
 	})
 	if deleted < n && !math.IsInf(next, 1) {
 		f.scaleDownNotBefore = next
@@ -168,4 +169,17 @@ func (f *fleet) rollout(name string) {
 	f.version++
 	f.versionNames = append(f.versionNames, name)
 	f.liveByVersion = append(f.liveByVersion, 0)
+}
+
+// sortByDeletion orders candidate indexes with the shared deletion order.
+func sortByDeletion(order []int, cs []policy.Candidate) {
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case policy.DeleteFirst(cs[a], cs[b]):
+			return -1
+		case policy.DeleteFirst(cs[b], cs[a]):
+			return 1
+		}
+		return 0
+	})
 }

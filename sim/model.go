@@ -64,7 +64,7 @@ func newModel(sc *scenarios.Scenario) (*model, error) {
 	return m, nil
 }
 
-// Run simulates the scenario and returns the model run.
+// run simulates the scenario to its end.
 func (m *model) run() {
 	m.nodes.start(m)
 	m.arrivals.schedule(m)

@@ -2,12 +2,9 @@ package main
 
 import (
 	"fmt"
-	"sort"
 
 	"github.com/fleetbench/fleetbench/sim"
 )
-
-func sortStrings(s []string) { sort.Strings(s) }
 
 // printCheck writes the three sizing answers and the verdict.
 func printCheck(e env, r *sim.CheckReport) {

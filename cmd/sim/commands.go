@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -171,7 +172,7 @@ func label(set map[string]string) string {
 	for k, v := range set {
 		parts = append(parts, k[strings.LastIndex(k, ".")+1:]+"="+v)
 	}
-	sortStrings(parts)
+	slices.Sort(parts)
 	return strings.Join(parts, " ")
 }
 
