@@ -29,16 +29,10 @@ func Marshal(r *Run) ([]byte, error) {
 	return append(data, '\n'), nil
 }
 
-// WriteFile writes v as JSON atomically: a reader never sees a partial file.
-func WriteFile(path string, v any) error {
-	var data []byte
-	var err error
-	if r, ok := v.(*Run); ok {
-		data, err = Marshal(r)
-	} else {
-		data, err = json.MarshalIndent(v, "", " ")
-		data = append(data, '\n')
-	}
+// WriteFile writes a run as JSON atomically: a reader never sees a
+// partial file (loadgen will flush measured runs through it too).
+func WriteFile(path string, r *Run) error {
+	data, err := Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", path, err)
 	}

@@ -61,14 +61,7 @@ func (mm *matchmaker) init(sc *scenarios.Scenario) {
 }
 
 func (mm *matchmaker) newMatch() int32 {
-	var id int32
-	if n := len(mm.free); n > 0 {
-		id = mm.free[n-1]
-		mm.free = mm.free[:n-1]
-	} else {
-		mm.matches = append(mm.matches, match{})
-		id = int32(len(mm.matches) - 1)
-	}
+	id := slot(&mm.matches, &mm.free)
 	mt := &mm.matches[id]
 	mt.players = mt.players[:0]
 	mt.lostAt, mt.server, mt.state = -1, -1, matchForming

@@ -47,7 +47,10 @@ func (q *queue) less(i, j int) bool {
 func (q *queue) push(t float64, kind eventKind, arg int32, gen uint32) {
 	q.seq++
 	q.ev = append(q.ev, event{t: t, seq: q.seq, arg: arg, gen: gen, kind: kind})
-	i := len(q.ev) - 1
+	q.siftUp(len(q.ev) - 1)
+}
+
+func (q *queue) siftUp(i int) {
 	for i > 0 {
 		p := (i - 1) / 4
 		if !q.less(i, p) {
@@ -87,14 +90,7 @@ func (q *queue) pop() event {
 		i = best
 	}
 	q.ev[i] = last
-	for i > 0 {
-		p := (i - 1) / 4
-		if !q.less(i, p) {
-			break
-		}
-		q.ev[i], q.ev[p] = q.ev[p], q.ev[i]
-		i = p
-	}
+	q.siftUp(i)
 	return top
 }
 

@@ -29,14 +29,7 @@ type server struct {
 }
 
 func (f *fleet) newServer(m *model) int32 {
-	var s int32
-	if n := len(f.free); n > 0 {
-		s = f.free[n-1]
-		f.free = f.free[:n-1]
-	} else {
-		f.servers = append(f.servers, server{})
-		s = int32(len(f.servers) - 1)
-	}
+	s := slot(&f.servers, &f.free)
 	sv := &f.servers[s]
 	f.nextIndex++
 	*sv = server{idleSince: m.now, index: f.nextIndex, version: f.version, node: -1, match: -1, gen: sv.gen + 1, state: srvPending}
@@ -191,4 +184,18 @@ func (f *fleet) remove(m *model, s int32) {
 	if lostMatch >= 0 {
 		m.mm.serverLost(m, lostMatch)
 	}
+}
+
+// slot returns the index of a reusable entity: the last freed one, or a
+// new zero one appended. Entities live in slices indexed by int32 so the
+// model allocates nothing per event once warm.
+func slot[T any](items *[]T, free *[]int32) int32 {
+	if n := len(*free); n > 0 {
+		id := (*free)[n-1]
+		*free = (*free)[:n-1]
+		return id
+	}
+	var zero T
+	*items = append(*items, zero)
+	return int32(len(*items) - 1)
 }

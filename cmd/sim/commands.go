@@ -62,13 +62,7 @@ func (e env) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if err := results.WriteAtomic(filepath.Join(*out, "model.json"), data); err != nil {
-		return err
-	}
-	if err := results.WriteAtomic(filepath.Join(*out, "report.html"), html.Bytes()); err != nil {
+	if err := writeOutputs(*out, map[string][]byte{"model.json": data, "report.html": html.Bytes()}); err != nil {
 		return err
 	}
 	reports.Summary(e.stdout, r)
@@ -115,13 +109,11 @@ func (e env) sweepCmd(args []string) error {
 	if err := reports.HTML(&html, reports.Input{Title: "fleetbench sweep: " + res.Scenario, Frontier: points, CostLabel: costLabel}); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
+	data, err := json.MarshalIndent(res, "", " ")
+	if err != nil {
+		return fmt.Errorf("encoding sweep: %w", err)
 	}
-	if err := results.WriteFile(filepath.Join(*out, "sweep.json"), res); err != nil {
-		return err
-	}
-	if err := results.WriteAtomic(filepath.Join(*out, "report.html"), html.Bytes()); err != nil {
+	if err := writeOutputs(*out, map[string][]byte{"sweep.json": append(data, '\n'), "report.html": html.Bytes()}); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%-40s %12s %10s %6s %s\n", "point", costLabel, "p99 (s)", "SLOs", "frontier")
@@ -194,4 +186,23 @@ func passWord(ok bool) string {
 		return "pass"
 	}
 	return "FAIL"
+}
+
+// writeOutputs writes every file into dir, each atomically, only once all
+// of them have been rendered: bad input never leaves partial output.
+func writeOutputs(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := results.WriteAtomic(filepath.Join(dir, name), files[name]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
