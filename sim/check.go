@@ -106,7 +106,11 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 		if err != nil {
 			return nil, err
 		}
-		return Replicate(ctx, s, reps, workers, opts)
+		run, err := Replicate(ctx, s, reps, workers, opts)
+		if err == nil && opts.Logger != nil {
+			opts.Logger.InfoContext(ctx, "sizing trial", "knob", name, "value", v, "pass", run.Passed(), "failing", failing(run))
+		}
+		return run, err
 	}
 	if rep.ConfiguredRun, err = trial(configured); err != nil {
 		return nil, err

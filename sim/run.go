@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -11,6 +12,9 @@ import (
 type Options struct {
 	// Version is the fleetbench version written to the run's meta.
 	Version string
+	// Logger receives progress (sizing-search trials) at Info level; nil
+	// discards it. The model itself never logs: it is a pure function.
+	Logger *slog.Logger
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool

@@ -25,19 +25,26 @@ const (
 const usage = `usage:
   sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
-  sim check FILE [--reps N] [--workers N] [--json]
+  sim check FILE [--reps N] [--workers N] [--json] [--verbose]
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 `
 
 type env struct {
 	ctx            context.Context
 	stdout, stderr io.Writer
-	log            *slog.Logger
+}
+
+// logger writes progress to stderr when verbose, else nothing.
+func (e env) logger(verbose bool) *slog.Logger {
+	if !verbose {
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, nil))
 }
 
 // run is the whole command; only main exits.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := env{ctx: ctx, stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	e := env{ctx: ctx, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, usage, strings.Join(scenarios.Shipped(), ", "))
 		return exitUsage

@@ -129,6 +129,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	reps := fs.Int("reps", 3, "replications per trial")
 	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	verbose := fs.Bool("verbose", false, "log each sizing trial to stderr")
 	file, err := parse(fs, args)
 	if err != nil {
 		return exitUsage, err
@@ -140,7 +141,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: version()})
+	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: version(), Logger: e.logger(*verbose)})
 	if err != nil {
 		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
