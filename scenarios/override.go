@@ -40,8 +40,17 @@ func LoadWith(path string, overrides []Override) (*Scenario, error) {
 
 // ParseWith applies overrides to a document, then parses it.
 func ParseWith(data []byte, dir string, overrides []Override) (*Scenario, error) {
+	out, err := Rewrite(data, overrides)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(out, dir)
+}
+
+// Rewrite returns the document with the overrides applied (unvalidated).
+func Rewrite(data []byte, overrides []Override) ([]byte, error) {
 	if len(overrides) == 0 {
-		return Parse(data, dir)
+		return data, nil
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
@@ -63,7 +72,16 @@ func ParseWith(data []byte, dir string, overrides []Override) (*Scenario, error)
 	if err != nil {
 		return nil, fmt.Errorf("re-encoding overridden scenario: %w", err)
 	}
-	return Parse(out, dir)
+	return out, nil
+}
+
+// ParseOverride reads "PATH=VALUE".
+func ParseOverride(s string) (Override, error) {
+	path, val, ok := strings.Cut(s, "=")
+	if !ok || path == "" {
+		return Override{}, fmt.Errorf("--set %q: want PATH=VALUE", s)
+	}
+	return Override{Path: path, Value: val}, nil
 }
 
 var (

@@ -59,7 +59,10 @@ type Verified struct {
 	Found   bool     `json:"found"`
 	Min     int      `json:"min"`
 	Cost    Cost     `json:"cost"`
-	Failing []string `json:"failing,omitempty"` // SLOs missed even at the cap
+	Failing []string `json:"failing,omitempty"` // SLOs missed where the search stopped
+	// StoppedAt is where a fruitless search stopped: at the cap, or where
+	// no match waited any more (more buffer cannot help).
+	StoppedAt int `json:"stoppedAt,omitempty"`
 }
 
 // Cost of holding a buffer over the scenario: idle server-hours, and
@@ -72,16 +75,24 @@ type Cost struct {
 	Simulated  bool    `json:"simulated"` // from the DES rather than an estimate
 }
 
-// knob finds the integer field a sizing search can vary.
-func knob(sc *scenarios.Scenario) (string, int, error) {
+// knob finds the integer field a sizing search can vary, and the largest
+// value the policy's own max allows.
+func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 	p := sc.Fleet.Policy
+	limit = searchCap
 	switch {
 	case p.MinAvailable != nil && p.MinAvailable.Count != nil:
-		return "fleet.policy.minAvailable.count", *p.MinAvailable.Count, nil
+		if p.MinAvailable.Max > 0 {
+			limit = p.MinAvailable.Max
+		}
+		return "fleet.policy.minAvailable.count", *p.MinAvailable.Count, limit, nil
 	case p.Buffer != nil && p.Buffer.Size != nil:
-		return "fleet.policy.buffer.size", *p.Buffer.Size, nil
+		if p.Buffer.Max > 0 {
+			limit = p.Buffer.Max
+		}
+		return "fleet.policy.buffer.size", *p.Buffer.Size, limit, nil
 	}
-	return "", 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
+	return "", 0, 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
 }
 
 // Check answers "is my buffer big enough?" three ways: the node-size rule,
@@ -91,7 +102,7 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 	if err != nil {
 		return nil, err
 	}
-	name, configured, err := knob(sc)
+	name, configured, limit, err := knob(sc)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +127,7 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 		return nil, err
 	}
 	rep.Pass = rep.ConfiguredRun.Passed()
-	rep.Verified, err = search(trial, configured, rep.Pass, rep.ConfiguredRun)
+	rep.Verified, err = search(trial, configured, limit, rep.Pass, rep.ConfiguredRun)
 	if err != nil {
 		return nil, err
 	}
@@ -129,12 +140,15 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 
 // search finds the smallest passing value, assuming more buffer never
 // hurts: gallop up from a failing value, then bisect.
-func search(trial func(int) (*results.Run, error), configured int, configuredPass bool, configuredRun *results.Run) (Verified, error) {
+func search(trial func(int) (*results.Run, error), configured, limit int, configuredPass bool, configuredRun *results.Run) (Verified, error) {
 	lo, hi := -1, configured // lo fails, hi passes
 	best := configuredRun
 	if !configuredPass {
+		if configured >= limit {
+			return Verified{Failing: failing(configuredRun), StoppedAt: configured}, nil
+		}
 		lo = configured
-		hi = max(2*configured, 8)
+		hi = min(max(2*configured, 8), limit)
 		for {
 			run, err := trial(hi)
 			if err != nil {
@@ -144,10 +158,13 @@ func search(trial func(int) (*results.Run, error), configured int, configuredPas
 				best = run
 				break
 			}
-			if hi >= searchCap {
-				return Verified{Failing: failing(run)}, nil
+			// With no waits and no failures every match found a Ready
+			// server at once: a bigger buffer cannot change anything.
+			saturated := run.Counters[results.AllocationWaits] == 0 && run.Counters[results.AllocationFailures] == 0
+			if hi >= limit || saturated {
+				return Verified{Failing: failing(run), StoppedAt: hi}, nil
 			}
-			lo, hi = hi, min(2*hi, searchCap)
+			lo, hi = hi, min(2*hi, limit)
 		}
 	}
 	for hi-lo > 1 {

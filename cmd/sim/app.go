@@ -25,7 +25,7 @@ const (
 const usage = `usage:
   sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
-  sim check FILE [--reps N] [--workers N] [--json] [--verbose]
+  sim check FILE [--set PATH=VALUE]... [--reps N] [--workers N] [--json] [--verbose]
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 `
 

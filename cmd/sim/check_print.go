@@ -33,7 +33,7 @@ func printCheck(e env, r *sim.CheckReport) {
 		fmt.Fprintf(w, "(c) DES-verified minimum: %d meets every SLO\n", v.Min)
 		fmt.Fprintf(w, "    cost (simulated): %.0f idle server-hours, %.2f (whole fleet: %.2f)\n\n", v.Cost.IdleServerHours, v.Cost.Money, v.Cost.FleetMoney)
 	} else {
-		fmt.Fprintf(w, "(c) DES-verified minimum: none up to the search cap; still failing: %v (not fixable by the buffer alone)\n\n", v.Failing)
+		fmt.Fprintf(w, "(c) DES-verified minimum: none up to %d (the policy's max, or where no match waits for a server any more);\n    %v still fails: not fixable by the buffer alone (look at max, nodes, match size or the SLO)\n\n", v.StoppedAt, v.Failing)
 	}
 	fmt.Fprintf(w, "configured %s = %d:\n", r.Knob, r.Configured)
 	for _, vd := range r.ConfiguredRun.Verdicts {

@@ -31,13 +31,9 @@ func (e env) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	var overrides []scenarios.Override
-	for _, s := range sets {
-		path, val, ok := strings.Cut(s, "=")
-		if !ok {
-			return fmt.Errorf("--set %q: want PATH=VALUE", s)
-		}
-		overrides = append(overrides, scenarios.Override{Path: path, Value: val})
+	overrides, err := parseOverrides(sets)
+	if err != nil {
+		return err
 	}
 	if *seed != "" {
 		if _, err := strconv.ParseUint(*seed, 10, 64); err != nil {
@@ -130,7 +126,13 @@ func (e env) checkCmd(args []string) (int, error) {
 	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each sizing trial to stderr")
+	var sets multi
+	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
 	file, err := parse(fs, args)
+	if err != nil {
+		return exitUsage, err
+	}
+	overrides, err := parseOverrides(sets)
 	if err != nil {
 		return exitUsage, err
 	}
@@ -140,6 +142,9 @@ func (e env) checkCmd(args []string) (int, error) {
 	doc, dir, err := readScenario(file)
 	if err != nil {
 		return exitUsage, err
+	}
+	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
+		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
 	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: version(), Logger: e.logger(*verbose)})
 	if err != nil {
@@ -206,4 +211,16 @@ func writeOutputs(dir string, files map[string][]byte) error {
 		}
 	}
 	return nil
+}
+
+func parseOverrides(sets []string) ([]scenarios.Override, error) {
+	var out []scenarios.Override
+	for _, s := range sets {
+		o, err := scenarios.ParseOverride(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
