@@ -25,6 +25,7 @@ type fleet struct {
 	versionNames                           []string
 
 	policy          policy.Buffer
+	replicas        int // pods the autoscaler last asked for
 	tick            float64
 	reuse           bool
 	deleteOnRecycle bool
@@ -50,6 +51,9 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 			ma.Count = *p.MinAvailable.Count
 		}
 		f.policy = ma
+		// OpenKruiseGame game servers mark themselves WaitToBeDeleted after
+		// idling; Agones has no such delay, its scale-down is immediate.
+		f.idleTimeout = sc.Fleet.IdleTimeout.Seconds()
 	case p.Buffer != nil:
 		b := policy.AgonesBuffer{Min: p.Buffer.Min, Max: p.Buffer.Max, CountWaiting: p.CountWaiting}
 		if p.Buffer.Percent != nil {
@@ -64,7 +68,6 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 	}
 	f.tick = sc.Fleet.SyncInterval.Seconds()
 	f.reuse = sc.Fleet.AfterMatch == "reuse"
-	f.idleTimeout = sc.Fleet.IdleTimeout.Seconds()
 	f.rolling = sc.Fleet.Update.RollingUpdate
 	f.versionNames = []string{"v1"}
 	f.liveByVersion = []int{0}
@@ -75,24 +78,35 @@ func (f *fleet) status(m *model) policy.FleetStatus {
 	return policy.FleetStatus{Live: f.live, None: f.none, Allocated: f.allocated, WaitingRequests: m.mm.nWaiting}
 }
 
-// reconcile is one pass of the controller: delete recycled servers, then
-// bring live servers to what the policy wants, stepping a rolling update.
+// reconcile is one pass of the buffer autoscaler (on its tick, or after
+// every event when syncInterval is 0): delete recycled WaitToBeDeleted
+// servers and set the replica target from the policy.
 func (f *fleet) reconcile(m *model) {
 	if len(f.doomed) > 0 {
 		f.deleteDoomed(m)
 	}
-	desired := f.policy.Desired(f.status(m))
+	f.replicas = f.policy.Desired(f.status(m))
+	f.maintain(m)
+}
+
+// maintain is the workload controller (GameServerSet, Deployment): after
+// every event it keeps pods at the replica target, so a crashed, lost or
+// (Agones) deleted server is replaced at once, and it steps a rolling
+// update as servers become Ready, without waiting for a tick. It counts
+// pods, not live servers: an OpenKruiseGame server marked WaitToBeDeleted
+// still has its pod, and is only removed by the autoscaler's next pass.
+func (f *fleet) maintain(m *model) {
 	if f.rolling != nil && f.liveByVersion[f.version] < f.live {
-		f.rollStep(m, desired)
+		f.rollStep(m, f.replicas)
 		return
 	}
 	switch {
-	case desired > f.live:
-		for range desired - f.live {
+	case f.replicas > f.pods:
+		for range f.replicas - f.pods {
 			f.newServer(m)
 		}
-	case desired < f.live && m.now >= f.scaleDownNotBefore:
-		f.scaleDown(m, f.live-desired)
+	case f.replicas < f.pods && m.now >= f.scaleDownNotBefore:
+		f.scaleDown(m, f.pods-f.replicas)
 	}
 }
 

@@ -93,8 +93,12 @@ func (m *model) run() {
 		}
 		m.advance(ev.t)
 		m.dispatch(ev)
-		if m.fleet.tick == 0 && ev.kind != evSample {
+		switch {
+		case ev.kind == evSample || ev.kind == evTick:
+		case m.fleet.tick == 0:
 			m.fleet.reconcile(m)
+		default:
+			m.fleet.maintain(m)
 		}
 	}
 	m.advance(m.end)

@@ -213,3 +213,30 @@ func TestIdleTimeoutHoldsSurplusServers(t *testing.T) {
 			short.Cost.IdleServerSeconds, long.Cost.IdleServerSeconds)
 	}
 }
+
+// OpenKruiseGame's rule adds at most minAvailable servers per sync while
+// recycled servers wait (WaitToBeDeleted) for the next pass; Agones'
+// workload controller replaces a deleted server at once. Under demand far
+// above the buffer, OpenKruiseGame allocates at most count per sync.
+func TestSyncIntervalCapsOpenKruiseGameGrowth(t *testing.T) {
+	five := 5
+	base := func(p scenarios.Policy) *scenarios.Scenario {
+		return world(t, func(sc *scenarios.Scenario) {
+			sc.Duration = scenarios.D(time.Hour)
+			sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: 1}}}
+			sc.Players.PerMatch = 1
+			sc.Players.SessionLength = scenarios.Distribution{Fixed: &scenarios.Duration{Duration: 10 * time.Second}}
+			sc.Fleet.Policy = p
+			sc.Nodes.PodsPerNode = 0
+		})
+	}
+	_, okg := simulate(t, base(scenarios.Policy{MinAvailable: &scenarios.MinAvailable{Count: &five}}))
+	_, agones := simulate(t, base(scenarios.Policy{Buffer: &scenarios.Buffer{Size: &five}}))
+	syncs := int64(time.Hour/(30*time.Second)) + 1
+	if got := okg.Counters[results.Allocations]; got > 5*syncs || got < 4*syncs {
+		t.Errorf("OpenKruiseGame allocated %d in %d syncs; the rule allows at most 5 per sync", got, syncs)
+	}
+	if got := agones.Counters[results.Allocations]; got <= 5*syncs {
+		t.Errorf("Agones allocated %d: its workload replaces recycled servers at once, so it must beat the %d of a 5-per-sync cap", got, 5*syncs)
+	}
+}
