@@ -73,8 +73,8 @@ func parseTrace(r io.Reader) ([]TracePoint, error) {
 		switch {
 		case errT != nil || math.IsNaN(t) || math.IsInf(t, 0) || t < 0:
 			return nil, fmt.Errorf("trace row %d: t_seconds %q must be a finite number ≥ 0", row, rec[0])
-		case errV != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
-			return nil, fmt.Errorf("trace row %d: rate %q must be a finite number ≥ 0", row, rec[1])
+		case errV != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxRate:
+			return nil, fmt.Errorf("trace row %d: rate %q must be a number from 0 to %g", row, rec[1], float64(maxRate))
 		case len(pts) > 0 && t <= pts[len(pts)-1].T:
 			return nil, fmt.Errorf("trace row %d: t_seconds %g must be greater than the previous row's", row, t)
 		case len(pts) >= maxTraceRows:

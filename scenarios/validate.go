@@ -3,6 +3,15 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"time"
+)
+
+// Upper bounds that keep a typo from asking the model for a terabyte.
+const (
+	maxDuration = 366 * 24 * time.Hour
+	maxRate     = 1e6       // players/s
+	maxCount    = 1_000_000 // servers, nodes, players per match
+	maxPerNode  = 10_000
 )
 
 // Validate returns every problem of the scenario at once as Errors, or nil.
@@ -13,6 +22,9 @@ func (s *Scenario) Validate() error {
 	}
 	if s.Duration.Duration <= 0 {
 		e.add("duration", "must be > 0")
+	}
+	if s.Duration.Duration > maxDuration {
+		e.add("duration", "must be at most %s", D(maxDuration))
 	}
 	positive(&e, "speedup", s.Speedup)
 	s.validateArrivals(&e)
@@ -44,20 +56,20 @@ func (s *Scenario) validateArrivals(e *Errors) {
 		n := 0
 		if seg.Constant != nil {
 			n++
-			nonNegative(e, p+".constant.rate", seg.Constant.Rate)
+			rate(e, p+".constant.rate", seg.Constant.Rate)
 		}
 		if seg.Step != nil {
 			n++
-			nonNegative(e, p+".step.rate", seg.Step.Rate)
+			rate(e, p+".step.rate", seg.Step.Rate)
 		}
 		if l := seg.Linear; l != nil {
 			n++
-			nonNegative(e, p+".linear.from", l.From)
-			nonNegative(e, p+".linear.to", l.To)
+			rate(e, p+".linear.from", l.From)
+			rate(e, p+".linear.to", l.To)
 		}
 		if sn := seg.Sine; sn != nil {
 			n++
-			nonNegative(e, p+".sine.mean", sn.Mean)
+			rate(e, p+".sine.mean", sn.Mean)
 			nonNegative(e, p+".sine.amplitude", sn.Amplitude)
 			if sn.Amplitude > sn.Mean {
 				e.add(p+".sine.amplitude", "must be ≤ mean (%g) so the rate stays ≥ 0", sn.Mean)
@@ -68,7 +80,7 @@ func (s *Scenario) validateArrivals(e *Errors) {
 		}
 		if b := seg.Burst; b != nil {
 			n++
-			nonNegative(e, p+".burst.extra", b.Extra)
+			rate(e, p+".burst.extra", b.Extra)
 			nonNegativeDuration(e, p+".burst.at", b.At)
 			if b.Width.Duration <= 0 {
 				e.add(p+".burst.width", "must be > 0")
@@ -91,6 +103,7 @@ func (s *Scenario) validatePlayers(e *Errors) {
 	if p.PerMatch < 1 {
 		e.add("players.perMatch", "must be ≥ 1")
 	}
+	atMost(e, "players.perMatch", p.PerMatch, maxCount)
 	nonNegativeDuration(e, "players.matchTimeout", p.MatchTimeout)
 	oneOfString(e, "players.onTimeout", p.OnTimeout, "start", "requeue")
 	distribution(e, "players.sessionLength", p.SessionLength)
@@ -111,6 +124,8 @@ func (s *Scenario) validateNodes(e *Errors) {
 	if n.PodsPerNode < 0 {
 		e.add("nodes.podsPerNode", "must be ≥ 0 (0 = unlimited nodes)")
 	}
+	atMost(e, "nodes.podsPerNode", n.PodsPerNode, maxPerNode)
+	atMost(e, "nodes.max", n.Max, maxCount)
 	nonNegative(e, "nodes.hourlyCost", n.HourlyCost)
 	if n.PodsPerNode <= 0 {
 		return
@@ -228,6 +243,21 @@ func finite(e *Errors, path string, v float64) bool {
 func nonNegative(e *Errors, path string, v float64) {
 	if finite(e, path, v) && v < 0 {
 		e.add(path, "must be ≥ 0")
+	}
+}
+
+// rate checks an arrival rate: finite, ≥ 0 and at most maxRate.
+func rate(e *Errors, path string, v float64) {
+	nonNegative(e, path, v)
+	if v > maxRate {
+		e.add(path, "must be at most %g players/s", float64(maxRate))
+	}
+}
+
+// atMost reports an integer above its bound.
+func atMost(e *Errors, path string, v, limit int) {
+	if v > limit {
+		e.add(path, "must be at most %d", limit)
 	}
 }
 

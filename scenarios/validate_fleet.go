@@ -16,6 +16,10 @@ func (s *Scenario) validateFleet(e *Errors) {
 		if m.Count != nil && *m.Count < 0 {
 			e.add("fleet.policy.minAvailable.count", "must be ≥ 0")
 		}
+		if m.Count != nil {
+			atMost(e, "fleet.policy.minAvailable.count", *m.Count, maxCount)
+		}
+		atMost(e, "fleet.policy.minAvailable.max", m.Max, maxCount)
 		if m.Fraction != nil {
 			fraction(e, "fleet.policy.minAvailable.fraction", *m.Fraction)
 		}
@@ -33,6 +37,11 @@ func (s *Scenario) validateFleet(e *Errors) {
 		if b.Size != nil && *b.Size < 0 {
 			e.add("fleet.policy.buffer.size", "must be ≥ 0")
 		}
+		if b.Size != nil {
+			atMost(e, "fleet.policy.buffer.size", *b.Size, maxCount)
+		}
+		atMost(e, "fleet.policy.buffer.max", b.Max, maxCount)
+		atMost(e, "fleet.policy.buffer.min", b.Min, maxCount)
 		if b.Percent != nil && finite(e, "fleet.policy.buffer.percent", *b.Percent) && (*b.Percent < 1 || *b.Percent > 99) {
 			e.add("fleet.policy.buffer.percent", "must be between 1 and 99 (as in Agones)")
 		}

@@ -11,6 +11,9 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
+// maxSweepRuns bounds a sweep (points × replications).
+const maxSweepRuns = 100_000
+
 // Axis is one swept field: PATH=FROM:TO:STEP.
 type Axis struct {
 	Path           string
@@ -89,6 +92,9 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 			}
 		}
 		grid = next
+		if len(grid)*max(reps, 1) > maxSweepRuns {
+			return nil, fmt.Errorf("sweep: the grid needs more than %d runs; narrow an axis or raise its STEP", maxSweepRuns)
+		}
 	}
 	var jobs []Job
 	scs := make([]*scenarios.Scenario, len(grid))
