@@ -3,6 +3,7 @@
 rate LAMBDA each take one server from a buffer of S (waiting FIFO when it
 is empty), order a replacement on arrival (demand-aware) whose startup is
 exponential with mean LEAD, and hold the server for an exponential session.
+Usage: simpy_basestock.py LAMBDA S [HORIZON_SECONDS].
 Prints simulated arrivals per wall-second."""
 import random
 import sys
@@ -10,7 +11,7 @@ import time
 
 from SimPy.Simulation import Level, Process, activate, hold, initialize, now, simulate, get, put
 
-LAMBDA, S, LEAD, SESSION = 200.0, 2000, 8.0, 60.0
+LEAD, SESSION = 8.0, 60.0
 
 
 class Startup(Process):
@@ -32,19 +33,21 @@ class Player(Process):
 class Arrivals(Process):
     def run(self, ready, stats):
         while True:
-            yield hold, self, random.expovariate(LAMBDA)
+            yield hold, self, random.expovariate(self.rate)
             stats["arrivals"] += 1
             p = Player()
             activate(p, p.run(ready, stats))
 
 
 def main():
-    horizon = float(sys.argv[1]) if len(sys.argv) > 1 else 600.0
+    rate, size = float(sys.argv[1]), int(sys.argv[2])
+    horizon = float(sys.argv[3]) if len(sys.argv) > 3 else 60000.0 / rate
     random.seed(1)
     initialize()
-    ready = Level(initialBuffered=S, capacity="unbounded")
+    ready = Level(initialBuffered=size, capacity="unbounded")
     stats = {"arrivals": 0, "wait": 0.0}
     a = Arrivals()
+    a.rate = rate
     activate(a, a.run(ready, stats))
     start = time.perf_counter()
     simulate(until=horizon)

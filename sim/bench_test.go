@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -10,20 +11,28 @@ import (
 
 // BenchmarkBaseStockArrivals measures simulated arrivals per wall-second
 // on the base-stock model (Poisson λ, exponential startup, buffer S,
-// event-driven, unlimited nodes).
+// event-driven, unlimited nodes, 1-minute sessions), at two sizes: the
+// event heap holds about λ·60 sessions, and its depth sets the cost.
 func BenchmarkBaseStockArrivals(b *testing.B) {
-	sc := baseStock(b, 200, 2000, 8*time.Second, "wait", true)
-	sc.Duration = scenarios.D(2 * time.Hour)
-	b.ResetTimer()
-	var arrivals int64
-	for b.Loop() {
-		r, err := Run(sc, Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		arrivals += r.Counters["players"]
+	for _, size := range []struct {
+		lambda float64
+		s      int
+		hours  time.Duration
+	}{{20, 300, 20}, {200, 2000, 2}} {
+		b.Run(fmt.Sprintf("lambda=%g", size.lambda), func(b *testing.B) {
+			sc := baseStock(b, size.lambda, size.s, 8*time.Second, "wait", true)
+			sc.Duration = scenarios.D(size.hours * time.Hour)
+			var arrivals int64
+			for b.Loop() {
+				r, err := Run(sc, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				arrivals += r.Counters["players"]
+			}
+			b.ReportMetric(float64(arrivals)/b.Elapsed().Seconds(), "arrivals/s")
+		})
 	}
-	b.ReportMetric(float64(arrivals)/b.Elapsed().Seconds(), "arrivals/s")
 }
 
 // BenchmarkEveningPeak1M runs evening-peak scaled to a million concurrent
