@@ -24,10 +24,11 @@ bench:
 	$(GO) build -o bin/sim ./cmd/sim
 	bash scripts/bench-sweep.sh bin/sim
 
-## lint: gofmt and go vet
+## lint: gofmt, go vet and staticcheck (fetched from the module proxy, pinned)
 lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo "gofmt needed"; exit 1)
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 clean:
 	rm -rf $(OUT) bin

@@ -28,7 +28,6 @@ type line struct {
 
 type axis struct {
 	min, max float64
-	log      bool // x on 1/(1−q) log scale
 }
 
 func (a axis) scale(v, lo, hi float64) float64 {

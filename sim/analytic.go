@@ -33,19 +33,36 @@ func analytic(sc *scenarios.Scenario) Analytic {
 	if tick > 0 {
 		a.Formula += ", averaged over the sync tick"
 	}
-	// tail(s, lead, t) is P(an allocation waits longer than t).
+	// tail(s, lead, t) is P(an allocation waits longer than t). The
+	// Erlang terms depend on (s, lead) only: remember them across the
+	// budget splits below, which vary t.
 	lambda := a.PeakRate
+	memoS, memo := -1, map[float64]float64{}
+	erlang := func(s int, lead float64, f func(int, float64) float64) float64 {
+		if s != memoS {
+			memoS, memo = s, map[float64]float64{}
+		}
+		v, ok := memo[lead]
+		if !ok {
+			v = f(s, lambda*lead)
+			memo[lead] = v
+		}
+		return v
+	}
 	tail := func(s int, lead, t float64) float64 {
 		switch {
 		case !wait:
-			return ErlangB(s, lambda*lead)
+			return erlang(s, lead, ErlangB)
 		case demandAware:
 			if t >= lead {
 				return 0
 			}
 			return PoissonTail(s, lambda*(lead-t))
+		case lambda*lead >= float64(s):
+			return 1 // unstable queue
 		}
-		return ErlangCWaitTail(s, lambda, lead, t)
+		// M/M/s waiting tail: P(W > t) = C·exp(−(s/L − λ)t).
+		return erlang(s, lead, ErlangC) * math.Exp(-(float64(s)/lead-lambda)*t)
 	}
 	// meets reports whether s satisfies every buffer-dependent SLO.
 	meets := func(s int, lead float64) bool {
@@ -82,6 +99,14 @@ func analytic(sc *scenarios.Scenario) Analytic {
 	}
 	a.Min = smallest(func(s int) bool { return meets(s, a.Lead) })
 	a.MinWithNode = smallest(func(s int) bool { return meets(s, a.LeadWithNode) })
+	p := sc.Fleet.Policy
+	if p.MinAvailable != nil && !p.CountWaiting && sc.Fleet.AfterMatch == "recycle" && tick > 0 {
+		a.SyncCap = int(math.Ceil(lambda * tick))
+		if a.Min >= 0 {
+			a.Min = max(a.Min, a.SyncCap)
+			a.MinWithNode = max(a.MinWithNode, a.SyncCap)
+		}
+	}
 	if a.Min < 0 {
 		a.Note = "no buffer meets the SLO at the peak rate (the match fill time alone exceeds the limit, or the queue is unstable)"
 	}
@@ -89,12 +114,16 @@ func analytic(sc *scenarios.Scenario) Analytic {
 }
 
 // smallest is the least s in [0, searchCap] with ok(s), assuming ok is
-// monotone, or −1.
+// monotone, or −1. It gallops up from 0 (real answers are small, and the
+// Erlang recursions cost O(s)), then bisects.
 func smallest(ok func(int) bool) int {
-	if !ok(searchCap) {
-		return -1
+	lo, hi := -1, 0
+	for !ok(hi) {
+		if hi >= searchCap {
+			return -1
+		}
+		lo, hi = hi, min(max(2*hi, 1), searchCap)
 	}
-	lo, hi := -1, searchCap
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
 		if ok(mid) {

@@ -50,8 +50,12 @@ type Analytic struct {
 	Formula      string  `json:"formula"`
 	Min          int     `json:"min"`         // pods land on free node capacity
 	MinWithNode  int     `json:"minWithNode"` // every replacement waits for a node
-	Cost         Cost    `json:"cost"`
-	Note         string  `json:"note,omitempty"`
+	// SyncCap is the least minAvailable that can sustain the peak at all
+	// under OpenKruiseGame's rule, which adds at most minAvailable servers
+	// per sync when servers are recycled: ⌈λ·T⌉ (0 when it does not apply).
+	SyncCap int    `json:"syncCap,omitempty"`
+	Cost    Cost   `json:"cost"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Verified is the smallest value the DES shows meets every SLO.

@@ -54,11 +54,10 @@ type nodePool struct {
 	nPending     int
 	inflightFree int // slots on nodes still booting
 
-	batchOpen          bool
-	batchStart         float64
-	batchLast          float64
-	batchFirstPending  float64
-	firstPendingUnseen bool
+	batchOpen         bool
+	batchStart        float64
+	batchLast         float64
+	batchFirstPending float64
 }
 
 const (

@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"math"
-
 	"gonum.org/v1/gonum/integrate/quad"
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -26,16 +24,6 @@ func ErlangC(s int, a float64) float64 {
 	b := ErlangB(s, a)
 	rho := a / float64(s)
 	return b / (1 - rho*(1-b))
-}
-
-// ErlangCWaitTail is P(W > t) in an M/M/s queue with arrival rate λ and
-// mean service time l: C·exp(−(s/l − λ)t).
-func ErlangCWaitTail(s int, lambda, l, t float64) float64 {
-	a := lambda * l
-	if a >= float64(s) {
-		return 1
-	}
-	return ErlangC(s, a) * math.Exp(-(float64(s)/l-lambda)*t)
 }
 
 // PoissonTail is P(Poisson(a) ≥ s): by Palm's theorem, the chance that a

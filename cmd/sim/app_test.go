@@ -163,12 +163,12 @@ func TestCheckExitStatus(t *testing.T) {
 
 func TestSweepWritesGridAndFrontier(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--set", "fleet.podStartup.fixed=1s", "--reps", "2", "-o", dir)
+	code, _, _ := runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--set", "fleet.podStartup.fixed=1s", "--reps", "2", "-o", dir)
 	if code != exitUsage {
 		// fixed=1s is not numeric: the axis parser must refuse it.
 		t.Fatalf("non-numeric axis: exit %d, want %d", code, exitUsage)
 	}
-	code, stdout, stderr = runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--reps", "2", "-o", dir)
+	code, stdout, stderr := runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--reps", "2", "-o", dir)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

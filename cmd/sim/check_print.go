@@ -26,6 +26,9 @@ func printCheck(e env, r *sim.CheckReport) {
 	} else {
 		fmt.Fprintf(w, "    %d with pod startup lead %.1f s (free node capacity); %d if every replacement waits for a node (lead %.1f s)\n",
 			a.Min, a.Lead, a.MinWithNode, a.LeadWithNode)
+		if a.SyncCap > 0 {
+			fmt.Fprintf(w, "    (OpenKruiseGame adds at most minAvailable servers per sync: the peak needs ≥ %d to be sustainable at all)\n", a.SyncCap)
+		}
 		fmt.Fprintf(w, "    cost: %.0f idle server-hours, %.2f\n\n", a.Cost.IdleServerHours, a.Cost.Money)
 	}
 	v := r.Verified
