@@ -130,3 +130,38 @@ func writeFile(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// Scheduling follows policy.BetterNode: a new pod lands on a Ready node
+// with room, and no other such node is preferred by the strategy.
+func TestSchedulingFollowsPolicy(t *testing.T) {
+	for _, strategy := range []string{"packed", "distributed"} {
+		t.Run(strategy, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(3, 4))
+			for trial := range 50 {
+				m := randomFleet(t, r, strategy)
+				for range 20 {
+					before := make([]int, len(m.nodes.nodes))
+					for i, nd := range m.nodes.nodes {
+						before[i] = nd.pods
+					}
+					s := m.fleet.newServer(m)
+					chosen := m.fleet.servers[s].node
+					if chosen < 0 {
+						for i, nd := range m.nodes.nodes {
+							if nd.state == nodeReady && before[i] < m.nodes.perNode {
+								t.Fatalf("trial %d: pod left pending while node %d had room", trial, i)
+							}
+						}
+						continue
+					}
+					for i, nd := range m.nodes.nodes {
+						if int32(i) != chosen && nd.state == nodeReady && before[i] < m.nodes.perNode &&
+							policy.BetterNode(before[i], before[chosen], strategy2(strategy)) {
+							t.Fatalf("trial %d: scheduled on a node with %d pods while one with %d was better", trial, before[chosen], before[i])
+						}
+					}
+				}
+			}
+		})
+	}
+}
