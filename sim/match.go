@@ -124,7 +124,9 @@ func (mm *matchmaker) allocate(m *model, id int32) {
 		return
 	}
 	mt.state = matchWaiting
-	m.rec.count(cAllocationWaits, 1)
+	if mt.lostAt < 0 { // a displaced match's wait is part of its recovery
+		m.rec.count(cAllocationWaits, 1)
+	}
 	mm.waiting = append(mm.waiting, waitEntry{id, mt.gen})
 	mm.nWaiting++
 	if mm.allocWait > 0 {
@@ -165,15 +167,17 @@ func (mm *matchmaker) allocTimeout(m *model, id int32, gen uint32) {
 	mm.fail(m, id)
 }
 
-// fail drops a match that got no server; a displaced match's players
-// cannot recover their sessions.
+// fail drops a match that got no server. A displaced match's failure is
+// not an allocation failure (its allocation succeeded once) but a failed
+// recovery for each of its players.
 func (mm *matchmaker) fail(m *model, id int32) {
 	mt := &mm.matches[id]
-	m.rec.count(cAllocationFailures, 1)
-	m.rec.failure(m)
 	if mt.lostAt >= 0 {
 		m.rec.count(cRecoveriesFailed, int64(len(mt.players)))
 		m.rec.count(cRecoveryNoServer, int64(len(mt.players)))
+	} else {
+		m.rec.count(cAllocationFailures, 1)
+		m.rec.failure(m)
 	}
 	mm.release(id)
 }

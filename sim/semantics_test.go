@@ -240,3 +240,27 @@ func TestSyncIntervalCapsOpenKruiseGameGrowth(t *testing.T) {
 		t.Errorf("Agones allocated %d: its workload replaces recycled servers at once, so it must beat the %d of a 5-per-sync cap", got, 5*syncs)
 	}
 }
+
+// A displaced match that finds no server fails its players' recoveries;
+// it is not an allocation failure (its allocation once succeeded).
+func TestDisplacedMatchFailureIsARecoveryFailure(t *testing.T) {
+	three := 3
+	sc := world(t, func(sc *scenarios.Scenario) {
+		sc.Duration = scenarios.D(20 * time.Minute)
+		sc.Arrivals.Segments = []scenarios.Segment{{For: &scenarios.Duration{Duration: 5 * time.Minute}, Constant: &scenarios.Rate{Rate: 2}}, {Constant: &scenarios.Rate{}}}
+		sc.Players.Allocation.OnNoServer = "fail"
+		// A fixed fleet of three: all allocated by the crash, no spare after.
+		sc.Fleet.Policy = scenarios.Policy{Buffer: &scenarios.Buffer{Size: &three, Max: 3}}
+		sc.Timeline = []scenarios.Event{{At: scenarios.D(6 * time.Minute), Crash: &scenarios.Crash{Rooms: 3}}}
+	})
+	_, r := simulate(t, sc)
+	c := r.Counters
+	// Fresh matches beyond the three rooms failed; so did every crashed
+	// room's re-allocation (no Ready spare at the crash).
+	if c[results.AllocationFailures] != c[results.Matches]-c[results.Allocations] {
+		t.Errorf("allocation failures %d, want matches − allocations = %d", c[results.AllocationFailures], c[results.Matches]-c[results.Allocations])
+	}
+	if c["recoveries_failed_no_server"] == 0 || c["recoveries_failed_no_server"] != c[results.Disconnects] {
+		t.Errorf("recoveries failed for want of a server = %d, disconnects %d: the crashed rooms' players must all fail recovery", c["recoveries_failed_no_server"], c[results.Disconnects])
+	}
+}
