@@ -59,6 +59,7 @@ func HTML(w io.Writer, in Input) error {
 		Runs     []runView
 		Frontier template.HTML
 		Points   []FrontierPoint
+		Cheapest *FrontierPoint
 	}{Title: in.Title}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
@@ -66,6 +67,9 @@ func HTML(w io.Writer, in Input) error {
 	if len(in.Frontier) > 0 {
 		data.Frontier = frontierChart(in.Frontier, in.CostLabel)
 		data.Points = in.Frontier
+		if c, ok := Cheapest(in.Frontier); ok {
+			data.Cheapest = &c
+		}
 	}
 	if err := t.Execute(w, data); err != nil {
 		return fmt.Errorf("rendering report: %w", err)
@@ -151,13 +155,30 @@ func frontierChart(ps []FrontierPoint, costLabel string) template.HTML {
 		}
 	}
 	sort.Slice(front, func(i, j int) bool { return front[i].Cost < front[j].Cost })
-	all := line{Name: "sweep points"}
+	pass := line{Name: "meets SLOs", Markers: true, Color: "#1a7f37"}
+	fail := line{Name: "misses SLOs", Markers: true, Color: "#cf222e"}
 	for _, p := range ps {
-		all.X, all.Y = append(all.X, p.Cost), append(all.Y, p.P99)
+		l := &fail
+		if p.Pass {
+			l = &pass
+		}
+		l.X, l.Y = append(l.X, p.Cost), append(l.Y, p.P99)
 	}
-	f := line{Name: "Pareto frontier", Dash: true}
+	f := line{Name: "Pareto frontier", Dash: true, Color: "#777"}
 	for _, p := range front {
 		f.X, f.Y = append(f.X, p.Cost), append(f.Y, p.P99)
 	}
-	return chart("Cost against p99 time to room", costLabel, "p99 seconds", []line{f, all}, nil)
+	return chart("Cost against p99 time to room", costLabel, "p99 seconds", []line{f, pass, fail}, nil)
+}
+
+// Cheapest returns the cheapest point that meets every SLO.
+func Cheapest(ps []FrontierPoint) (FrontierPoint, bool) {
+	var best FrontierPoint
+	found := false
+	for _, p := range ps {
+		if p.Pass && (!found || p.Cost < best.Cost) {
+			best, found = p, true
+		}
+	}
+	return best, found
 }

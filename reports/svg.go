@@ -19,11 +19,13 @@ const (
 
 var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"}
 
-// line is one named series of (x, y) points.
+// line is one named series of (x, y) points, drawn joined or as markers.
 type line struct {
-	Name string
-	X, Y []float64
-	Dash bool
+	Name    string
+	X, Y    []float64
+	Dash    bool
+	Markers bool
+	Color   string // palette colour by position when empty
 }
 
 type axis struct {
@@ -77,6 +79,18 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 	fmt.Fprintf(&b, `<text x="12" y="%.1f" class="yl" transform="rotate(-90 12 %.1f)">%s</text>`, (y0+y1)/2, (y0+y1)/2, template.HTMLEscapeString(yLabel))
 	for i, l := range lines {
 		color := palette[i%len(palette)]
+		if l.Color != "" {
+			color = l.Color
+		}
+		ly := y1 + 6 + float64(i)*16
+		if l.Markers {
+			for k := range l.X {
+				fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>`, xa.scale(l.X[k], x0, x1), ya.scale(l.Y[k], y0, y1), color)
+			}
+			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/><text x="%.1f" y="%.1f" class="lg">%s</text>`,
+				x1+18, ly, color, x1+30, ly+4, template.HTMLEscapeString(l.Name))
+			continue
+		}
 		var d strings.Builder
 		for k := range l.X {
 			cmd := 'L'
@@ -90,7 +104,6 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 			dash = ` stroke-dasharray="5 3"`
 		}
 		fmt.Fprintf(&b, `<path class="series" d="%s" stroke="%s"%s/>`, d.String(), color, dash)
-		ly := y1 + 6 + float64(i)*16
 		fmt.Fprintf(&b, `<path d="M%.1f %.1fh16" stroke="%s" stroke-width="2"%s/><text x="%.1f" y="%.1f" class="lg">%s</text>`,
 			x1+10, ly, color, dash, x1+30, ly+4, template.HTMLEscapeString(l.Name))
 	}

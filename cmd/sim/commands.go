@@ -116,6 +116,11 @@ func (e env) sweepCmd(args []string) error {
 	for _, p := range points {
 		fmt.Fprintf(e.stdout, "%-40s %12.4g %10.3f %6s %s\n", p.Label, p.Cost, p.P99, passWord(p.Pass), map[bool]string{true: "*"}[p.Pareto])
 	}
+	if c, ok := reports.Cheapest(points); ok {
+		fmt.Fprintf(e.stdout, "cheapest point meeting every SLO: %s (%s %.4g, p99 %.3f s)\n", c.Label, costLabel, c.Cost, c.P99)
+	} else {
+		fmt.Fprintln(e.stdout, "no point meets every SLO")
+	}
 	fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "sweep.json"), filepath.Join(*out, "report.html"))
 	return nil
 }
