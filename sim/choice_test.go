@@ -64,7 +64,7 @@ func randomFleet(t *testing.T, r *rand.Rand, strategy string) *model {
 	m.nodes.start(m)
 	for v := range 3 {
 		if v > 0 {
-			m.fleet.rollout("v")
+			m.fleet.rollout()
 			m.nodes.addVersion()
 		}
 		for range 1 + r.IntN(10) {

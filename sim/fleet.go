@@ -22,7 +22,6 @@ type fleet struct {
 	live, none, ready, starting, allocated int
 	liveByVersion                          []int
 	version                                int32
-	versionNames                           []string
 
 	policy          policy.Buffer
 	replicas        int // pods the autoscaler last asked for
@@ -69,7 +68,6 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 	f.tick = sc.Fleet.SyncInterval.Seconds()
 	f.reuse = sc.Fleet.AfterMatch == "reuse"
 	f.rolling = sc.Fleet.Update.RollingUpdate
-	f.versionNames = []string{"v1"}
 	f.liveByVersion = []int{0}
 	return nil
 }
@@ -178,10 +176,10 @@ func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
 	return n
 }
 
-// rollout moves the fleet to a new version (a rollingDeploy event).
-func (f *fleet) rollout(name string) {
+// rollout moves the fleet to a new version (a rollingDeploy event); the
+// model only needs versions' order, the name goes to the run's events.
+func (f *fleet) rollout() {
 	f.version++
-	f.versionNames = append(f.versionNames, name)
 	f.liveByVersion = append(f.liveByVersion, 0)
 }
 

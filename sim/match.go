@@ -40,8 +40,8 @@ type matchmaker struct {
 	waitHead    int
 	nWaiting    int
 	perMatch    int
-	matchWait   float64
-	allocWait   float64
+	formTimeout float64 // matchTimeout, seconds (0 = none)
+	waitTimeout float64 // allocation.timeout, seconds (0 = none)
 	requeue     bool
 	wait        bool
 	disconnectP float64
@@ -52,8 +52,8 @@ func (mm *matchmaker) init(sc *scenarios.Scenario) {
 	p := sc.Players
 	mm.forming = -1
 	mm.perMatch = p.PerMatch
-	mm.matchWait = p.MatchTimeout.Seconds()
-	mm.allocWait = p.Allocation.Timeout.Seconds()
+	mm.formTimeout = p.MatchTimeout.Seconds()
+	mm.waitTimeout = p.Allocation.Timeout.Seconds()
 	mm.requeue = p.OnTimeout == "requeue"
 	mm.wait = p.Allocation.OnNoServer == "wait"
 	mm.disconnectP = p.Disconnect.Probability
@@ -79,8 +79,8 @@ func (mm *matchmaker) release(id int32) {
 func (mm *matchmaker) playerArrives(m *model, t float64) {
 	if mm.forming < 0 {
 		mm.forming = mm.newMatch()
-		if mm.matchWait > 0 && mm.perMatch > 1 {
-			m.q.push(t+mm.matchWait, evMatchTimeout, mm.forming, mm.matches[mm.forming].gen)
+		if mm.formTimeout > 0 && mm.perMatch > 1 {
+			m.q.push(t+mm.formTimeout, evMatchTimeout, mm.forming, mm.matches[mm.forming].gen)
 		}
 	}
 	mt := &mm.matches[mm.forming]
@@ -96,7 +96,7 @@ func (mm *matchmaker) matchTimeout(m *model, id int32, gen uint32) {
 		return
 	}
 	if mm.requeue {
-		m.q.push(m.now+mm.matchWait, evMatchTimeout, id, gen)
+		m.q.push(m.now+mm.formTimeout, evMatchTimeout, id, gen)
 		return
 	}
 	mm.form(m)
@@ -129,8 +129,8 @@ func (mm *matchmaker) allocate(m *model, id int32) {
 	}
 	mm.waiting = append(mm.waiting, waitEntry{id, mt.gen})
 	mm.nWaiting++
-	if mm.allocWait > 0 {
-		m.q.push(m.now+mm.allocWait, evAllocTimeout, id, mt.gen)
+	if mm.waitTimeout > 0 {
+		m.q.push(m.now+mm.waitTimeout, evAllocTimeout, id, mt.gen)
 	}
 }
 

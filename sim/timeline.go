@@ -9,7 +9,7 @@ func (m *model) timeline(i int) {
 	ev := m.sc.Timeline[i]
 	switch {
 	case ev.RollingDeploy != nil:
-		m.fleet.rollout(ev.RollingDeploy.Version)
+		m.fleet.rollout()
 		m.nodes.addVersion()
 		m.rec.event(m.now, "rollingDeploy", ev.RollingDeploy.Version)
 	case ev.NodeLoss != nil:
