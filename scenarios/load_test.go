@@ -173,3 +173,20 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Overrides edit the document by path before parsing: any path or value
+// must give a scenario or errors, never a panic.
+func FuzzParseWith(f *testing.F) {
+	doc, err := shipped.ReadFile("steady.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("fleet.policy.minAvailable.count", "20")
+	f.Add("arrivals.segments[0].constant.rate", "1e9")
+	f.Add("timeline[3].at", "1h")
+	f.Add("a.b.c.d", "[1, 2")
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, path, value string) {
+		_, _ = ParseWith(doc, dir, []Override{{Path: path, Value: value}})
+	})
+}

@@ -1,0 +1,28 @@
+package results
+
+import (
+	"encoding/json"
+	"os"
+	"testing"
+)
+
+// Runs are read back by reports and compare: a damaged file must give an
+// error, and a decoded one must summarize without panicking.
+func FuzzReadRun(f *testing.F) {
+	if data, err := os.ReadFile("../reports/testdata/node-loss.model.json"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"meta":{"source":"model"},"series":{"step":"1s","x":[1,2]},"metrics":{"time_to_room":{"hdr":"HISTFAAAAB"}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var r Run
+		if err := json.Unmarshal(data, &r); err != nil {
+			return
+		}
+		for name := range r.Metrics {
+			if h, err := r.Histogram(name); err == nil {
+				_ = h.Metric()
+			}
+		}
+		_, _ = Marshal(&r)
+	})
+}
