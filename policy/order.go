@@ -52,17 +52,21 @@ func DeleteFirst(a, b Candidate) bool {
 	return a.Index > b.Index
 }
 
+// CompareDeletion is DeleteFirst as a comparison for slices.SortFunc:
+// negative when a goes first.
+func CompareDeletion(a, b Candidate) int {
+	switch {
+	case DeleteFirst(a, b):
+		return -1
+	case DeleteFirst(b, a):
+		return 1
+	}
+	return 0
+}
+
 // SortForDeletion orders candidates so the first ones go first.
 func SortForDeletion(cs []Candidate) {
-	slices.SortStableFunc(cs, func(a, b Candidate) int {
-		switch {
-		case DeleteFirst(a, b):
-			return -1
-		case DeleteFirst(b, a):
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(cs, CompareDeletion)
 }
 
 // Deletable reports whether scale-down or a rolling update may delete a

@@ -17,11 +17,10 @@ type Piece struct {
 	Start, End float64
 	Max        float64 // λ(t) ≤ Max on the piece
 
-	shape   pieceShape
-	a, b    float64 // constant: a; linear: a→b; sine: mean a, amplitude b; burst: base a, extra b
-	c, d    float64 // sine: period c, phase d; burst: at c, width d (relative to Start)
-	points  []TracePoint
-	segment int
+	shape  pieceShape
+	a, b   float64 // constant: a; linear: a→b; sine: mean a, amplitude b; burst: base a, extra b
+	c, d   float64 // sine: period c, phase d; burst: at c, width d (relative to Start)
+	points []TracePoint
 }
 
 type pieceShape uint8
@@ -44,7 +43,7 @@ func (s *Scenario) Curve() Curve {
 		if t >= end {
 			break
 		}
-		p := Piece{Start: t, End: end, segment: i}
+		p := Piece{Start: t, End: end}
 		if seg.For != nil {
 			p.End = math.Min(end, t+seg.For.Seconds())
 		}

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"math"
-	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -72,8 +71,4 @@ func (a *arrivalGen) fire(m *model) {
 	m.rec.arrival(m)
 	m.mm.playerArrives(m, m.now)
 	a.schedule(m)
-}
-
-func secondsToDuration(s float64) time.Duration {
-	return time.Duration(s * float64(time.Second)).Round(time.Millisecond)
 }

@@ -35,8 +35,7 @@ type fleet struct {
 	// old enough to delete, so an event-driven controller with a surplus
 	// does not rescan the fleet on every event.
 	scaleDownNotBefore float64
-	candidates         []policy.Candidate
-	candidateIDs       []int32
+	candidates         []candidate // scratch for deleteNone
 }
 
 func (f *fleet) init(sc *scenarios.Scenario) error {
@@ -152,28 +151,29 @@ func (f *fleet) scaleDown(m *model, n int) {
 // deleteNone deletes up to n None servers that pass ok, first in
 // policy.DeleteFirst order, and returns how many it deleted.
 func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
-	f.candidates, f.candidateIDs = f.candidates[:0], f.candidateIDs[:0]
+	f.candidates = f.candidates[:0]
 	for _, s := range f.noneList {
 		sv := &f.servers[s]
 		if !ok(sv) {
 			continue
 		}
-		f.candidateIDs = append(f.candidateIDs, s)
-		f.candidates = append(f.candidates, policy.Candidate{
+		f.candidates = append(f.candidates, candidate{id: s, Candidate: policy.Candidate{
 			OpsState: policy.None, Scheduled: sv.state != srvPending, Ready: sv.state == srvReady,
 			Index: int(sv.index),
-		})
+		}})
 	}
-	order := make([]int, len(f.candidates))
-	for i := range order {
-		order[i] = i
-	}
-	sortByDeletion(order, f.candidates)
-	n = min(n, len(order))
-	for _, i := range order[:n] {
-		f.remove(m, f.candidateIDs[i])
+	slices.SortStableFunc(f.candidates, func(a, b candidate) int { return policy.CompareDeletion(a.Candidate, b.Candidate) })
+	n = min(n, len(f.candidates))
+	for _, c := range f.candidates[:n] {
+		f.remove(m, c.id)
 	}
 	return n
+}
+
+// candidate is a server up for deletion, as the shared order sees it.
+type candidate struct {
+	policy.Candidate
+	id int32
 }
 
 // rollout moves the fleet to a new version (a rollingDeploy event); the
@@ -181,17 +181,4 @@ func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
 func (f *fleet) rollout() {
 	f.version++
 	f.liveByVersion = append(f.liveByVersion, 0)
-}
-
-// sortByDeletion orders candidate indexes with the shared deletion order.
-func sortByDeletion(order []int, cs []policy.Candidate) {
-	slices.SortStableFunc(order, func(a, b int) int {
-		switch {
-		case policy.DeleteFirst(cs[a], cs[b]):
-			return -1
-		case policy.DeleteFirst(cs[b], cs[a]):
-			return 1
-		}
-		return 0
-	})
 }

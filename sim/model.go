@@ -5,9 +5,9 @@
 package sim
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -168,6 +168,7 @@ func strategy(sc *scenarios.Scenario) policy.Strategy {
 	return policy.Packed
 }
 
+// fmtSeconds writes model seconds as a duration string ("20h0m0s").
 func fmtSeconds(s float64) string {
-	return fmt.Sprint(scenarios.D(secondsToDuration(s)))
+	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()
 }

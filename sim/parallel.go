@@ -81,6 +81,7 @@ func Replicate(ctx context.Context, sc *scenarios.Scenario, reps, workers int, o
 	if err != nil {
 		return nil, err
 	}
+	merged.Meta.ScenarioHash = sc.Hash()
 	merged.Verdicts = results.Judge(merged, sc.SLO)
 	return merged, nil
 }
