@@ -2,8 +2,11 @@ package scenarios
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -42,4 +45,19 @@ func ShippedDocument(name string) ([]byte, error) {
 		return nil, fmt.Errorf("no shipped scenario %q (have %s)", name, strings.Join(Shipped(), ", "))
 	}
 	return data, nil
+}
+
+// Read returns the document and directory of a scenario given as a path
+// or as the name of a shipped scenario.
+func Read(arg string) ([]byte, string, error) {
+	data, err := os.ReadFile(arg)
+	if err == nil {
+		return data, filepath.Dir(arg), nil
+	}
+	if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(arg, "/.") {
+		if doc, serr := ShippedDocument(arg); serr == nil {
+			return doc, ".", nil
+		}
+	}
+	return nil, "", fmt.Errorf("scenario: %w", err)
 }

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -91,20 +89,6 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 		return "", fmt.Errorf("%s: want exactly one scenario FILE, got %d", fs.Name(), len(pos))
 	}
 	return pos[0], nil
-}
-
-// readScenario returns the document and directory of a path or shipped name.
-func readScenario(arg string) ([]byte, string, error) {
-	data, err := os.ReadFile(arg)
-	if err == nil {
-		return data, filepath.Dir(arg), nil
-	}
-	if errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(arg, "/.") {
-		if doc, serr := scenarios.ShippedDocument(arg); serr == nil {
-			return doc, ".", nil
-		}
-	}
-	return nil, "", fmt.Errorf("scenario: %w", err)
 }
 
 // multi collects repeated --set flags.

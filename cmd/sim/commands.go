@@ -27,7 +27,7 @@ func (e env) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	doc, dir, err := readScenario(file)
+	doc, dir, err := scenarios.Read(file)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (e env) sweepCmd(args []string) error {
 		}
 		axes = append(axes, a)
 	}
-	doc, dir, err := readScenario(file)
+	doc, dir, err := scenarios.Read(file)
 	if err != nil {
 		return err
 	}
@@ -144,7 +144,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	if *reps < 1 {
 		return exitUsage, fmt.Errorf("check: --reps must be ≥ 1")
 	}
-	doc, dir, err := readScenario(file)
+	doc, dir, err := scenarios.Read(file)
 	if err != nil {
 		return exitUsage, err
 	}

@@ -1,0 +1,112 @@
+package clusters
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/discovery/cached/memory"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/restmapper"
+)
+
+// Deploy applies manifests (multi-document YAML) to the cluster.
+func (c *Cluster) Deploy(ctx context.Context, manifests []byte) error {
+	if err := c.clients(); err != nil {
+		return err
+	}
+	return Apply(ctx, c.config, manifests)
+}
+
+// Apply server-side-applies every object in a multi-document YAML stream,
+// in order. Kinds defined by a CRD earlier in the stream (or just
+// installed) are retried until the API server serves them.
+func Apply(ctx context.Context, cfg *rest.Config, manifests []byte) error {
+	objs, err := decodeObjects(manifests)
+	if err != nil {
+		return err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
+	for _, obj := range objs {
+		if err := applyOne(ctx, dyn, mapper, obj); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func applyOne(ctx context.Context, dyn dynamic.Interface, mapper *restmapper.DeferredDiscoveryRESTMapper, obj *unstructured.Unstructured) error {
+	gvk := obj.GroupVersionKind()
+	what := fmt.Sprintf("%s %q", gvk.Kind, obj.GetName())
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if meta.IsNoMatchError(err) {
+			mapper.Reset() // a CRD may have just become established
+			last = err
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		ri := dyn.Resource(m.Resource)
+		var r dynamic.ResourceInterface = ri
+		if m.Scope.Name() == meta.RESTScopeNameNamespace {
+			ns := obj.GetNamespace()
+			if ns == "" {
+				ns = metav1.NamespaceDefault
+			}
+			r = ri.Namespace(ns)
+		}
+		_, err = r.Apply(ctx, obj.GetName(), obj, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+		last = err
+		return err == nil, nil
+	})
+	if err != nil {
+		if last != nil {
+			err = last
+		}
+		return fmt.Errorf("applying %s: %w", what, err)
+	}
+	return nil
+}
+
+func decodeObjects(manifests []byte) ([]*unstructured.Unstructured, error) {
+	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifests), 4096)
+	var objs []*unstructured.Unstructured
+	for i := 1; ; i++ {
+		var m map[string]any
+		if err := dec.Decode(&m); err != nil {
+			if errors.Is(err, io.EOF) {
+				return objs, nil
+			}
+			return nil, fmt.Errorf("manifest document %d: %w", i, err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		obj := &unstructured.Unstructured{Object: m}
+		if obj.GetKind() == "" || obj.GetAPIVersion() == "" || obj.GetName() == "" {
+			return nil, fmt.Errorf("manifest document %d: needs apiVersion, kind and metadata.name", i)
+		}
+		objs = append(objs, obj)
+	}
+}

@@ -1,0 +1,138 @@
+package clusters
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/tools/cache"
+)
+
+// SetVersion rolls a Deployment to a new version: the pod template's
+// version label and FLEETBENCH_VERSION env change, so its update strategy
+// (RollingUpdate or OnDelete-like, as the manifests say) replaces pods.
+func (c *Cluster) SetVersion(ctx context.Context, namespace, deployment, version string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	d, err := client.AppsV1().Deployments(namespace).Get(ctx, deployment, metav1.GetOptions{})
+	if err != nil {
+		return fmt.Errorf("set version of %s/%s: %w", namespace, deployment, err)
+	}
+	var containers []map[string]any
+	for _, ct := range d.Spec.Template.Spec.Containers {
+		containers = append(containers, map[string]any{
+			"name": ct.Name,
+			"env":  []map[string]string{{"name": "FLEETBENCH_VERSION", "value": version}},
+		})
+	}
+	patch, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": map[string]any{
+		"metadata": map[string]any{"labels": map[string]string{VersionLabel: version}},
+		"spec":     map[string]any{"containers": containers},
+	}}})
+	_, err = client.AppsV1().Deployments(namespace).Patch(ctx, deployment, types.StrategicMergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+	if err != nil {
+		return fmt.Errorf("set version of %s/%s: %w", namespace, deployment, err)
+	}
+	return nil
+}
+
+// DeleteNode deletes a node as an operator or a cloud would. Karpenter's
+// nodes drain first (its termination finalizer); on the local provider
+// the runner kills the processes of a node once it is gone.
+func (c *Cluster) DeleteNode(ctx context.Context, name string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	if err := client.CoreV1().Nodes().Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
+		return fmt.Errorf("delete node %s: %w", name, err)
+	}
+	return nil
+}
+
+// KillPod removes a pod with no grace period: its process gets SIGKILL,
+// the way a crashed container or an OOM kill ends.
+func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	zero := int64(0)
+	if err := client.CoreV1().Pods(namespace).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: &zero}); err != nil {
+		return fmt.Errorf("kill pod %s/%s: %w", namespace, name, err)
+	}
+	return nil
+}
+
+// Handlers receive watch events; nil handlers are skipped. old is nil on
+// add, new is nil on delete.
+type Handlers struct {
+	Pod   func(old, new *corev1.Pod)
+	Node  func(old, new *corev1.Node)
+	Event func(*corev1.Event)
+}
+
+// Watch runs informers for pods, nodes and events until ctx ends. It
+// returns once the caches have synced.
+func (c *Cluster) Watch(ctx context.Context, h Handlers) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	f := informers.NewSharedInformerFactory(client, 10*time.Minute)
+	var synced []cache.InformerSynced
+	if h.Pod != nil {
+		inf := f.Core().V1().Pods().Informer()
+		if _, err := inf.AddEventHandler(typed(h.Pod)); err != nil {
+			return err
+		}
+		synced = append(synced, inf.HasSynced)
+	}
+	if h.Node != nil {
+		inf := f.Core().V1().Nodes().Informer()
+		if _, err := inf.AddEventHandler(typed(h.Node)); err != nil {
+			return err
+		}
+		synced = append(synced, inf.HasSynced)
+	}
+	if h.Event != nil {
+		inf := f.Core().V1().Events().Informer()
+		if _, err := inf.AddEventHandler(typed(func(_, e *corev1.Event) {
+			if e != nil {
+				h.Event(e)
+			}
+		})); err != nil {
+			return err
+		}
+		synced = append(synced, inf.HasSynced)
+	}
+	f.Start(ctx.Done())
+	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
+		return fmt.Errorf("watch: caches did not sync: %w", ctx.Err())
+	}
+	go func() { <-ctx.Done(); f.Shutdown() }()
+	return nil
+}
+
+// typed adapts a typed (old, new) callback to client-go's handler.
+func typed[T any](fn func(old, new *T)) cache.ResourceEventHandlerFuncs {
+	as := func(obj any) *T {
+		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+			obj = d.Obj
+		}
+		t, _ := obj.(*T)
+		return t
+	}
+	return cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(obj any) { fn(nil, as(obj)) },
+		UpdateFunc: func(old, new any) { fn(as(old), as(new)) },
+		DeleteFunc: func(obj any) { fn(as(obj), nil) },
+	}
+}

@@ -1,0 +1,122 @@
+package local
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/fleetbench/fleetbench/clusters"
+)
+
+//go:embed assets/kwok.yaml
+var kwokTemplate string
+
+//go:embed assets/node-ready.yaml
+var nodeReadyStage string
+
+// kwokConfig is kwok's configuration with the node boot delay of the spec.
+func kwokConfig(s clusters.Spec) string {
+	r := strings.NewReplacer(
+		"__BOOT_MS__", strconv.FormatInt(s.Nodes.Boot.Milliseconds(), 10),
+		"__BOOT_MAX_MS__", strconv.FormatInt(max(s.Nodes.BootMax, s.Nodes.Boot).Milliseconds(), 10),
+		"__NODE_READY__", nodeReadyStage,
+	)
+	return r.Replace(kwokTemplate)
+}
+
+// instanceTypes is Karpenter's kwok instance-type file: one type whose
+// CPU holds podsPerNode room servers, priced at the scenario's hourly cost.
+func instanceTypes(s clusters.Spec) ([]byte, error) {
+	type req struct {
+		Key      string   `json:"key"`
+		Operator string   `json:"operator"`
+		Values   []string `json:"values"`
+	}
+	type offering struct {
+		Price        float64 `json:"Price"`
+		Available    bool    `json:"Available"`
+		Requirements []req   `json:"Requirements"`
+	}
+	cpu := roomCPU(s)
+	return json.MarshalIndent([]map[string]any{{
+		"name": clusters.InstanceType,
+		"offerings": []offering{{Price: s.Nodes.HourlyCost, Available: true, Requirements: []req{
+			{"karpenter.sh/capacity-type", "In", []string{"on-demand"}},
+			{"topology.kubernetes.io/zone", "In", []string{clusters.Zone}},
+		}}},
+		"architecture":     "amd64",
+		"operatingSystems": []string{"linux"},
+		"resources":        map[string]string{"cpu": cpu, "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": "110"},
+	}}, "", "  ")
+}
+
+func roomCPU(s clusters.Spec) string {
+	return strconv.Itoa(s.Nodes.PodsPerNode*clusters.RoomCPUMillis) + "m"
+}
+
+// nodePool is Karpenter's NodePool for room servers: nodes above the
+// static minimum, consolidated once empty for scaleDownAfter.
+func nodePool(s clusters.Spec) string {
+	limit := ""
+	if extra := s.Nodes.Max - s.Nodes.Min; extra >= 0 {
+		limit = fmt.Sprintf("  limits:\n    cpu: %dm\n", extra*s.Nodes.PodsPerNode*clusters.RoomCPUMillis)
+	}
+	return fmt.Sprintf(`apiVersion: karpenter.kwok.sh/v1alpha1
+kind: KWOKNodeClass
+metadata:
+  name: default
+---
+apiVersion: karpenter.sh/v1
+kind: NodePool
+metadata:
+  name: %s
+spec:
+  template:
+    metadata:
+      labels:
+        %s: %s
+    spec:
+      nodeClassRef:
+        group: karpenter.kwok.sh
+        kind: KWOKNodeClass
+        name: default
+      expireAfter: Never
+      requirements:
+      - key: node.kubernetes.io/instance-type
+        operator: In
+        values: [%s]
+%s  disruption:
+    consolidationPolicy: WhenEmpty
+    consolidateAfter: %s
+`, clusters.NodePoolName, clusters.PoolLabel, clusters.PoolRooms, clusters.InstanceType, limit, s.Nodes.ConsolidateAfter)
+}
+
+// schedulerConfig makes kube-scheduler pack (MostAllocated, Agones'
+// Packed strategy) or spread (LeastAllocated, its default).
+func schedulerConfig(s clusters.Spec, kubeconfig string) string {
+	strategy := "LeastAllocated"
+	if s.Packed {
+		strategy = "MostAllocated"
+	}
+	return fmt.Sprintf(`apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection:
+  kubeconfig: %q
+  qps: 200
+  burst: 400
+leaderElection:
+  leaderElect: false
+profiles:
+- schedulerName: default-scheduler
+  pluginConfig:
+  - name: NodeResourcesFit
+    args:
+      scoringStrategy:
+        type: %s
+        resources:
+        - name: cpu
+          weight: 1
+`, kubeconfig, strategy)
+}

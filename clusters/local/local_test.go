@@ -1,0 +1,241 @@
+package local_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/local"
+	"github.com/fleetbench/fleetbench/internal/proc"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// testSpec is a small pool: 2 rooms per node, one static node, up to 4.
+func testSpec() clusters.Spec {
+	s := clusters.DefaultSpec()
+	s.Name = "fleetbench-test"
+	s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max = 2, 1, 4
+	s.Nodes.Boot, s.Nodes.BootMax = 2*time.Second, 2*time.Second
+	s.PodStartup = scenarios.Distribution{Fixed: &scenarios.Duration{Duration: 200 * time.Millisecond}}
+	return s
+}
+
+func newLocal(t *testing.T, spec clusters.Spec, apiPort int) *local.Cluster {
+	t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := local.New(local.Options{
+		Spec:          spec,
+		StateDir:      filepath.Join(t.TempDir(), "state"),
+		APIServerPort: apiPort,
+		RunnerCommand: []string{self, "fleetbench-runner"},
+		Images:        map[string][]string{"fleetbench/testserver": {self, "fleetbench-testserver"}},
+		Progress:      testWriter{t},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// TestLocalCluster walks the issue's acceptance path on one cluster:
+// deploy and reach a pod, autoscale a node, roll, lose a node, tear down.
+func TestLocalCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a control plane")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	lc := newLocal(t, testSpec(), 0)
+	c := clusters.New(lc, nil)
+	t.Cleanup(func() { _ = c.Down(context.Background()) })
+	if err := c.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Up(ctx); err != nil { // up twice is safe: nothing restarts
+		t.Fatalf("second up: %v", err)
+	}
+	client, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	markers := t.TempDir()
+	if err := c.Deploy(ctx, []byte(testDeployment(2, markers))); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("reach pods on their IPs", func(t *testing.T) {
+		pods := waitReady(ctx, t, client, 2)
+		for _, p := range pods {
+			body := get(t, p.Status.PodIP)
+			if !strings.HasPrefix(body, p.Name+" ") {
+				t.Errorf("GET %s = %q, want the pod's name %s", p.Status.PodIP, body, p.Name)
+			}
+			if !strings.HasPrefix(p.Status.PodIP, "127.") {
+				t.Errorf("pod IP %s is not loopback", p.Status.PodIP)
+			}
+		}
+	})
+
+	t.Run("karpenter adds a node past capacity", func(t *testing.T) {
+		before := karpenterNodes(ctx, t, client)
+		scale(ctx, t, client, 3)
+		waitReady(ctx, t, client, 3)
+		after := karpenterNodes(ctx, t, client)
+		if len(after) <= len(before) {
+			t.Fatalf("karpenter nodes %d → %d: want a new node", len(before), len(after))
+		}
+	})
+
+	t.Run("rolling update sends SIGTERM to old pods", func(t *testing.T) {
+		old := waitReady(ctx, t, client, 3)
+		if err := c.SetVersion(ctx, "default", "testserver", "v2"); err != nil {
+			t.Fatal(err)
+		}
+		pods := waitVersion(ctx, t, client, 3, "v2")
+		for _, p := range pods {
+			if body := get(t, p.Status.PodIP); body != p.Name+" v2" {
+				t.Errorf("GET %s = %q, want %q", p.Name, body, p.Name+" v2")
+			}
+		}
+		for _, p := range old {
+			waitFor(ctx, t, "SIGTERM marker of "+p.Name, func() bool {
+				_, err := os.Stat(filepath.Join(markers, p.Name))
+				return err == nil
+			})
+		}
+	})
+
+	t.Run("deleted node's pods are rescheduled", func(t *testing.T) {
+		pods := waitReady(ctx, t, client, 3)
+		node := pods[0].Spec.NodeName
+		if err := c.DeleteNode(ctx, node); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(ctx, t, "3 Ready pods off node "+node, func() bool {
+			ready := readyPods(ctx, t, client)
+			for _, p := range ready {
+				if p.Spec.NodeName == node {
+					return false
+				}
+			}
+			return len(ready) == 3
+		})
+	})
+
+	t.Run("down leaves nothing behind", func(t *testing.T) {
+		pids := podPIDs(ctx, t, client)
+		st, err := c.Status(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, comp := range st.Components {
+			pids = append(pids, comp.PID)
+		}
+		ports := statePorts(t, lc.StateDir())
+		if err := c.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, pid := range pids {
+			if proc.Alive(pid, 0) {
+				t.Errorf("pid %d still runs after down", pid)
+			}
+		}
+		for _, port := range ports {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+			if err != nil {
+				t.Errorf("port %d still taken after down: %v", port, err)
+				continue
+			}
+			l.Close()
+		}
+		if _, err := os.Stat(lc.StateDir()); !os.IsNotExist(err) {
+			t.Errorf("state directory %s left behind (%v)", lc.StateDir(), err)
+		}
+		if err := c.Down(ctx); err != nil {
+			t.Errorf("down with nothing up: %v", err)
+		}
+	})
+}
+
+func testDeployment(replicas int, markers string) string {
+	return fmt.Sprintf(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: testserver
+  namespace: default
+spec:
+  replicas: %d
+  selector:
+    matchLabels: {app: testserver}
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {maxSurge: 1, maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {app: testserver, %s: %s, %s: v1}
+    spec:
+      nodeSelector: {%s: %s}
+      terminationGracePeriodSeconds: 5
+      containers:
+      - name: server
+        image: fleetbench/testserver:dev
+        ports: [{name: http, containerPort: 8080}]
+        env:
+        - {name: PORT, value: "8080"}
+        - {name: MARKERS, value: %q}
+        - {name: FLEETBENCH_VERSION, value: v1}
+        - name: POD_NAME
+          valueFrom: {fieldRef: {fieldPath: metadata.name}}
+        - name: POD_IP
+          valueFrom: {fieldRef: {fieldPath: status.podIP}}
+        resources:
+          requests: {cpu: "1"}
+        readinessProbe:
+          httpGet: {path: /, port: http}
+          periodSeconds: 1
+`, replicas, clusters.RunLabel, clusters.RunAsProcess, clusters.VersionLabel, clusters.PoolLabel, clusters.PoolRooms, markers)
+}
+
+func get(t *testing.T, ip string) string {
+	t.Helper()
+	resp, err := http.Get("http://" + net.JoinHostPort(ip, "8080") + "/")
+	if err != nil {
+		t.Fatalf("GET %s: %v", ip, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func scale(ctx context.Context, t *testing.T, client kubernetes.Interface, n int32) {
+	t.Helper()
+	s, err := client.AppsV1().Deployments("default").GetScale(ctx, "testserver", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Spec.Replicas = n
+	if _, err := client.AppsV1().Deployments("default").UpdateScale(ctx, "testserver", s, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,16 @@
+package clusters
+
+import corev1 "k8s.io/api/core/v1"
+
+// ReadyNodes counts the nodes whose Ready condition is True.
+func ReadyNodes(nodes []corev1.Node) int {
+	n := 0
+	for _, node := range nodes {
+		for _, c := range node.Status.Conditions {
+			if c.Type == corev1.NodeReady && c.Status == corev1.ConditionTrue {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,46 @@
+// Package providers picks a cluster provider by name.
+package providers
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/kind"
+	"github.com/fleetbench/fleetbench/clusters/kube"
+	"github.com/fleetbench/fleetbench/clusters/local"
+)
+
+// Names lists the providers.
+var Names = []string{"local", "kind", "kube"}
+
+// Options configure whichever provider is chosen; each uses its part.
+type Options struct {
+	Spec       clusters.Spec
+	StateDir   string              // local
+	APIPort    int                 // local
+	RunnerCmd  []string            // local
+	Images     map[string][]string // local
+	BinDir     string              // local (binaries), kind (image sources)
+	Kubeconfig string              // kube: the existing cluster; kind: where to write
+	Progress   io.Writer
+	Logger     *slog.Logger
+}
+
+// New returns the named provider.
+func New(name string, o Options) (clusters.Provider, error) {
+	switch name {
+	case "local":
+		return local.New(local.Options{
+			Spec: o.Spec, StateDir: o.StateDir, APIServerPort: o.APIPort,
+			RunnerCommand: o.RunnerCmd, Images: o.Images, BinDir: o.BinDir,
+			Progress: o.Progress, Logger: o.Logger,
+		})
+	case "kind":
+		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, BinDir: o.BinDir, Progress: o.Progress, Logger: o.Logger})
+	case "kube":
+		return kube.New(o.Kubeconfig, o.Spec.Name)
+	}
+	return nil, fmt.Errorf("unknown provider %q (want one of %v)", name, Names)
+}

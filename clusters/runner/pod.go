@@ -1,0 +1,279 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// worker realizes one pod: kubelet's sync loop for that pod, in one
+// goroutine that owns all its state; other goroutines only signal it.
+type worker struct {
+	r                *Runner
+	uid              types.UID
+	ns, name, node   string
+	pod              *corev1.Pod // as first seen; a pod's spec does not change
+	delay            time.Duration
+	dir              string
+	ip               netip.Addr
+	started          metav1.Time
+	containers       []*container
+	phase            corev1.PodPhase
+	podReadyToStart  bool
+	lastStatusUpdate error
+
+	once     sync.Once
+	termCh   chan time.Duration // grace period; buffered, first send wins
+	killOnce sync.Once
+	killCh   chan string // why
+	exits    chan exit
+	probes   chan probeResult
+}
+
+type exit struct {
+	i    int
+	gen  int // the start this exit belongs to
+	code int
+}
+
+func newWorker(r *Runner, pod *corev1.Pod, delay time.Duration) *worker {
+	w := &worker{
+		r: r, uid: pod.UID, ns: pod.Namespace, name: pod.Name, node: pod.Spec.NodeName, pod: pod.DeepCopy(),
+		delay:  delay,
+		dir:    filepath.Join(r.cfg.PodsDir, pod.Namespace+"_"+pod.Name+"_"+string(pod.UID)[:8]),
+		phase:  corev1.PodPending,
+		termCh: make(chan time.Duration, 1), killCh: make(chan string, 1),
+		exits: make(chan exit, 8), probes: make(chan probeResult, 8),
+	}
+	for _, c := range pod.Spec.Containers {
+		w.containers = append(w.containers, &container{spec: c, waitReason: "ContainerCreating"})
+	}
+	return w
+}
+
+// terminate asks for a graceful stop (SIGTERM, grace, SIGKILL, finalize).
+func (w *worker) terminate(grace time.Duration) {
+	w.once.Do(func() { w.termCh <- grace })
+}
+
+// kill stops the processes at once and reports nothing: the pod or its
+// node is gone, or the runner is shutting down.
+func (w *worker) kill(why string) {
+	w.killOnce.Do(func() { w.killCh <- why })
+}
+
+func (w *worker) run() {
+	log := w.r.log.With("pod", w.ns+"/"+w.name, "node", w.node)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var err error
+	if w.ip, err = w.r.ips.alloc(); err != nil {
+		log.Error("pod not started", "err", err)
+		return
+	}
+	defer w.r.ips.release(w.ip)
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
+		log.Error("pod not started", "err", err)
+		return
+	}
+	w.started = metav1.Now()
+	w.podReadyToStart = true
+	w.report(ctx)
+
+	// Image pull and container creation, as the scenario's pod startup.
+	select {
+	case grace := <-w.termCh:
+		_ = grace
+		w.finalize(ctx, log)
+		return
+	case why := <-w.killCh:
+		log.Info("pod killed before start", "why", why)
+		return
+	case <-time.After(w.delay):
+	}
+	for i := range w.containers {
+		w.start(ctx, i, log)
+	}
+	w.report(ctx)
+	w.loop(ctx, log)
+}
+
+// loop reacts to exits, probe results and stop requests until the pod
+// is finished.
+func (w *worker) loop(ctx context.Context, log interface {
+	Info(string, ...any)
+	Warn(string, ...any)
+}) {
+	restart := time.NewTimer(time.Hour)
+	restart.Stop()
+	for {
+		select {
+		case e := <-w.exits:
+			c := w.containers[e.i]
+			if e.gen != c.gen {
+				continue
+			}
+			c.exited(e.code)
+			if w.restartable(c) {
+				c.restarts++
+				c.waitReason = "CrashLoopBackOff"
+				c.backoffUntil = time.Now().Add(backoff(c.restarts))
+				restart.Reset(time.Until(c.backoffUntil))
+				log.Warn("container exited; restarting", "container", c.spec.Name, "code", e.code, "restarts", c.restarts)
+			}
+			w.updatePhase()
+			w.report(ctx)
+			if w.phase == corev1.PodSucceeded || w.phase == corev1.PodFailed {
+				return
+			}
+		case <-restart.C:
+			next := time.Duration(0)
+			for i, c := range w.containers {
+				if c.waitReason != "CrashLoopBackOff" {
+					continue
+				}
+				if d := time.Until(c.backoffUntil); d > 0 {
+					if next == 0 || d < next {
+						next = d
+					}
+					continue
+				}
+				w.start(ctx, i, log)
+			}
+			if next > 0 {
+				restart.Reset(next)
+			}
+			w.report(ctx)
+		case p := <-w.probes:
+			c := w.containers[p.i]
+			if p.gen == c.gen && c.running() && c.ready != p.ready {
+				c.ready = p.ready
+				w.report(ctx)
+			}
+		case grace := <-w.termCh:
+			w.stop(grace, log)
+			w.finalize(ctx, log)
+			return
+		case why := <-w.killCh:
+			w.signalAll(syscall.SIGKILL)
+			w.waitAll(5 * time.Second)
+			log.Info("pod processes killed", "why", why)
+			return
+		}
+	}
+}
+
+// stop is kubelet's graceful termination: SIGTERM, wait the grace
+// period, SIGKILL whatever is left.
+func (w *worker) stop(grace time.Duration, log interface{ Info(string, ...any) }) {
+	w.signalAll(syscall.SIGTERM)
+	if !w.waitAll(grace) {
+		log.Info("grace period over; SIGKILL", "grace", grace)
+		w.signalAll(syscall.SIGKILL)
+		w.waitAll(5 * time.Second)
+	}
+}
+
+// finalize deletes the pod object once its processes are gone, as kubelet
+// does with a zero grace period and the pod's UID as precondition.
+func (w *worker) finalize(ctx context.Context, log interface{ Warn(string, ...any) }) {
+	zero := int64(0)
+	err := w.r.client.CoreV1().Pods(w.ns).Delete(ctx, w.name, metav1.DeleteOptions{
+		GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &w.uid},
+	})
+	if err != nil && !apierrors.IsNotFound(err) && !apierrors.IsConflict(err) {
+		log.Warn("finalizing pod", "err", err)
+	}
+}
+
+func (w *worker) signalAll(sig syscall.Signal) {
+	for _, c := range w.containers {
+		c.signal(sig)
+	}
+}
+
+// waitAll waits for every running process to exit, consuming exits.
+func (w *worker) waitAll(within time.Duration) bool {
+	deadline := time.After(within)
+	for w.anyRunning() {
+		select {
+		case e := <-w.exits:
+			if c := w.containers[e.i]; e.gen == c.gen {
+				c.exited(e.code)
+			}
+		case <-deadline:
+			return false
+		}
+	}
+	return true
+}
+
+func (w *worker) anyRunning() bool {
+	for _, c := range w.containers {
+		if c.running() {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *worker) restartable(c *container) bool {
+	switch w.pod.Spec.RestartPolicy {
+	case corev1.RestartPolicyNever:
+		return false
+	case corev1.RestartPolicyOnFailure:
+		return c.exitCode != 0
+	}
+	return true
+}
+
+// backoff is kubelet's crash-loop delay, scaled down (1 s doubling to 30 s
+// rather than 10 s to 5 min) so short load tests see restarts happen.
+func backoff(restarts int) time.Duration {
+	d := time.Second << min(restarts-1, 5)
+	return min(d, 30*time.Second)
+}
+
+func (w *worker) updatePhase() {
+	allDone, anyFailed := true, false
+	for _, c := range w.containers {
+		if c.running() || c.waitReason != "" {
+			allDone = false
+		}
+		if c.terminated && c.exitCode != 0 {
+			anyFailed = true
+		}
+	}
+	switch {
+	case !allDone:
+		w.phase = corev1.PodRunning
+	case anyFailed:
+		w.phase = corev1.PodFailed
+	default:
+		w.phase = corev1.PodSucceeded
+	}
+}
+
+func (w *worker) String() string { return w.ns + "/" + w.name }
+
+// errorf is a start failure shown in the container's waiting message.
+func errorf(c *container, format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	c.waitReason, c.waitMessage = "CreateContainerError", err.Error()
+	return err
+}
+
+var _ = errors.New
+var _ = strings.TrimSpace

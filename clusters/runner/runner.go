@@ -1,0 +1,200 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Runner watches the runner's pods and keeps one worker per pod.
+type Runner struct {
+	cfg    Config
+	log    *slog.Logger
+	client kubernetes.Interface
+	ips    *ipam
+
+	informers informers.SharedInformerFactory
+	services  cache.Indexer // Services, for the env kubelet gives pods
+	slices    cache.Indexer // EndpointSlices, whose ready addresses stand in for ClusterIPs
+
+	mu      sync.Mutex
+	workers map[types.UID]*worker
+	rng     *rand.Rand // startup delays; guarded by mu
+	startup scenarios.Sampler
+	wg      sync.WaitGroup
+}
+
+// New connects to the cluster; Run starts the work.
+func New(cfg Config, log *slog.Logger) (*Runner, error) {
+	rc, err := clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	rc.QPS, rc.Burst = 200, 400
+	client, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		return nil, fmt.Errorf("runner: %w", err)
+	}
+	return &Runner{
+		cfg: cfg, log: log, client: client, ips: newIPAM(),
+		workers: map[types.UID]*worker{},
+		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x72756e6e6572)),
+		startup: cfg.Startup.Sampler(),
+	}, nil
+}
+
+// Run serves /healthz once the caches have synced and realizes pods until
+// ctx ends; then it stops every pod process it started.
+func (r *Runner) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", r.cfg.HealthAddr)
+	if err != nil {
+		return fmt.Errorf("runner health endpoint: %w", err)
+	}
+	synced := make(chan struct{})
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		select {
+		case <-synced:
+			fmt.Fprintln(w, "ok")
+		default:
+			http.Error(w, "caches not synced", http.StatusServiceUnavailable)
+		}
+	}), ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	onRunnerNodes := informers.WithTweakListOptions(func(o *metav1.ListOptions) {})
+	r.informers = informers.NewSharedInformerFactoryWithOptions(r.client, 10*time.Minute, onRunnerNodes)
+	pods := informers.NewSharedInformerFactoryWithOptions(r.client, 10*time.Minute, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
+		o.LabelSelector = clusters.RunLabel + "=" + clusters.RunAsProcess
+		o.FieldSelector = "spec.nodeName!="
+	}))
+	podInf := pods.Core().V1().Pods().Informer()
+	nodeInf := r.informers.Core().V1().Nodes().Informer()
+	svcInf := r.informers.Core().V1().Services().Informer()
+	sliceInf := r.informers.Discovery().V1().EndpointSlices().Informer()
+	r.services, r.slices = svcInf.GetIndexer(), sliceInf.GetIndexer()
+	if _, err := podInf.AddEventHandler(cache.ResourceEventHandlerFuncs{
+		AddFunc:    func(o any) { r.podChanged(o) },
+		UpdateFunc: func(_, o any) { r.podChanged(o) },
+		DeleteFunc: r.podDeleted,
+	}); err != nil {
+		return err
+	}
+	if _, err := nodeInf.AddEventHandler(cache.ResourceEventHandlerFuncs{DeleteFunc: r.nodeDeleted}); err != nil {
+		return err
+	}
+	r.informers.Start(ctx.Done())
+	pods.Start(ctx.Done())
+	if !cache.WaitForCacheSync(ctx.Done(), podInf.HasSynced, nodeInf.HasSynced, svcInf.HasSynced, sliceInf.HasSynced) {
+		return errors.New("runner: caches did not sync")
+	}
+	close(synced)
+	r.log.Info("runner ready", "health", r.cfg.HealthAddr)
+	<-ctx.Done()
+	r.stopAll()
+	r.informers.Shutdown()
+	pods.Shutdown()
+	return nil
+}
+
+func (r *Runner) podChanged(obj any) {
+	pod, ok := obj.(*corev1.Pod)
+	if !ok || pod.Spec.NodeName == "" {
+		return
+	}
+	r.mu.Lock()
+	w := r.workers[pod.UID]
+	if w == nil {
+		if terminal(pod) {
+			r.mu.Unlock()
+			return
+		}
+		w = newWorker(r, pod, r.startupDelay())
+		r.workers[pod.UID] = w
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			w.run()
+			r.mu.Lock()
+			delete(r.workers, pod.UID)
+			r.mu.Unlock()
+		}()
+	}
+	r.mu.Unlock()
+	if pod.DeletionTimestamp != nil {
+		w.terminate(gracePeriod(pod))
+	}
+}
+
+func (r *Runner) podDeleted(obj any) {
+	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	if pod, ok := obj.(*corev1.Pod); ok {
+		r.kill(func(w *worker) bool { return w.uid == pod.UID }, "pod deleted")
+	}
+}
+
+// nodeDeleted kills the processes of a node that is gone: the machine
+// they ran on no longer exists. Their pods are left to the pod GC.
+func (r *Runner) nodeDeleted(obj any) {
+	if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
+		obj = d.Obj
+	}
+	if node, ok := obj.(*corev1.Node); ok {
+		r.kill(func(w *worker) bool { return w.node == node.Name }, "node "+node.Name+" deleted")
+	}
+}
+
+func (r *Runner) kill(match func(*worker) bool, why string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, w := range r.workers {
+		if match(w) {
+			w.kill(why)
+		}
+	}
+}
+
+// stopAll ends every pod process (the cluster is going down) without
+// reporting to the API server, which may already be gone.
+func (r *Runner) stopAll() {
+	r.kill(func(*worker) bool { return true }, "runner stopping")
+	r.wg.Wait()
+}
+
+func (r *Runner) startupDelay() time.Duration {
+	s := r.startup.Sample(r.rng) * r.cfg.TimeScale
+	return time.Duration(s * float64(time.Second))
+}
+
+func terminal(pod *corev1.Pod) bool {
+	return pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed
+}
+
+func gracePeriod(pod *corev1.Pod) time.Duration {
+	if g := pod.DeletionGracePeriodSeconds; g != nil {
+		return time.Duration(*g) * time.Second
+	}
+	if g := pod.Spec.TerminationGracePeriodSeconds; g != nil {
+		return time.Duration(*g) * time.Second
+	}
+	return 30 * time.Second
+}

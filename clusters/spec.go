@@ -1,0 +1,105 @@
+package clusters
+
+import (
+	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Labels and annotations shared by the providers, the pod runner and the
+// stack's manifests.
+const (
+	// RunLabel marks pods the local provider's runner realizes as
+	// processes; kwok's pod stages skip them.
+	RunLabel      = "fleetbench.dev/run"
+	RunAsProcess  = "process"
+	PoolLabel     = "fleetbench.dev/pool"
+	PoolSystem    = "system" // matchmaker, fleetd, Redis
+	PoolRooms     = "rooms"  // room servers, autoscaled
+	VersionLabel  = "fleetbench.dev/version"
+	NodePoolName  = "rooms"
+	InstanceType  = "fleetbench-rooms"
+	Zone          = "fleetbench-a"
+	DefaultName   = "fleetbench"
+	FieldManager  = "fleetbench"
+	RoomCPUMillis = 1000 // each room server requests one core; a node has podsPerNode of them
+)
+
+// Spec is what a provider needs from a scenario: the node pool and the
+// delays it realizes. Times are already divided by the scenario's speedup.
+type Spec struct {
+	Name  string
+	Nodes NodePool
+	// PodStartup is sampled by the local runner before it starts a pod's
+	// process (image pull and container start on a real node).
+	PodStartup scenarios.Distribution
+	// TimeScale multiplies every sampled scenario time (1/speedup).
+	TimeScale float64
+	// Packed scheduling scores nodes MostAllocated (Agones' Packed).
+	Packed bool
+	Seed   uint64
+}
+
+// NodePool is the room-server node pool: Karpenter's NodePool plus the
+// static nodes below its minimum.
+type NodePool struct {
+	PodsPerNode int
+	Min, Max    int
+	// Boot is the delay from a node's creation to Ready (provisioning +
+	// boot), realized by a kwok stage as uniform on [Boot, BootMax].
+	Boot, BootMax    time.Duration
+	ConsolidateAfter time.Duration
+	HourlyCost       float64
+}
+
+// DefaultSpec is a small pool for tests and `cluster up` without a scenario.
+func DefaultSpec() Spec {
+	return Spec{
+		Name:       DefaultName,
+		Nodes:      NodePool{PodsPerNode: 7, Min: 1, Max: 10, Boot: 5 * time.Second, BootMax: 5 * time.Second, ConsolidateAfter: 30 * time.Second, HourlyCost: 0.34},
+		PodStartup: scenarios.Distribution{Fixed: &scenarios.Duration{Duration: time.Second}},
+		TimeScale:  1,
+		Packed:     true,
+		Seed:       1,
+	}
+}
+
+// SpecFor derives the cluster from a validated scenario. A scenario
+// without a node model (podsPerNode 0) gets the default pool.
+func SpecFor(sc *scenarios.Scenario) Spec {
+	s := DefaultSpec()
+	scale := 1.0
+	if sc.Speedup > 0 {
+		scale = 1 / sc.Speedup
+	}
+	s.TimeScale = scale
+	s.PodStartup = sc.Fleet.PodStartup
+	s.Packed = sc.Fleet.Scheduling != "distributed"
+	s.Seed = sc.Seed
+	if n := sc.Nodes; n.PodsPerNode > 0 {
+		lo, hi := bounds(n.ProvisionDelay)
+		blo, bhi := bounds(n.BootTime)
+		s.Nodes = NodePool{
+			PodsPerNode:      n.PodsPerNode,
+			Min:              n.Min,
+			Max:              n.Max,
+			Boot:             seconds((lo + blo) * scale),
+			BootMax:          seconds((hi + bhi) * scale),
+			ConsolidateAfter: seconds(n.ScaleDownAfter.Seconds() * scale),
+			HourlyCost:       n.HourlyCost,
+		}
+	}
+	return s
+}
+
+// bounds is the range kwok's uniform delay uses for a distribution: exact
+// for fixed and uniform, the mean for the others (kwok has no other law).
+func bounds(d scenarios.Distribution) (lo, hi float64) {
+	if d.Uniform != nil {
+		return d.Uniform.Min.Seconds(), d.Uniform.Max.Seconds()
+	}
+	m := d.Sampler().Mean()
+	return m, m
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the cluster is not up (status) or an operation failed
+	exitUsage = 2 // bad input or usage
+)
+
+const usage = `usage:
+  loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
+  loadgen cluster down   [--provider local|kind|kube] [--name NAME]
+  loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
+  loadgen cluster build  (build the local provider's components into the cache)
+Run "loadgen cluster up -h" for every flag.
+`
+
+type env struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+}
+
+func (e env) logger(verbose bool) *slog.Logger {
+	level := slog.LevelWarn
+	if verbose {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// usageError marks bad usage (exit 2) as opposed to a failed operation.
+type usageError struct{ error }
+
+// run is the whole command; only main exits.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := env{ctx: ctx, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	var code int
+	var err error
+	switch args[0] {
+	case "cluster":
+		code, err = e.clusterCmd(args[1:])
+	default:
+		err = usageError{fmt.Errorf("unknown command %q", args[0])}
+	}
+	if err == nil {
+		return code
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "loadgen: %v\n", err)
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	return exitFail
+}

@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/local"
+	"github.com/fleetbench/fleetbench/clusters/providers"
+	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// clusterFlags are shared by up, down and status.
+type clusterFlags struct {
+	provider, scenario, name, stateDir, kubeconfig, binDir string
+	apiPort                                                int
+	images                                                 imageFlag
+	verbose                                                bool
+}
+
+func (f *clusterFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.provider, "provider", "local", "cluster provider: "+strings.Join(providers.Names, ", "))
+	fs.StringVar(&f.scenario, "scenario", "", "scenario FILE (or shipped name) whose node pool and delays the cluster realizes")
+	fs.StringVar(&f.name, "name", clusters.DefaultName, "cluster name")
+	fs.StringVar(&f.stateDir, "state-dir", "", "local: state directory (default ${XDG_STATE_HOME:-~/.local/state}/fleetbench/NAME)")
+	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kube: the existing cluster's kubeconfig; kind: where to write it")
+	fs.StringVar(&f.binDir, "bin-dir", "", "local: directory of the stack's binaries (default: this binary's directory)")
+	fs.IntVar(&f.apiPort, "api-port", 0, "local: kube-apiserver port on 127.0.0.1 (default: a free port)")
+	fs.Var(&f.images, "image", "local: IMAGE=COMMAND maps a container image to a local command (repeatable)")
+	fs.BoolVar(&f.verbose, "v", false, "log progress details")
+}
+
+func (e env) clusterCmd(args []string) (int, error) {
+	if len(args) == 0 {
+		return 0, usageError{errors.New("cluster needs a subcommand: up, down, status or build")}
+	}
+	sub, args := args[0], args[1:]
+	switch sub {
+	case "runner":
+		return 0, e.runnerCmd(args)
+	case "build":
+		dir, err := local.DefaultCacheDir()
+		if err != nil {
+			return 0, err
+		}
+		_, err = local.EnsureToolchain(e.ctx, dir, e.stdout)
+		return 0, err
+	case "up", "down", "status":
+	default:
+		return 0, usageError{fmt.Errorf("unknown cluster subcommand %q", sub)}
+	}
+	fs := flag.NewFlagSet("cluster "+sub, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	var f clusterFlags
+	f.register(fs)
+	asJSON := fs.Bool("json", false, "status: print JSON")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
+		}
+		return 0, usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return 0, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	p, err := e.provider(f)
+	if err != nil {
+		return 0, err
+	}
+	switch sub {
+	case "up":
+		if err := p.Up(e.ctx); err != nil {
+			return 0, err
+		}
+		fmt.Fprintf(e.stdout, "export KUBECONFIG=%s\n", p.Kubeconfig())
+		return 0, nil
+	case "down":
+		return 0, p.Down(e.ctx)
+	}
+	s, err := p.Status(e.ctx)
+	if err != nil {
+		return 0, err
+	}
+	printStatus(e.stdout, s, *asJSON)
+	if !s.Up {
+		return exitFail, nil
+	}
+	return 0, nil
+}
+
+func (e env) provider(f clusterFlags) (clusters.Provider, error) {
+	spec := clusters.DefaultSpec()
+	if f.scenario != "" {
+		doc, dir, err := scenarios.Read(f.scenario)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		sc, err := scenarios.Parse(doc, dir)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		spec = clusters.SpecFor(sc)
+	}
+	spec.Name = f.name
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	binDir := f.binDir
+	if binDir == "" {
+		binDir = filepath.Dir(self)
+	}
+	return providers.New(f.provider, providers.Options{
+		Spec: spec, StateDir: f.stateDir, APIPort: f.apiPort,
+		RunnerCmd: []string{self, "cluster", "runner"}, Images: f.images.m, BinDir: binDir,
+		Kubeconfig: f.kubeconfig, Progress: e.stdout, Logger: e.logger(f.verbose),
+	})
+}
+
+// runnerCmd is the pod runner the local provider starts in the background.
+func (e env) runnerCmd(args []string) error {
+	fs := flag.NewFlagSet("cluster runner", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	path := fs.String("config", "", "runner configuration written by the local provider")
+	if err := fs.Parse(args); err != nil {
+		return usageError{err}
+	}
+	cfg, err := runner.ReadConfig(*path)
+	if err != nil {
+		return err
+	}
+	r, err := runner.New(cfg, e.logger(true))
+	if err != nil {
+		return err
+	}
+	return r.Run(e.ctx)
+}
+
+func printStatus(w io.Writer, s clusters.Status, asJSON bool) {
+	if asJSON {
+		b, _ := json.MarshalIndent(s, "", "  ")
+		fmt.Fprintln(w, string(b))
+		return
+	}
+	state := "down"
+	if s.Up {
+		state = fmt.Sprintf("up: %s, %d/%d nodes Ready", s.Server, s.ReadyNodes, s.Nodes)
+	} else if s.Problem != "" {
+		state = "unhealthy: " + s.Problem
+	}
+	fmt.Fprintf(w, "%s cluster %q %s\n", s.Provider, s.Name, state)
+	if s.Kubeconfig != "" && s.Up {
+		fmt.Fprintf(w, "kubeconfig %s\n", s.Kubeconfig)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range s.Components {
+		run := "running"
+		if !c.Running {
+			run = "STOPPED"
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%s\t%s\n", c.Name, c.PID, run, c.Log)
+	}
+	tw.Flush()
+}
+
+// imageFlag collects --image IMAGE=COMMAND.
+type imageFlag struct{ m map[string][]string }
+
+func (f *imageFlag) String() string { return "" }
+
+func (f *imageFlag) Set(v string) error {
+	image, cmd, ok := strings.Cut(v, "=")
+	if !ok || image == "" || strings.TrimSpace(cmd) == "" {
+		return fmt.Errorf("want IMAGE=COMMAND, got %q", v)
+	}
+	if f.m == nil {
+		f.m = map[string][]string{}
+	}
+	f.m[image] = strings.Fields(cmd)
+	return nil
+}
