@@ -39,7 +39,6 @@ func instanceTypes(s clusters.Spec) ([]byte, error) {
 		Available    bool    `json:"Available"`
 		Requirements []req   `json:"Requirements"`
 	}
-	cpu := roomCPU(s)
 	return json.MarshalIndent([]map[string]any{{
 		"name": clusters.InstanceType,
 		"offerings": []offering{{Price: s.Nodes.HourlyCost, Available: true, Requirements: []req{
@@ -48,11 +47,21 @@ func instanceTypes(s clusters.Spec) ([]byte, error) {
 		}}},
 		"architecture":     "amd64",
 		"operatingSystems": []string{"linux"},
-		"resources":        map[string]string{"cpu": cpu, "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": "110"},
+		"resources":        map[string]string{"cpu": roomCapacity(s), "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": "110"},
 	}}, "", "  ")
 }
 
-func roomCPU(s clusters.Spec) string {
+// kubeReservedMillis is the CPU Karpenter's kwok provider reserves on every
+// instance type (its fixed kube-reserved overhead).
+const kubeReservedMillis = 100
+
+// roomCapacity is a room node's CPU capacity: podsPerNode rooms fit in
+// what is allocatable once Karpenter's reserve is taken off.
+func roomCapacity(s clusters.Spec) string {
+	return strconv.Itoa(s.Nodes.PodsPerNode*clusters.RoomCPUMillis+kubeReservedMillis) + "m"
+}
+
+func roomAllocatable(s clusters.Spec) string {
 	return strconv.Itoa(s.Nodes.PodsPerNode*clusters.RoomCPUMillis) + "m"
 }
 
@@ -83,6 +92,12 @@ spec:
         kind: KWOKNodeClass
         name: default
       expireAfter: Never
+      # A real kubelet registers its node with this taint and the node
+      # lifecycle controller lifts it once the node is Ready; kwok nodes
+      # come from Karpenter, so the NodePool puts it there.
+      startupTaints:
+      - key: node.kubernetes.io/not-ready
+        effect: NoSchedule
       requirements:
       - key: node.kubernetes.io/instance-type
         operator: In

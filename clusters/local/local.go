@@ -124,7 +124,8 @@ func (c *Cluster) Up(ctx context.Context) error {
 		}
 		return fmt.Errorf("local cluster up: %w", err)
 	}
-	fmt.Fprintf(c.opts.Progress, "local cluster %q up in %s; kubeconfig %s\n", c.opts.Spec.Name, time.Since(start).Round(10*time.Millisecond), c.Kubeconfig())
+	fmt.Fprintf(c.opts.Progress, "local cluster %q up in %s; kubeconfig %s; kubectl %s\n",
+		c.opts.Spec.Name, time.Since(start).Round(10*time.Millisecond), c.Kubeconfig(), tc.Binary("kubectl"))
 	return nil
 }
 

@@ -25,9 +25,9 @@ func (b *bringUp) nodes(ctx context.Context) error {
 		return err
 	}
 	s := b.c.opts.Spec
-	want := []*corev1.Node{staticNode("fleetbench-system", clusters.PoolSystem, "16", "110")}
+	want := []*corev1.Node{staticNode("fleetbench-system", clusters.PoolSystem, "fleetbench-system", "16", "16")}
 	for i := range s.Nodes.Min {
-		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, roomCPU(s), "110"))
+		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, clusters.InstanceType, roomCapacity(s), roomAllocatable(s)))
 	}
 	for _, n := range want {
 		if _, err := client.CoreV1().Nodes().Create(ctx, n, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -37,11 +37,15 @@ func (b *bringUp) nodes(ctx context.Context) error {
 	return waitNodesReady(ctx, client, len(want))
 }
 
-func staticNode(name, pool, cpu, pods string) *corev1.Node {
-	res := corev1.ResourceList{
-		corev1.ResourceCPU:    resource.MustParse(cpu),
-		corev1.ResourceMemory: resource.MustParse("64Gi"),
-		corev1.ResourcePods:   resource.MustParse(pods),
+// staticNode looks like a Karpenter node of the same pool: same labels
+// and the same allocatable CPU.
+func staticNode(name, pool, instanceType, capacity, allocatable string) *corev1.Node {
+	res := func(cpu string) corev1.ResourceList {
+		return corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse(cpu),
+			corev1.ResourceMemory: resource.MustParse("64Gi"),
+			corev1.ResourcePods:   resource.MustParse("110"),
+		}
 	}
 	return &corev1.Node{
 		ObjectMeta: metav1.ObjectMeta{
@@ -50,13 +54,13 @@ func staticNode(name, pool, cpu, pods string) *corev1.Node {
 			Labels: map[string]string{
 				clusters.PoolLabel:                 pool,
 				"kubernetes.io/hostname":           name,
-				"node.kubernetes.io/instance-type": clusters.InstanceType,
+				"node.kubernetes.io/instance-type": instanceType,
 				"topology.kubernetes.io/zone":      clusters.Zone,
 				"type":                             "kwok",
 			},
 		},
 		Spec:   corev1.NodeSpec{ProviderID: "static://" + name},
-		Status: corev1.NodeStatus{Capacity: res, Allocatable: res},
+		Status: corev1.NodeStatus{Capacity: res(capacity), Allocatable: res(allocatable)},
 	}
 }
 

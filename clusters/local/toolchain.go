@@ -51,6 +51,8 @@ var components = []component{
 		{"kube-apiserver", "k8s.io/kubernetes/cmd/kube-apiserver"},
 		{"kube-controller-manager", "k8s.io/kubernetes/cmd/kube-controller-manager"},
 		{"kube-scheduler", "k8s.io/kubernetes/cmd/kube-scheduler"},
+		// Not needed by the cluster; `cluster up` points users at it.
+		{"kubectl", "k8s.io/kubernetes/cmd/kubectl"},
 	}},
 	{module: "kwok", version: "v0.8.0", tools: []tool{{"kwok", "sigs.k8s.io/kwok/cmd/kwok"}}},
 	{module: "karpenter", version: "v1.14.1", tools: []tool{{"karpenter", "sigs.k8s.io/karpenter/kwok"}}, assets: []asset{
@@ -99,6 +101,7 @@ func EnsureToolchain(ctx context.Context, cacheDir string, w io.Writer) (Toolcha
 				return Toolchain{}, fmt.Errorf("building %s %s (log %s): %w", c.module, c.version, filepath.Join(dir, "build.log"), err)
 			}
 			fmt.Fprintf(w, "[%d/%d] %s built in %s\n", i+1, len(components), c.module, time.Since(start).Round(time.Second))
+			pruneStale(filepath.Dir(dir), c.module, dir)
 		}
 		for _, t := range c.tools {
 			tc.bins[t.name] = filepath.Join(dir, "bin", t.name)
@@ -112,8 +115,8 @@ func EnsureToolchain(ctx context.Context, cacheDir string, w io.Writer) (Toolcha
 	return tc, nil
 }
 
-// cacheDir is keyed by the build module's content and the Go version, so
-// an edited go.sum or a new Go release gets a fresh build.
+// cacheDir is keyed by the build module's content, the tools and the Go
+// version, so an edited go.sum or a new Go release gets a fresh build.
 func (c component) cacheDir(root string) (string, error) {
 	h := sha256.New()
 	for _, ext := range []string{".mod", ".sum"} {
@@ -123,7 +126,7 @@ func (c component) cacheDir(root string) (string, error) {
 		}
 		h.Write(b)
 	}
-	fmt.Fprintf(h, "%s %s/%s", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(h, "%s %s/%s %v", runtime.Version(), runtime.GOOS, runtime.GOARCH, c.tools)
 	return filepath.Join(root, "components", c.module+"-"+c.version+"-"+hex.EncodeToString(h.Sum(nil))[:12]), nil
 }
 
@@ -160,6 +163,17 @@ func (c component) build(ctx context.Context, goBin, dir string, w io.Writer) er
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "done"), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+}
+
+// pruneStale removes older builds of a module (other versions or keys):
+// each is hundreds of megabytes.
+func pruneStale(root, module, keep string) {
+	old, _ := filepath.Glob(filepath.Join(root, module+"-*"))
+	for _, d := range old {
+		if d != keep {
+			os.RemoveAll(d)
+		}
+	}
 }
 
 // runCounting runs a `go build -v`, logging everything and printing how

@@ -71,7 +71,10 @@ func (w *worker) start(ctx context.Context, i int, log interface{ Warn(string, .
 			code = exitCode(err)
 		}
 		os.Remove(pidFile)
-		w.exits <- exit{i: i, gen: gen, code: code}
+		select {
+		case w.exits <- exit{i: i, gen: gen, code: code}:
+		case <-w.done:
+		}
 	}()
 	pctx, cancel := context.WithCancel(ctx)
 	c.probeCancel = cancel

@@ -2,12 +2,10 @@ package runner
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -40,6 +38,7 @@ type worker struct {
 	killCh   chan string // why
 	exits    chan exit
 	probes   chan probeResult
+	done     chan struct{} // closed when run returns: senders stop waiting
 }
 
 type exit struct {
@@ -55,7 +54,7 @@ func newWorker(r *Runner, pod *corev1.Pod, delay time.Duration) *worker {
 		dir:    filepath.Join(r.cfg.PodsDir, pod.Namespace+"_"+pod.Name+"_"+string(pod.UID)[:8]),
 		phase:  corev1.PodPending,
 		termCh: make(chan time.Duration, 1), killCh: make(chan string, 1),
-		exits: make(chan exit, 8), probes: make(chan probeResult, 8),
+		exits: make(chan exit, 8), probes: make(chan probeResult, 8), done: make(chan struct{}),
 	}
 	for _, c := range pod.Spec.Containers {
 		w.containers = append(w.containers, &container{spec: c, waitReason: "ContainerCreating"})
@@ -78,6 +77,7 @@ func (w *worker) run() {
 	log := w.r.log.With("pod", w.ns+"/"+w.name, "node", w.node)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	defer close(w.done)
 	var err error
 	if w.ip, err = w.r.ips.alloc(); err != nil {
 		log.Error("pod not started", "err", err)
@@ -94,8 +94,7 @@ func (w *worker) run() {
 
 	// Image pull and container creation, as the scenario's pod startup.
 	select {
-	case grace := <-w.termCh:
-		_ = grace
+	case <-w.termCh: // deleted before it started: nothing to stop
 		w.finalize(ctx, log)
 		return
 	case why := <-w.killCh:
@@ -274,6 +273,3 @@ func errorf(c *container, format string, args ...any) error {
 	c.waitReason, c.waitMessage = "CreateContainerError", err.Error()
 	return err
 }
-
-var _ = errors.New
-var _ = strings.TrimSpace

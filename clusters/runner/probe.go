@@ -46,6 +46,8 @@ func (w *worker) probeLoop(ctx context.Context, i, gen int, c corev1.Container) 
 			case w.probes <- probeResult{i: i, gen: gen, ready: ready}:
 			case <-ctx.Done():
 				return
+			case <-w.done:
+				return
 			}
 		}
 		select {

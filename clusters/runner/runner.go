@@ -79,8 +79,8 @@ func (r *Runner) Run(ctx context.Context) error {
 	go srv.Serve(ln)
 	defer srv.Close()
 
-	onRunnerNodes := informers.WithTweakListOptions(func(o *metav1.ListOptions) {})
-	r.informers = informers.NewSharedInformerFactoryWithOptions(r.client, 10*time.Minute, onRunnerNodes)
+	r.informers = informers.NewSharedInformerFactory(r.client, 10*time.Minute)
+	// Only the runner's pods, and only once bound: kwok handles the rest.
 	pods := informers.NewSharedInformerFactoryWithOptions(r.client, 10*time.Minute, informers.WithTweakListOptions(func(o *metav1.ListOptions) {
 		o.LabelSelector = clusters.RunLabel + "=" + clusters.RunAsProcess
 		o.FieldSelector = "spec.nodeName!="
@@ -124,6 +124,10 @@ func (r *Runner) podChanged(obj any) {
 	if w == nil {
 		if terminal(pod) {
 			r.mu.Unlock()
+			if pod.DeletionTimestamp != nil {
+				// Finished before deletion: only the object is left to remove.
+				go (&worker{r: r, uid: pod.UID, ns: pod.Namespace, name: pod.Name}).finalize(context.Background(), r.log)
+			}
 			return
 		}
 		w = newWorker(r, pod, r.startupDelay())
