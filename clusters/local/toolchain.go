@@ -84,6 +84,10 @@ func DefaultCacheDir() (string, error) {
 // to w, and returns the paths. A component is rebuilt only when its
 // version, its build module or the Go toolchain changes.
 func EnsureToolchain(ctx context.Context, cacheDir string, w io.Writer) (Toolchain, error) {
+	return ensure(ctx, cacheDir, w, components)
+}
+
+func ensure(ctx context.Context, cacheDir string, w io.Writer, components []component) (Toolchain, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("building the local cluster needs the go command: %w", err)

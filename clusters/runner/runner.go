@@ -34,11 +34,12 @@ type Runner struct {
 	services  cache.Indexer // Services, for the env kubelet gives pods
 	slices    cache.Indexer // EndpointSlices, whose ready addresses stand in for ClusterIPs
 
-	mu      sync.Mutex
-	workers map[types.UID]*worker
-	rng     *rand.Rand // startup delays; guarded by mu
-	startup scenarios.Sampler
-	wg      sync.WaitGroup
+	mu       sync.Mutex
+	workers  map[types.UID]*worker
+	finished map[types.UID]bool // pods whose worker has returned
+	rng      *rand.Rand         // startup delays; guarded by mu
+	startup  scenarios.Sampler
+	wg       sync.WaitGroup
 }
 
 // New connects to the cluster; Run starts the work.
@@ -52,12 +53,19 @@ func New(cfg Config, log *slog.Logger) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
+	return newRunner(cfg, log, client), nil
+}
+
+func newRunner(cfg Config, log *slog.Logger, client kubernetes.Interface) *Runner {
 	return &Runner{
 		cfg: cfg, log: log, client: client, ips: newIPAM(),
-		workers: map[types.UID]*worker{},
+		workers: map[types.UID]*worker{}, finished: map[types.UID]bool{},
 		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x72756e6e6572)),
 		startup: cfg.Startup.Sampler(),
-	}, nil
+		// Run replaces these with informer caches.
+		services: cache.NewIndexer(cache.MetaNamespaceKeyFunc, nil),
+		slices:   cache.NewIndexer(cache.MetaNamespaceKeyFunc, nil),
+	}
 }
 
 // Run serves /healthz once the caches have synced and realizes pods until
@@ -122,29 +130,39 @@ func (r *Runner) podChanged(obj any) {
 	r.mu.Lock()
 	w := r.workers[pod.UID]
 	if w == nil {
-		if terminal(pod) {
-			r.mu.Unlock()
-			if pod.DeletionTimestamp != nil {
-				// Finished before deletion: only the object is left to remove.
-				go (&worker{r: r, uid: pod.UID, ns: pod.Namespace, name: pod.Name}).finalize(context.Background(), r.log)
-			}
-			return
+		finished := r.finished[pod.UID]
+		r.mu.Unlock()
+		switch {
+		case pod.DeletionTimestamp != nil:
+			// Never started here or already stopped: only the object is left.
+			go (&worker{r: r, uid: pod.UID, ns: pod.Namespace, name: pod.Name}).finalize(context.Background(), r.log)
+		case !terminal(pod) && !finished:
+			r.startWorker(pod)
 		}
-		w = newWorker(r, pod, r.startupDelay())
-		r.workers[pod.UID] = w
-		r.wg.Add(1)
-		go func() {
-			defer r.wg.Done()
-			w.run()
-			r.mu.Lock()
-			delete(r.workers, pod.UID)
-			r.mu.Unlock()
-		}()
+		return
 	}
 	r.mu.Unlock()
 	if pod.DeletionTimestamp != nil {
 		w.terminate(gracePeriod(pod))
 	}
+}
+
+// startWorker realizes a pod; a pod whose processes ended for good is
+// remembered so that a stale informer event cannot start it again.
+func (r *Runner) startWorker(pod *corev1.Pod) {
+	w := newWorker(r, pod, r.startupDelay())
+	r.mu.Lock()
+	r.workers[pod.UID] = w
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		w.run()
+		r.mu.Lock()
+		delete(r.workers, pod.UID)
+		r.finished[pod.UID] = true
+		r.mu.Unlock()
+	}()
 }
 
 func (r *Runner) podDeleted(obj any) {
@@ -153,6 +171,9 @@ func (r *Runner) podDeleted(obj any) {
 	}
 	if pod, ok := obj.(*corev1.Pod); ok {
 		r.kill(func(w *worker) bool { return w.uid == pod.UID }, "pod deleted")
+		r.mu.Lock()
+		delete(r.finished, pod.UID)
+		r.mu.Unlock()
 	}
 }
 
@@ -185,6 +206,8 @@ func (r *Runner) stopAll() {
 }
 
 func (r *Runner) startupDelay() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	s := r.startup.Sample(r.rng) * r.cfg.TimeScale
 	return time.Duration(s * float64(time.Second))
 }
