@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test bench lint clean
+.PHONY: simulate test bench bench-cluster components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -12,10 +12,27 @@ simulate:
 	  if [ $$status -eq 1 ]; then echo "(sim check exit 1: the configured fleet misses its SLO — see above)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
-## test: vet and run every test
-test:
+## test: vet and run every test (the cluster tests need the components: built once, cached)
+test: components
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
+
+## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache
+components:
+	$(GO) build -o bin/loadgen ./cmd/loadgen
+	bin/loadgen cluster build
+
+## cluster-up / cluster-down: the local cluster (SCENARIO=FILE sizes its node pool)
+cluster-up: components
+	bin/loadgen cluster up $(if $(SCENARIO),--scenario $(SCENARIO))
+
+cluster-down:
+	$(GO) build -o bin/loadgen ./cmd/loadgen
+	bin/loadgen cluster down
+
+## bench-cluster: warm up time, pods realized per second, node scale-up stages
+bench-cluster: components
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./clusters/local/
 
 ## bench: model throughput vs SimPy, the 1M-player day, and sweep scaling on 1 vs 2 cores
 bench:

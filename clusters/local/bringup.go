@@ -39,6 +39,13 @@ type bringUp struct {
 
 func (b *bringUp) run(ctx context.Context) error {
 	c, dir := b.c, b.c.dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	// The state file comes first: it is what lets Down clean up after us.
+	if err := b.st.write(dir); err != nil {
+		return err
+	}
 	for _, d := range []string{"logs", "etcd", "config", "pods"} {
 		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
 			return err

@@ -111,3 +111,24 @@ func TestCancelledUpTearsDown(t *testing.T) {
 type writerFunc func([]byte)
 
 func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
+
+func TestUpRefusesForeignStateDir(t *testing.T) {
+	dir := t.TempDir()
+	precious := filepath.Join(dir, "precious.txt")
+	if err := os.WriteFile(precious, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := local.New(local.Options{Spec: testSpec(), StateDir: dir, RunnerCommand: []string{"/bin/true"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Fatalf("up in a foreign directory: %v", err)
+	}
+	if err := c.Down(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(precious); err != nil {
+		t.Fatalf("down removed a directory that was not a cluster's: %v", err)
+	}
+}

@@ -111,6 +111,11 @@ func (c *Cluster) Up(ctx context.Context) error {
 	if len(c.opts.RunnerCommand) == 0 {
 		return errors.New("local cluster: no pod runner command configured")
 	}
+	// Down removes the state directory: never adopt one that holds
+	// anything but a cluster of ours.
+	if entries, err := os.ReadDir(c.dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("local cluster: state directory %s is not empty and holds no cluster; refusing to use it", c.dir)
+	}
 	tc, err := EnsureToolchain(ctx, c.opts.CacheDir, c.opts.Progress)
 	if err != nil {
 		return err
@@ -134,7 +139,7 @@ func (c *Cluster) Up(ctx context.Context) error {
 func (c *Cluster) Down(ctx context.Context) error {
 	st, err := readState(c.dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return os.RemoveAll(c.dir)
+		return nil // nothing up (or not ours to remove)
 	}
 	var errs []error
 	if err != nil {

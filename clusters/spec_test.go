@@ -1,0 +1,41 @@
+package clusters
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+func TestSpecForScalesBySpeedup(t *testing.T) {
+	sc, err := scenarios.LoadShipped("evening-peak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Speedup = 10
+	sc.Nodes.ProvisionDelay = scenarios.Distribution{Fixed: &scenarios.Duration{Duration: 20 * time.Second}}
+	sc.Nodes.BootTime = scenarios.Distribution{Uniform: &scenarios.Uniform{Min: scenarios.Duration{Duration: 30 * time.Second}, Max: scenarios.Duration{Duration: 60 * time.Second}}}
+	s := SpecFor(sc)
+	if s.Nodes.PodsPerNode != sc.Nodes.PodsPerNode || s.Nodes.Max != sc.Nodes.Max {
+		t.Errorf("node pool %+v does not follow the scenario", s.Nodes)
+	}
+	if s.Nodes.Boot != 5*time.Second || s.Nodes.BootMax != 8*time.Second {
+		t.Errorf("boot %s–%s, want (20 s + 30–60 s) / 10 = 5–8 s", s.Nodes.Boot, s.Nodes.BootMax)
+	}
+	if s.TimeScale != 0.1 {
+		t.Errorf("time scale %v, want 0.1", s.TimeScale)
+	}
+}
+
+func TestDecodeObjects(t *testing.T) {
+	objs, err := decodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n"))
+	if err != nil || len(objs) != 2 || objs[1].GetKind() != "Namespace" {
+		t.Fatalf("objects %v, %v", objs, err)
+	}
+	if _, err := decodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\n")); err == nil {
+		t.Error("an object without a name must be refused")
+	}
+	if _, err := decodeObjects([]byte("a: [")); err == nil {
+		t.Error("bad YAML must be refused")
+	}
+}

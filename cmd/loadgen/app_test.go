@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func runArgs(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "usage"},
+		{[]string{"fly"}, `unknown command "fly"`},
+		{[]string{"cluster"}, "needs a subcommand"},
+		{[]string{"cluster", "explode"}, `unknown cluster subcommand "explode"`},
+		{[]string{"cluster", "up", "--image", "redis"}, "want IMAGE=COMMAND"},
+		{[]string{"cluster", "up", "--provider", "eks"}, `unknown provider "eks"`},
+		{[]string{"cluster", "up", "--scenario", "no/such.yaml"}, "scenario"},
+		{[]string{"cluster", "status", "extra"}, `unexpected argument "extra"`},
+	} {
+		code, out, errb := runArgs(tc.args...)
+		if code == 0 || !strings.Contains(out+errb, tc.want) {
+			t.Errorf("loadgen %v: exit %d, output %q; want non-zero and %q", tc.args, code, out+errb, tc.want)
+		}
+	}
+}
+
+func TestStatusWithNothingUp(t *testing.T) {
+	code, out, _ := runArgs("cluster", "status", "--state-dir", t.TempDir()+"/none")
+	if code != exitFail || !strings.Contains(out, "down") {
+		t.Errorf("status of no cluster: exit %d, %q; want exit 1 and 'down'", code, out)
+	}
+	if code, _, errb := runArgs("cluster", "down", "--state-dir", t.TempDir()+"/none"); code != 0 {
+		t.Errorf("down with nothing up: exit %d, %s", code, errb)
+	}
+}
+
+func TestKubeProviderNeedsKubeconfig(t *testing.T) {
+	code, _, errb := runArgs("cluster", "status", "--provider", "kube")
+	if code == 0 || !strings.Contains(errb, "--kubeconfig is required") {
+		t.Errorf("exit %d, %q", code, errb)
+	}
+}
