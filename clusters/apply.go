@@ -25,6 +25,15 @@ func (c *Cluster) Deploy(ctx context.Context, manifests []byte) error {
 	if err := c.clients(); err != nil {
 		return err
 	}
+	if checker, ok := c.Provider.(ImageChecker); ok {
+		objs, err := decodeObjects(manifests)
+		if err != nil {
+			return err
+		}
+		if err := checker.CheckImages(manifestImages(objs)); err != nil {
+			return err
+		}
+	}
 	return Apply(ctx, c.config, manifests)
 }
 

@@ -39,3 +39,41 @@ func TestDecodeObjects(t *testing.T) {
 		t.Error("bad YAML must be refused")
 	}
 }
+
+func TestManifestImages(t *testing.T) {
+	objs, err := decodeObjects([]byte(`apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    metadata: {labels: {fleetbench.dev/run: process}}
+    spec:
+      initContainers: [{name: i, image: busybox}]
+      containers: [{name: a, image: redis:7}, {name: b, image: fleetbench/roomserver:dev}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, labels: {fleetbench.dev/run: process}}
+spec:
+  containers: [{name: a, image: redis:7}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: faked-by-kwok}
+spec:
+  containers: [{name: a, image: nginx}]
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := manifestImages(objs)
+	want := []string{"busybox", "redis:7", "fleetbench/roomserver:dev"}
+	if len(got) != len(want) {
+		t.Fatalf("images %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("images %v, want %v", got, want)
+		}
+	}
+}

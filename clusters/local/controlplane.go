@@ -77,6 +77,9 @@ func controllerManagerArgs(bin, kubeconfig string, k *pki, p ports) []string {
 		"--service-account-private-key-file=" + k.path(saKeyFile),
 		"--root-ca-file=" + k.path(caCertFile),
 		"--cluster-name=fleetbench", "--profiling=false",
+		// The default 20 QPS makes the ReplicaSet controller, not the
+		// cluster, the limit when a fleet scales by hundreds of rooms.
+		"--kube-api-qps=200", "--kube-api-burst=400",
 	}
 }
 

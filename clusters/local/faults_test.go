@@ -132,3 +132,15 @@ func TestUpRefusesForeignStateDir(t *testing.T) {
 		t.Fatalf("down removed a directory that was not a cluster's: %v", err)
 	}
 }
+
+func TestCheckImagesNamesMissingBinary(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	c, err := local.New(local.Options{Spec: testSpec(), StateDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckImages([]string{"redis:7.2"})
+	if err == nil || !strings.Contains(err.Error(), "redis-server") || !strings.Contains(err.Error(), "PATH") {
+		t.Fatalf("missing redis-server: %v", err)
+	}
+}

@@ -201,3 +201,18 @@ func (c *Cluster) health(ctx context.Context, st *state) string {
 	}
 	return ""
 }
+
+// CheckImages implements clusters.ImageChecker with the runner's image map.
+func (c *Cluster) CheckImages(images []string) error {
+	cfg := runner.Config{Images: c.opts.Images, BinDir: c.opts.BinDir}
+	var errs []error
+	for _, im := range images {
+		if err := cfg.Resolve(im); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("local cluster cannot run these images: %w", err)
+	}
+	return nil
+}

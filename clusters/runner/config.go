@@ -77,6 +77,12 @@ func imageName(image string) string {
 	return image
 }
 
+// Resolve checks that an image has a local command and that it exists.
+func (c Config) Resolve(image string) error {
+	_, err := c.command(image, nil, nil)
+	return err
+}
+
 // command resolves a container's argv: the image's local command, then
 // the container's command minus its first element (the image's own
 // entrypoint path, meaningless here), then its args.
