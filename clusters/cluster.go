@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -57,11 +56,9 @@ type Cluster struct {
 	Provider
 	log *slog.Logger
 
-	once    sync.Once
-	err     error
-	config  *rest.Config
-	client  kubernetes.Interface
-	dynamic dynamic.Interface
+	mu     sync.Mutex
+	config *rest.Config
+	client kubernetes.Interface
 }
 
 // New wraps p.
@@ -69,23 +66,27 @@ func New(p Provider, log *slog.Logger) *Cluster {
 	return &Cluster{Provider: p, log: log}
 }
 
+// clients connects on first use; a failure is not remembered, since the
+// kubeconfig appears only once Up has run.
 func (c *Cluster) clients() error {
-	c.once.Do(func() {
-		cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig())
-		if err != nil {
-			c.err = fmt.Errorf("%s cluster kubeconfig %q: %w", c.Name(), c.Kubeconfig(), err)
-			return
-		}
-		// Load tests create and watch many objects; the default 5 QPS
-		// would make the client, not the cluster, the bottleneck.
-		cfg.QPS, cfg.Burst = 200, 400
-		c.config = cfg
-		if c.client, c.err = kubernetes.NewForConfig(cfg); c.err != nil {
-			return
-		}
-		c.dynamic, c.err = dynamic.NewForConfig(cfg)
-	})
-	return c.err
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.client != nil {
+		return nil
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.Kubeconfig())
+	if err != nil {
+		return fmt.Errorf("%s cluster kubeconfig %q: %w", c.Name(), c.Kubeconfig(), err)
+	}
+	// Load tests create and watch many objects; the default 5 QPS
+	// would make the client, not the cluster, the bottleneck.
+	cfg.QPS, cfg.Burst = 200, 400
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	c.config, c.client = cfg, client
+	return nil
 }
 
 // Client is a typed client for the cluster (after Up).

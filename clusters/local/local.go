@@ -98,12 +98,12 @@ func (c *Cluster) StateDir() string { return c.dir }
 // Up implements clusters.Provider.
 func (c *Cluster) Up(ctx context.Context) error {
 	if st, err := readState(c.dir); err == nil {
-		if problem := c.health(ctx, st); problem == "" {
+		problem := c.health(ctx, st)
+		if problem == "" {
 			fmt.Fprintf(c.opts.Progress, "local cluster %q is already up (%s)\n", st.Name, c.Kubeconfig())
 			return nil
-		} else {
-			fmt.Fprintf(c.opts.Progress, "local cluster %q is unhealthy (%s): recreating it\n", st.Name, problem)
 		}
+		fmt.Fprintf(c.opts.Progress, "local cluster %q is unhealthy (%s): recreating it\n", st.Name, problem)
 		if err := c.Down(ctx); err != nil {
 			return err
 		}
