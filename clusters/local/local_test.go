@@ -9,9 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
@@ -79,6 +81,26 @@ func TestLocalCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var seen struct {
+		sync.Mutex
+		nodes  map[string]bool
+		events int
+	}
+	seen.nodes = map[string]bool{}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if err := c.Watch(watchCtx, clusters.Handlers{
+		Node: func(_, n *corev1.Node) {
+			if n != nil {
+				seen.Lock()
+				seen.nodes[n.Name] = true
+				seen.Unlock()
+			}
+		},
+		Event: func(*corev1.Event) { seen.Lock(); seen.events++; seen.Unlock() },
+	}); err != nil {
+		t.Fatal(err)
+	}
 	markers := t.TempDir()
 	if err := c.Deploy(ctx, []byte(testDeployment(2, markers))); err != nil {
 		t.Fatal(err)
@@ -104,6 +126,11 @@ func TestLocalCluster(t *testing.T) {
 		after := karpenterNodes(ctx, t, client)
 		if len(after) <= len(before) {
 			t.Fatalf("karpenter nodes %d → %d: want a new node", len(before), len(after))
+		}
+		seen.Lock()
+		defer seen.Unlock()
+		if !seen.nodes[after[len(after)-1].Name] || seen.events == 0 {
+			t.Errorf("watch saw nodes %v and %d events; want the new node and some events", seen.nodes, seen.events)
 		}
 	})
 

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,7 +37,7 @@ func (c *container) running() bool { return c.pid != 0 }
 
 // start runs container i in its own process group, in the pod's
 // directory, with logs appended to PODDIR/NAME.log.
-func (w *worker) start(ctx context.Context, i int, log interface{ Warn(string, ...any) }) {
+func (w *worker) start(ctx context.Context, i int, log *slog.Logger) {
 	c := w.containers[i]
 	c.gen++
 	argv, env, err := w.prepare(ctx, c)

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -111,10 +112,7 @@ func (w *worker) run() {
 
 // loop reacts to exits, probe results and stop requests until the pod
 // is finished.
-func (w *worker) loop(ctx context.Context, log interface {
-	Info(string, ...any)
-	Warn(string, ...any)
-}) {
+func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 	restart := time.NewTimer(time.Hour)
 	restart.Stop()
 	for {
@@ -176,7 +174,7 @@ func (w *worker) loop(ctx context.Context, log interface {
 
 // stop is kubelet's graceful termination: SIGTERM, wait the grace
 // period, SIGKILL whatever is left.
-func (w *worker) stop(grace time.Duration, log interface{ Info(string, ...any) }) {
+func (w *worker) stop(grace time.Duration, log *slog.Logger) {
 	w.signalAll(syscall.SIGTERM)
 	if !w.waitAll(grace) {
 		log.Info("grace period over; SIGKILL", "grace", grace)
@@ -187,7 +185,7 @@ func (w *worker) stop(grace time.Duration, log interface{ Info(string, ...any) }
 
 // finalize deletes the pod object once its processes are gone, as kubelet
 // does with a zero grace period and the pod's UID as precondition.
-func (w *worker) finalize(ctx context.Context, log interface{ Warn(string, ...any) }) {
+func (w *worker) finalize(ctx context.Context, log *slog.Logger) {
 	zero := int64(0)
 	err := w.r.client.CoreV1().Pods(w.ns).Delete(ctx, w.name, metav1.DeleteOptions{
 		GracePeriodSeconds: &zero, Preconditions: &metav1.Preconditions{UID: &w.uid},

@@ -31,6 +31,7 @@ type Runner struct {
 	ips    *ipam
 
 	informers informers.SharedInformerFactory
+	podCache  cache.Indexer // the runner's pods; nil until Run
 	services  cache.Indexer // Services, for the env kubelet gives pods
 	slices    cache.Indexer // EndpointSlices, whose ready addresses stand in for ClusterIPs
 
@@ -48,7 +49,9 @@ func New(cfg Config, log *slog.Logger) (*Runner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
 	}
-	rc.QPS, rc.Burst = 200, 400
+	// Several status updates per pod: a fleet scaling by hundreds of rooms
+	// must not queue behind the client's rate limiter.
+	rc.QPS, rc.Burst = 1000, 2000
 	client, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)
@@ -97,7 +100,7 @@ func (r *Runner) Run(ctx context.Context) error {
 	nodeInf := r.informers.Core().V1().Nodes().Informer()
 	svcInf := r.informers.Core().V1().Services().Informer()
 	sliceInf := r.informers.Discovery().V1().EndpointSlices().Informer()
-	r.services, r.slices = svcInf.GetIndexer(), sliceInf.GetIndexer()
+	r.services, r.slices, r.podCache = svcInf.GetIndexer(), sliceInf.GetIndexer(), podInf.GetIndexer()
 	if _, err := podInf.AddEventHandler(cache.ResourceEventHandlerFuncs{
 		AddFunc:    func(o any) { r.podChanged(o) },
 		UpdateFunc: func(_, o any) { r.podChanged(o) },

@@ -18,8 +18,13 @@ const hostIP = "127.0.0.1"
 // next change, as kubelet's status manager does.
 func (w *worker) report(ctx context.Context) {
 	pods := w.r.client.CoreV1().Pods(w.ns)
+	attempt := 0
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		pod, err := pods.Get(ctx, w.name, metav1.GetOptions{})
+		attempt++
+		pod, err := w.r.cachedPod(w.ns, w.name)
+		if attempt > 1 || pod == nil {
+			pod, err = pods.Get(ctx, w.name, metav1.GetOptions{})
+		}
 		if err != nil {
 			return err
 		}
@@ -102,4 +107,17 @@ func reason(code int) string {
 		return "Killed"
 	}
 	return "Error"
+}
+
+// cachedPod is the informer's copy of a pod, which saves a GET per status
+// update; a stale copy costs one conflict and a fresh GET.
+func (r *Runner) cachedPod(ns, name string) (*corev1.Pod, error) {
+	if r.podCache == nil {
+		return nil, nil
+	}
+	obj, ok, err := r.podCache.GetByKey(ns + "/" + name)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return obj.(*corev1.Pod).DeepCopy(), nil
 }

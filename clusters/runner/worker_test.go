@@ -68,7 +68,8 @@ func running(p *corev1.Pod) bool {
 
 func TestWorkerDelaysStartAndStopsGracefully(t *testing.T) {
 	markers := t.TempDir()
-	script := `echo "$POD_IP|$GREETING|$HOSTNAME" > ` + markers + `/env; trap 'echo term > ` + markers + `/term; exit 0' TERM; while :; do sleep 0.05; done`
+	// The trap is set before the env file appears: the test signals only then.
+	script := `trap 'echo term > ` + markers + `/term; exit 0' TERM; echo "$POD_IP|$GREETING|$HOSTNAME" > ` + markers + `/env; while :; do sleep 0.05; done`
 	pod := shellPod(script)
 	r, client := testRunner(t, pod)
 	const delay = 300 * time.Millisecond
@@ -97,11 +98,12 @@ func TestWorkerDelaysStartAndStopsGracefully(t *testing.T) {
 }
 
 func TestWorkerKillsAfterGracePeriod(t *testing.T) {
-	pod := shellPod(`trap '' TERM; while :; do sleep 0.05; done`)
+	markers := t.TempDir()
+	pod := shellPod(`trap '' TERM; touch ` + markers + `/trapped; while :; do sleep 0.05; done`)
 	r, client := testRunner(t, pod)
 	w := newWorker(r, pod, 0)
 	go w.run()
-	eventually(t, "Running status", func() bool { p, _ := podStatus(t, client); return running(p) })
+	eventually(t, "the TERM trap", func() bool { _, err := os.Stat(filepath.Join(markers, "trapped")); return err == nil })
 	start := time.Now()
 	w.terminate(300 * time.Millisecond)
 	<-w.done
