@@ -61,8 +61,11 @@ type Cluster struct {
 	client kubernetes.Interface
 }
 
-// New wraps p.
+// New wraps p; log (nil for none) records the timeline actions taken.
 func New(p Provider, log *slog.Logger) *Cluster {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return &Cluster{Provider: p, log: log}
 }
 

@@ -40,6 +40,7 @@ func (c *Cluster) SetVersion(ctx context.Context, namespace, deployment, version
 	if err != nil {
 		return fmt.Errorf("set version of %s/%s: %w", namespace, deployment, err)
 	}
+	c.log.Info("rolling deploy", "deployment", namespace+"/"+deployment, "version", version)
 	return nil
 }
 
@@ -54,6 +55,7 @@ func (c *Cluster) DeleteNode(ctx context.Context, name string) error {
 	if err := client.CoreV1().Nodes().Delete(ctx, name, metav1.DeleteOptions{}); err != nil {
 		return fmt.Errorf("delete node %s: %w", name, err)
 	}
+	c.log.Info("node deleted", "node", name)
 	return nil
 }
 
@@ -68,6 +70,7 @@ func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
 	if err := client.CoreV1().Pods(namespace).Delete(ctx, name, metav1.DeleteOptions{GracePeriodSeconds: &zero}); err != nil {
 		return fmt.Errorf("kill pod %s/%s: %w", namespace, name, err)
 	}
+	c.log.Info("pod killed", "pod", namespace+"/"+name)
 	return nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,11 +24,7 @@ type Options struct {
 	// Kubeconfig is where the cluster's kubeconfig is written; default
 	// ${XDG_STATE_HOME:-~/.local/state}/fleetbench/kind-NAME.kubeconfig.
 	Kubeconfig string
-	// BinDir is unused by kind (images are built from source); kept so
-	// both providers take the same options.
-	BinDir   string
-	Progress io.Writer
-	Logger   *slog.Logger
+	Progress   io.Writer
 }
 
 // Cluster is the kind provider.

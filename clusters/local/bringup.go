@@ -95,7 +95,12 @@ func (b *bringUp) start(ctx context.Context, name string, argv, env []string, ch
 	if err := b.st.write(b.c.dir); err != nil {
 		return err
 	}
-	return p.waitReady(ctx, readyLimit, check)
+	start := time.Now()
+	if err := p.waitReady(ctx, readyLimit, check); err != nil {
+		return err
+	}
+	b.c.opts.Logger.Info("component ready", "name", name, "pid", p.PID, "ports", ports, "log", p.Log, "after", time.Since(start).Round(time.Millisecond))
+	return nil
 }
 
 func (b *bringUp) etcd(ctx context.Context) error {

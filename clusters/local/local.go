@@ -146,9 +146,11 @@ func (c *Cluster) Down(ctx context.Context) error {
 		errs = append(errs, err)
 	} else {
 		for i := len(st.Processes) - 1; i >= 0; i-- {
-			if err := st.Processes[i].stop(10 * time.Second); err != nil {
+			p := st.Processes[i]
+			if err := p.stop(10 * time.Second); err != nil {
 				errs = append(errs, err)
 			}
+			c.opts.Logger.Info("component stopped", "name", p.Name, "pid", p.PID)
 		}
 	}
 	// Pods whose runner died cannot be stopped by it: their PIDs are on disk.

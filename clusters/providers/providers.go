@@ -22,7 +22,7 @@ type Options struct {
 	APIPort    int                 // local
 	RunnerCmd  []string            // local
 	Images     map[string][]string // local
-	BinDir     string              // local (binaries), kind (image sources)
+	BinDir     string              // local: the stack's binaries
 	Kubeconfig string              // kube: the existing cluster; kind: where to write
 	Progress   io.Writer
 	Logger     *slog.Logger
@@ -38,7 +38,7 @@ func New(name string, o Options) (clusters.Provider, error) {
 			Progress: o.Progress, Logger: o.Logger,
 		})
 	case "kind":
-		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, BinDir: o.BinDir, Progress: o.Progress, Logger: o.Logger})
+		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, Progress: o.Progress})
 	case "kube":
 		return kube.New(o.Kubeconfig, o.Spec.Name)
 	}
