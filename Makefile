@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test bench bench-cluster components cluster-up cluster-down lint clean
+.PHONY: simulate test deps bench bench-cluster components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -13,9 +13,16 @@ simulate:
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
 ## test: vet and run every test (the cluster tests need the components: built once, cached)
-test: components
+test: deps components
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+
+## deps: Debian packages the tests use (redis-server), installed when missing and root
+deps:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }; \
+	  else echo "install Debian's redis-server (the tests need it)"; exit 1; fi; }
 
 ## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache
 components:

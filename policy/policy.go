@@ -116,3 +116,13 @@ func capAt(v, lo, hi int) int {
 	}
 	return v
 }
+
+// ParseOpsState reads an opsState name as String writes it.
+func ParseOpsState(name string) (OpsState, bool) {
+	for i, n := range opsStateNames {
+		if n == name {
+			return OpsState(i), true
+		}
+	}
+	return None, false
+}

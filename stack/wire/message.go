@@ -51,7 +51,6 @@ type Message struct {
 	Input        uint64        `json:"input,omitempty"`
 	Data         string        `json:"data,omitempty"`
 	Players      []PlayerState `json:"players,omitempty"`
-	Replayed     bool          `json:"replayed,omitempty"`
 	Code         string        `json:"code,omitempty"`
 	Reason       string        `json:"reason,omitempty"`
 	RetryAfterMs int64         `json:"retryAfterMs,omitempty"`

@@ -1,0 +1,40 @@
+package room
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// metrics is the room server's Prometheus registry (one per server: no
+// global state).
+type metrics struct {
+	reg         *prometheus.Registry
+	players     prometheus.Gauge
+	joins       *prometheus.CounterVec // by result
+	reconnects  *prometheus.CounterVec // by result
+	inputs      prometheus.Counter
+	refused     *prometheus.CounterVec // messages refused, by code
+	storeErrors prometheus.Counter
+	tickSeconds prometheus.Histogram
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		reg:         prometheus.NewRegistry(),
+		players:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "room_players_connected", Help: "Players with a live connection."}),
+		joins:       prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_joins_total", Help: "Join attempts by result."}, []string{"result"}),
+		reconnects:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_reconnects_total", Help: "Reconnect attempts by result."}, []string{"result"}),
+		inputs:      prometheus.NewCounter(prometheus.CounterOpts{Name: "room_inputs_applied_total", Help: "Player inputs applied."}),
+		refused:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_messages_refused_total", Help: "Messages refused, by error code."}, []string{"code"}),
+		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "room_store_errors_total", Help: "Ticks not stored in Redis (and so not broadcast)."}),
+		tickSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "room_tick_seconds", Help: "Time to store and broadcast one tick.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
+	}
+	m.reg.MustRegister(m.players, m.joins, m.reconnects, m.inputs, m.refused, m.storeErrors, m.tickSeconds)
+	return m
+}
+
+func (m *metrics) handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}

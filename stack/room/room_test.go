@@ -1,0 +1,236 @@
+package room
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/fleetbench/fleetbench/internal/redistest"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+func TestJoinThenContiguousStates(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	c, joined := r.join(t, "p1")
+	if joined.Type != wire.TypeJoined || joined.Session == "" || joined.Room != "room-a" {
+		t.Fatalf("joined %+v", joined)
+	}
+	prev := joined.Seq
+	for range 10 {
+		m := c.next(wire.TypeState)
+		if m.Seq != prev+1 {
+			t.Fatalf("state seq %d after %d", m.Seq, prev)
+		}
+		prev = m.Seq
+	}
+	if r.ops.get() != policy.Allocated {
+		t.Errorf("opsState %s after a join, want Allocated", r.ops.get())
+	}
+}
+
+func TestBadTokensRefused(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	good := token("room-a", "p1", time.Minute)
+	p, sig, _ := strings.Cut(good, ".")
+	tampered := p[:len(p)-2] + "xx." + sig
+	for tok, code := range map[string]string{
+		token("room-b", "p1", time.Minute):  wire.CodeWrongRoom,
+		token("room-a", "p1", -time.Second): wire.CodeTokenExpired,
+		tampered:                            wire.CodeBadToken,
+		"nonsense":                          wire.CodeBadToken,
+	} {
+		c := dial(t, r.url)
+		c.send(wire.Message{Type: wire.TypeJoin, Token: tok})
+		if m := c.next(wire.TypeError, wire.TypeJoined); m.Code != code {
+			t.Errorf("join with %s token: %+v, want error %s", code, m, code)
+		}
+		if err := <-c.done; !websocket.IsCloseError(err, websocket.ClosePolicyViolation) {
+			t.Errorf("after %s: connection ended with %v, want a policy-violation close", code, err)
+		}
+	}
+}
+
+// An oversized message or a flood ends only the offender's connection.
+func TestAbuseHurtsOnlyTheAbuser(t *testing.T) {
+	rs := redistest.Start(t)
+	cfg := testConfig("room-a")
+	cfg.RateLimit, cfg.Burst = 20, 20
+	r := startRoom(t, rs, cfg, time.Minute, 1000)
+	bystander, _ := r.join(t, "bystander")
+
+	big, _ := r.join(t, "big")
+	if err := big.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"input","input":1,"data":"`+strings.Repeat("x", 2*wire.MaxMessage)+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-big.done; !websocket.IsCloseError(err, websocket.CloseMessageTooBig) {
+		t.Errorf("oversized message: connection ended with %v, want close 1009", err)
+	}
+
+	flood, _ := r.join(t, "flood")
+	for i := uint64(1); i <= 200; i++ {
+		if flood.ws.WriteMessage(websocket.TextMessage, wire.Encode(wire.Message{Type: wire.TypeInput, Input: i})) != nil {
+			break
+		}
+	}
+	if m := flood.next(wire.TypeError); m.Code != wire.CodeRateLimited {
+		t.Errorf("flood: %+v, want %s", m, wire.CodeRateLimited)
+	}
+	// The bystander still gets every state, in order.
+	prev := bystander.next(wire.TypeState).Seq
+	for range 10 {
+		if m := bystander.next(wire.TypeState); m.Seq != prev+1 {
+			t.Fatalf("bystander's states jumped %d → %d", prev, m.Seq)
+		} else {
+			prev = m.Seq
+		}
+	}
+}
+
+// play sends inputs from..to and waits until the server acknowledges to.
+func play(t *testing.T, c *testClient, player string, from, to uint64) wire.Message {
+	t.Helper()
+	for i := from; i <= to; i++ {
+		c.send(wire.Message{Type: wire.TypeInput, Input: i})
+	}
+	for {
+		m := c.next(wire.TypeState)
+		for _, p := range m.Players {
+			if p.Player == player && p.LastInput == to {
+				return m
+			}
+		}
+	}
+}
+
+func ack(m wire.Message, player string) wire.PlayerState {
+	for _, p := range m.Players {
+		if p.Player == player {
+			return p
+		}
+	}
+	return wire.PlayerState{}
+}
+
+func TestReconnectWithinWindowReplaysAndRestores(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	c, joined := r.join(t, "p1")
+	last := play(t, c, "p1", 1, 5)
+	for i := uint64(6); i <= 8; i++ { // sent, maybe applied, never seen acknowledged
+		c.send(wire.Message{Type: wire.TypeInput, Input: i})
+	}
+	c.drop()
+	time.Sleep(150 * time.Millisecond) // ticks go on while the player is away
+
+	c2 := dial(t, r.url)
+	c2.send(wire.Message{Type: wire.TypeReconnect, Session: joined.Session, Seq: last.Seq})
+	if m := c2.next(wire.TypeJoined, wire.TypeError); m.Type != wire.TypeJoined || m.Session != joined.Session {
+		t.Fatalf("reconnect: %+v", m)
+	}
+	prev := last.Seq
+	for range 15 { // the replay, then live states, without a gap or repeat
+		m := c2.next(wire.TypeState)
+		if m.Seq != prev+1 {
+			t.Fatalf("after reconnect: state %d follows %d", m.Seq, prev)
+		}
+		prev = m.Seq
+	}
+	// Resend everything unacknowledged: the server ignores what it applied.
+	final := play(t, c2, "p1", ack(last, "p1").LastInput+1, 12)
+	if p := ack(final, "p1"); p.Applied != 12 || p.LastInput != 12 {
+		t.Errorf("after reconnect and resend: %+v, want 12 inputs applied once each", p)
+	}
+}
+
+func TestReconnectRefusals(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), 300*time.Millisecond, 5)
+	reconnect := func(session string, seq uint64) wire.Message {
+		c := dial(t, r.url)
+		c.send(wire.Message{Type: wire.TypeReconnect, Session: session, Seq: seq})
+		return c.next(wire.TypeError, wire.TypeJoined)
+	}
+	if m := reconnect("no-such-session", 1); m.Code != wire.CodeUnknownSession {
+		t.Errorf("unknown session: %+v", m)
+	}
+	c, joined := r.join(t, "p1")
+	seen := c.next(wire.TypeState).Seq
+	c.drop()
+	time.Sleep(200 * time.Millisecond) // 10 ticks: more than the 5 kept
+	if m := reconnect(joined.Session, seen); m.Code != wire.CodeStreamTrimmed {
+		t.Errorf("missed more than the stream keeps: %+v", m)
+	}
+	// Leave the room alone until the window closes on the session.
+	r.kill()
+	time.Sleep(500 * time.Millisecond)
+	r2 := startRoom(t, rs, testConfig("room-a"), 300*time.Millisecond, 5)
+	c3 := dial(t, r2.url)
+	c3.send(wire.Message{Type: wire.TypeReconnect, Session: joined.Session, Seq: seen})
+	if m := c3.next(wire.TypeError, wire.TypeJoined); m.Code != wire.CodeWindowExpired {
+		t.Errorf("after the window: %+v", m)
+	}
+}
+
+func TestDrainSendsPlayersElsewhereWithState(t *testing.T) {
+	rs := redistest.Start(t)
+	a := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	b := startRoom(t, rs, testConfig("room-b"), time.Minute, 1000)
+	players := map[string]*testClient{}
+	sessions := map[string]string{}
+	for _, p := range []string{"p1", "p2", "p3"} {
+		c, joined := a.join(t, p)
+		play(t, c, p, 1, 7)
+		players[p], sessions[p] = c, joined.Session
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	a.srv.Drain(ctx)
+	for p, c := range players {
+		m := c.next(wire.TypeError)
+		if m.Code != wire.CodeDraining || m.RetryAfterMs != 250 {
+			t.Fatalf("%s at drain: %+v", p, m)
+		}
+		// The matchmaker would hand out room-b with a token for it.
+		c2 := dial(t, b.url)
+		c2.send(wire.Message{Type: wire.TypeReconnect, Session: sessions[p], Token: token("room-b", p, time.Minute)})
+		if j := c2.next(wire.TypeJoined, wire.TypeError); j.Type != wire.TypeJoined || j.Room != "room-b" {
+			t.Fatalf("%s rejoining: %+v", p, j)
+		}
+		if st := play(t, c2, p, 8, 8); ack(st, p).Applied != 8 {
+			t.Errorf("%s in room-b: %+v, want its 7 inputs kept and the 8th applied", p, ack(st, p))
+		}
+	}
+}
+
+func TestRedisRestart(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	c, joined := r.join(t, "p1")
+	play(t, c, "p1", 1, 3)
+	rs.Stop()
+	time.Sleep(300 * time.Millisecond)
+	// While Redis is down nothing is acknowledged and reconnects are told to retry.
+	c.send(wire.Message{Type: wire.TypeInput, Input: 4})
+	probe := dial(t, r.url)
+	probe.send(wire.Message{Type: wire.TypeReconnect, Session: joined.Session, Seq: 1})
+	if m := probe.next(wire.TypeError, wire.TypeJoined); m.Code != wire.CodeUnavailable {
+		t.Errorf("reconnect while Redis is down: %+v", m)
+	}
+	rs.Restart(0)
+	// Back: states flow again and the session is rewritten from memory.
+	if st := play(t, c, "p1", 5, 5); ack(st, "p1").Applied != 5 {
+		t.Errorf("after the restart: %+v", ack(st, "p1"))
+	}
+	c.drop()
+	c2 := dial(t, r.url)
+	c2.send(wire.Message{Type: wire.TypeReconnect, Session: joined.Session})
+	if m := c2.next(wire.TypeJoined, wire.TypeError); m.Type != wire.TypeJoined {
+		t.Errorf("reconnect after the restart: %+v", m)
+	}
+}

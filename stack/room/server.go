@@ -1,0 +1,227 @@
+package room
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// Config is one room server.
+type Config struct {
+	Room     string        // this room's id (the pod name)
+	Address  string        // host:port players dial, published for the matchmaker
+	Capacity int           // players per match
+	Tick     time.Duration // state broadcast period
+	Key      []byte        // join-token HMAC key, shared with the matchmaker
+	// RateLimit and Burst bound each connection's messages per second.
+	RateLimit   float64
+	Burst       int
+	ReadTimeout time.Duration // a silent connection is dropped after this
+	RetryAfter  time.Duration // the hint sent to clients when draining
+	// AfterMatch is "reuse" (back to None) or "recycle" (WaitToBeDeleted).
+	AfterMatch string
+}
+
+// touchEvery is how often connected players' sessions get a new expiry.
+const touchEvery = time.Second
+
+// Publisher makes the room's opsState and address visible to the
+// matchmaker and fleetd (pod labels and annotations on Kubernetes).
+type Publisher interface {
+	Publish(ctx context.Context, state policy.OpsState, address string) error
+}
+
+// Server serves one room.
+type Server struct {
+	cfg     Config
+	store   *Store
+	pub     Publisher
+	log     *slog.Logger
+	metrics *metrics
+	up      websocket.Upgrader
+
+	opsCh chan struct{} // wakes the publisher: the opsState changed
+
+	mu        sync.Mutex
+	game      *game
+	conns     map[*conn]struct{}
+	draining  bool
+	published bool      // the first opsState is out: only then is the room Ready
+	lastTouch time.Time // connected players' sessions last had their expiry renewed
+	ops       policy.OpsState
+	wg        sync.WaitGroup // connection goroutines
+}
+
+// New returns a server; Run starts its tick.
+func New(cfg Config, store *Store, pub Publisher, log *slog.Logger) *Server {
+	return &Server{
+		cfg: cfg, store: store, pub: pub, log: log, metrics: newMetrics(),
+		up:    websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: func(*http.Request) bool { return true }},
+		game:  newGame(cfg.Room, cfg.Capacity),
+		conns: map[*conn]struct{}{},
+		ops:   policy.None,
+		opsCh: make(chan struct{}, 1),
+	}
+}
+
+// Handler serves /ws (players), /healthz, /readyz and /metrics.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ws", s.serveWS)
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		s.mu.Lock()
+		ready := s.published && !s.draining
+		s.mu.Unlock()
+		if !ready {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ok")
+	})
+	mux.Handle("/metrics", s.metrics.handler())
+	return mux
+}
+
+// Run publishes the room as None and ticks until ctx ends.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.pub.Publish(ctx, policy.None, s.cfg.Address); err != nil {
+		return fmt.Errorf("publishing opsState: %w", err)
+	}
+	s.mu.Lock()
+	s.published = true
+	s.mu.Unlock()
+	go s.publisher(ctx)
+	t := time.NewTicker(s.cfg.Tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			s.tick(ctx)
+		}
+	}
+}
+
+// tick writes the state and changed sessions to Redis, then broadcasts.
+// If Redis fails, nothing is broadcast: no client sees an acknowledgement
+// that a crash could lose.
+func (s *Server) tick(ctx context.Context) {
+	start := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.game.players) == 0 {
+		return
+	}
+	touch := start.Sub(s.lastTouch) >= touchEvery
+	state, changed, created, touched := s.game.tick(touch)
+	if err := s.store.Tick(ctx, s.cfg.Room, s.game.seq, state, changed, created, touched); err != nil {
+		// Retry the same sequence number next tick, and rewrite every
+		// session then: a restarted Redis may have lost them all.
+		s.game.seq--
+		for _, p := range s.game.players {
+			p.dirty, p.created = true, true
+		}
+		s.metrics.storeErrors.Inc()
+		s.log.Warn("tick not stored; not broadcast", "err", err)
+		return
+	}
+	if touch {
+		s.lastTouch = start
+	}
+	pm, err := websocket.NewPreparedMessage(websocket.TextMessage, state)
+	if err != nil {
+		return
+	}
+	for c := range s.conns {
+		c.deliver(pm)
+	}
+	s.metrics.tickSeconds.Observe(time.Since(start).Seconds())
+	s.afterMatch()
+}
+
+// afterMatch ends a match whose players have all left (caller holds mu).
+func (s *Server) afterMatch() {
+	if !s.game.over() {
+		return
+	}
+	next := policy.None
+	if s.cfg.AfterMatch == "recycle" {
+		next = policy.WaitToBeDeleted
+	}
+	s.game.reset()
+	s.setOps(next)
+}
+
+// setOps records a new opsState (caller holds mu); the publisher sends
+// it, so no API call ever runs under the room's lock.
+func (s *Server) setOps(state policy.OpsState) {
+	if s.ops == state {
+		return
+	}
+	s.ops = state
+	select {
+	case s.opsCh <- struct{}{}:
+	default: // a publish is pending and will read the latest state
+	}
+}
+
+// publisher publishes the latest opsState after each change, retrying
+// failures every second.
+func (s *Server) publisher(ctx context.Context) {
+	retry := time.NewTimer(time.Hour)
+	retry.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.opsCh:
+		case <-retry.C:
+		}
+		s.mu.Lock()
+		state := s.ops
+		s.mu.Unlock()
+		if err := s.pub.Publish(ctx, state, s.cfg.Address); err != nil {
+			s.log.Warn("publishing opsState", "state", state, "err", err)
+			retry.Reset(time.Second)
+		}
+	}
+}
+
+// Drain is the SIGTERM path: refuse new players, write every session,
+// tell each client to reconnect after RetryAfter, and close within grace.
+func (s *Server) Drain(ctx context.Context) {
+	s.mu.Lock()
+	s.draining = true
+	state, changed, created, touched := s.game.tick(true)
+	if err := s.store.Tick(ctx, s.cfg.Room, s.game.seq, state, changed, created, touched); err != nil {
+		s.log.Warn("final state not stored", "err", err)
+	}
+	msg := wire.Encode(wire.Message{Type: wire.TypeError, Code: wire.CodeDraining, Reason: "room server shutting down", RetryAfterMs: s.cfg.RetryAfter.Milliseconds()})
+	for c := range s.conns {
+		c.closeWith(msg, websocket.CloseGoingAway)
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Warn("grace period over with connections open")
+	}
+}
+
+func (s *Server) isDraining() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.draining
+}
