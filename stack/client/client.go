@@ -1,0 +1,94 @@
+// Package client is a player's side of the room server protocol: join,
+// inputs with acknowledgement, reconnect with replay. loadgen and the
+// stack's tests play with it.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// Conn is one WebSocket to a room server; a goroutine reads into Next.
+type Conn struct {
+	ws   *websocket.Conn
+	msgs chan wire.Message
+	mu   sync.Mutex
+	err  error // why the read loop ended
+}
+
+// Dial connects to a room server's /ws URL.
+func Dial(ctx context.Context, url string) (*Conn, error) {
+	ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", url, err)
+	}
+	c := &Conn{ws: ws, msgs: make(chan wire.Message, 1024)}
+	go c.read()
+	return c, nil
+}
+
+func (c *Conn) read() {
+	defer close(c.msgs)
+	for {
+		_, b, err := c.ws.ReadMessage()
+		if err == nil {
+			var m wire.Message
+			if err = json.Unmarshal(b, &m); err == nil {
+				c.msgs <- m
+				continue
+			}
+		}
+		c.mu.Lock()
+		c.err = err
+		c.mu.Unlock()
+		return
+	}
+}
+
+// Send writes one message.
+func (c *Conn) Send(m wire.Message) error {
+	return c.ws.WriteMessage(websocket.TextMessage, wire.Encode(m))
+}
+
+// ErrClosed is returned by Next once the connection has ended.
+var ErrClosed = errors.New("connection closed")
+
+// Next returns the next message whose type is one of types (all if none).
+func (c *Conn) Next(ctx context.Context, types ...string) (wire.Message, error) {
+	for {
+		select {
+		case m, ok := <-c.msgs:
+			if !ok {
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				return wire.Message{}, fmt.Errorf("%w: %v", ErrClosed, c.err)
+			}
+			if len(types) == 0 {
+				return m, nil
+			}
+			for _, t := range types {
+				if m.Type == t {
+					return m, nil
+				}
+			}
+		case <-ctx.Done():
+			return wire.Message{}, ctx.Err()
+		}
+	}
+}
+
+// Leave closes normally: the player is done and the session ends.
+func (c *Conn) Leave() error {
+	_ = c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""))
+	return c.ws.Close()
+}
+
+// Drop cuts the connection without a close frame, as a network failure does.
+func (c *Conn) Drop() { c.ws.NetConn().Close() }
