@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // Labels and annotations shared by the providers, the pod runner and the
@@ -16,7 +17,7 @@ const (
 	PoolLabel     = "fleetbench.dev/pool"
 	PoolSystem    = "system" // matchmaker, fleetd, Redis
 	PoolRooms     = "rooms"  // room servers, autoscaled
-	VersionLabel  = "fleetbench.dev/version"
+	VersionLabel  = wire.VersionLabel
 	NodePoolName  = "rooms"
 	InstanceType  = "fleetbench-rooms"
 	Zone          = "fleetbench-a"

@@ -25,9 +25,9 @@ func (b *bringUp) nodes(ctx context.Context) error {
 		return err
 	}
 	s := b.c.opts.Spec
-	want := []*corev1.Node{staticNode("fleetbench-system", clusters.PoolSystem, "fleetbench-system", "16", "16")}
+	want := []*corev1.Node{staticNode("fleetbench-system", clusters.PoolSystem, "fleetbench-system", "16", "16", "1000")}
 	for i := range s.Nodes.Min {
-		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, clusters.InstanceType, roomCapacity(s), roomAllocatable(s)))
+		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, clusters.InstanceType, roomCapacity(s), roomAllocatable(s), "110"))
 	}
 	for _, n := range want {
 		if _, err := client.CoreV1().Nodes().Create(ctx, n, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {
@@ -39,12 +39,14 @@ func (b *bringUp) nodes(ctx context.Context) error {
 
 // staticNode looks like a Karpenter node of the same pool: same labels
 // and the same allocatable CPU.
-func staticNode(name, pool, instanceType, capacity, allocatable string) *corev1.Node {
+// The system node admits many pods: it stands for the stack's node group
+// and for tests' faked pods.
+func staticNode(name, pool, instanceType, capacity, allocatable, pods string) *corev1.Node {
 	res := func(cpu string) corev1.ResourceList {
 		return corev1.ResourceList{
 			corev1.ResourceCPU:    resource.MustParse(cpu),
 			corev1.ResourceMemory: resource.MustParse("64Gi"),
-			corev1.ResourcePods:   resource.MustParse("110"),
+			corev1.ResourcePods:   resource.MustParse(pods),
 		}
 	}
 	return &corev1.Node{

@@ -12,3 +12,7 @@ const (
 	// RoomServerSelector selects room server pods.
 	RoomServerSelector = "app=roomserver"
 )
+
+// VersionLabel is a room pod's version ("v1", "v2", …): rolling deploys
+// bump it and the matchmaker prefers the highest.
+const VersionLabel = "fleetbench.dev/version"

@@ -1,0 +1,169 @@
+package matchmaker
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// readyRooms creates n room pods that kwok reports Ready, in opsState
+// None with an address, as running room servers would publish.
+func readyRooms(ctx context.Context, t testing.TB, client kubernetes.Interface, n int) {
+	t.Helper()
+	for i := range n {
+		pod := &corev1.Pod{
+			ObjectMeta: metav1.ObjectMeta{
+				Name:        fmt.Sprintf("room-%03d", i),
+				Labels:      map[string]string{"app": "roomserver", wire.OpsStateLabel: policy.None.String(), wire.VersionLabel: "v1"},
+				Annotations: map[string]string{wire.AddressAnnotation: fmt.Sprintf("127.2.0.%d:7777", i%250+1)},
+			},
+			Spec: corev1.PodSpec{
+				NodeSelector: map[string]string{clusters.PoolLabel: clusters.PoolSystem},
+				Containers:   []corev1.Container{{Name: "room", Image: "fleetbench/roomserver:dev"}},
+			},
+		}
+		if _, err := client.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		list, err := client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ready := 0
+		for i := range list.Items {
+			if isReady(&list.Items[i]) {
+				ready++
+			}
+		}
+		if ready == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d rooms Ready", ready, n)
+		}
+	}
+}
+
+func isReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+			return true
+		}
+	}
+	return false
+}
+
+// matchmakerClient is the matchmaker's own client: allocation is API
+// writes, and a client-side rate limit would cap it below the cluster's.
+func matchmakerClient(t testing.TB, c *clusters.Cluster) kubernetes.Interface {
+	t.Helper()
+	cfg, err := c.RESTConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.QPS, cfg.Burst = -1, 0 // no client-side limit
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
+}
+
+func startMatchmaker(ctx context.Context, t testing.TB, client kubernetes.Interface, cfg Config) *httptest.Server {
+	t.Helper()
+	alloc := NewAllocator(client, "default", policy.Packed, slog.New(slog.DiscardHandler))
+	if err := alloc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s := New(cfg, alloc, slog.New(slog.DiscardHandler))
+	go s.Run(ctx)
+	hs := httptest.NewServer(s.Handler())
+	t.Cleanup(hs.Close)
+	return hs
+}
+
+func testConfig() Config {
+	return Config{PerMatch: 1, OnTimeout: "start", OnNoServer: "fail", Key: []byte("0123456789abcdef"), TokenTTL: time.Minute, MaxQueue: 100000, RetryAfter: time.Second}
+}
+
+// TestConcurrentAllocationsNeverShareARoom: 1,000 requests at once for
+// 200 rooms: 200 get distinct rooms, 800 get 503, none waits unanswered.
+func TestConcurrentAllocationsNeverShareARoom(t *testing.T) {
+	c := localtest.Start(t, localtest.Options{})
+	client, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	const rooms, requests = 200, 1000
+	readyRooms(ctx, t, client, rooms)
+	hs := startMatchmaker(ctx, t, matchmakerClient(t, c), testConfig())
+
+	var mu sync.Mutex
+	byRoom := map[string][]string{}
+	codes := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body, _ := json.Marshal(map[string]string{"player": fmt.Sprintf("p%d", i)})
+			resp, err := http.Post(hs.URL+"/v1/match", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Errorf("request %d: %v", i, err)
+				return
+			}
+			defer resp.Body.Close()
+			var a Assignment
+			_ = json.NewDecoder(resp.Body).Decode(&a)
+			mu.Lock()
+			defer mu.Unlock()
+			codes[resp.StatusCode]++
+			if resp.StatusCode == http.StatusOK {
+				byRoom[a.Room] = append(byRoom[a.Room], a.Match)
+			} else if resp.Header.Get("Retry-After") == "" {
+				t.Errorf("status %d without Retry-After", resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	for room, matches := range byRoom {
+		if len(matches) > 1 {
+			t.Errorf("room %s allocated to %d matches: %v", room, len(matches), matches)
+		}
+	}
+	if codes[http.StatusOK] != rooms || codes[http.StatusServiceUnavailable] != requests-rooms {
+		t.Errorf("answers %v: want %d × 200 and %d × 503", codes, rooms, requests-rooms)
+	}
+	list, err := client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: wire.OpsStateLabel + "=Allocated"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Items) != rooms {
+		t.Errorf("%d pods Allocated, want %d", len(list.Items), rooms)
+	}
+	for _, p := range list.Items {
+		if m := p.Annotations[wire.MatchAnnotation]; len(byRoom[p.Name]) != 1 || byRoom[p.Name][0] != m {
+			t.Errorf("pod %s records match %q; answers gave %v", p.Name, m, byRoom[p.Name])
+		}
+	}
+}

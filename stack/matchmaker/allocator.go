@@ -1,0 +1,195 @@
+// Package matchmaker forms matches of players and allocates each a Ready
+// room server through the Kubernetes API, so that no room is ever given
+// to two matches, even with several matchmakers.
+package matchmaker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// Room is an allocated room server.
+type Room struct {
+	Name, Address string
+	Version       int
+}
+
+// ErrNoRoom: no Ready room in opsState None (within the wait, if any).
+var ErrNoRoom = errors.New("no room free")
+
+// Allocator allocates rooms from an informer's view of the room pods.
+// Its reservations keep concurrent allocations in this process off each
+// other's rooms; the resourceVersion precondition on the patch keeps
+// every allocator in the cluster off them.
+type Allocator struct {
+	client   kubernetes.Interface
+	ns       string
+	strategy policy.Strategy
+	log      *slog.Logger
+	store    cache.Store
+	synced   cache.InformerSynced
+
+	conflicts atomic.Int64 // claims refused: another writer changed the room first
+
+	mu       sync.Mutex
+	reserved map[string]string // pod → resourceVersion it was taken at
+	changed  chan struct{}     // closed (and replaced) when the view changes
+}
+
+// NewAllocator watches room server pods in ns once Start runs.
+func NewAllocator(client kubernetes.Interface, ns string, strategy policy.Strategy, log *slog.Logger) *Allocator {
+	return &Allocator{client: client, ns: ns, strategy: strategy, log: log, reserved: map[string]string{}, changed: make(chan struct{})}
+}
+
+// Start runs the informer and waits for its cache.
+func (a *Allocator) Start(ctx context.Context) error {
+	f := informers.NewSharedInformerFactoryWithOptions(a.client, 10*time.Minute, informers.WithNamespace(a.ns),
+		informers.WithTweakListOptions(func(o *metav1.ListOptions) { o.LabelSelector = wire.RoomServerSelector }))
+	inf := f.Core().V1().Pods().Informer()
+	notify := func(any) { a.notify() }
+	if _, err := inf.AddEventHandler(cache.ResourceEventHandlerFuncs{AddFunc: notify, UpdateFunc: func(_, o any) { notify(o) }, DeleteFunc: notify}); err != nil {
+		return err
+	}
+	a.store, a.synced = inf.GetStore(), inf.HasSynced
+	f.Start(ctx.Done())
+	if !cache.WaitForCacheSync(ctx.Done(), inf.HasSynced) {
+		return fmt.Errorf("room pods: cache did not sync: %w", ctx.Err())
+	}
+	return nil
+}
+
+// Conflicts counts claims another writer beat.
+func (a *Allocator) Conflicts() int64 { return a.conflicts.Load() }
+
+// Synced reports whether the view of the rooms is complete.
+func (a *Allocator) Synced() bool { return a.synced != nil && a.synced() }
+
+func (a *Allocator) notify() {
+	a.mu.Lock()
+	close(a.changed)
+	a.changed = make(chan struct{})
+	a.mu.Unlock()
+}
+
+// Allocate gives match a room. With wait, it waits (until ctx ends) for
+// one to become free; without, it fails at once with ErrNoRoom.
+func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room, error) {
+	for {
+		a.mu.Lock()
+		pod, changed := a.pick(), a.changed
+		a.mu.Unlock()
+		if pod == nil {
+			if !wait {
+				return Room{}, ErrNoRoom
+			}
+			select {
+			case <-changed:
+				continue
+			case <-ctx.Done():
+				return Room{}, fmt.Errorf("%w within the allocation timeout", ErrNoRoom)
+			}
+		}
+		room, err := a.claim(ctx, pod, match)
+		if err == nil {
+			return room, nil
+		}
+		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {
+			a.release(pod.Name)
+			return Room{}, err
+		}
+		// Someone else changed the room first: it stays reserved until the
+		// informer shows its new version; try the next one.
+		a.conflicts.Add(1)
+	}
+}
+
+// pick reserves the best free room (a.mu held).
+func (a *Allocator) pick() *corev1.Pod {
+	load := map[string]int{}
+	var free []*corev1.Pod
+	for _, o := range a.store.List() {
+		p := o.(*corev1.Pod)
+		state, _ := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+		if state == policy.Allocated {
+			load[p.Spec.NodeName]++
+		}
+		if rv, ok := a.reserved[p.Name]; ok && rv == p.ResourceVersion {
+			continue
+		}
+		delete(a.reserved, p.Name)
+		if p.Labels[wire.OpsStateLabel] == policy.None.String() && ready(p) {
+			free = append(free, p)
+		}
+	}
+	var best *corev1.Pod
+	var bestRoom policy.Room
+	for i, p := range free {
+		r := policy.Room{Version: version(p), NodeLoad: load[p.Spec.NodeName], Index: i}
+		if best == nil || policy.BetterRoom(r, bestRoom, a.strategy) {
+			best, bestRoom = p, r
+		}
+	}
+	if best != nil {
+		a.reserved[best.Name] = best.ResourceVersion
+	}
+	return best
+}
+
+func (a *Allocator) release(name string) {
+	a.mu.Lock()
+	delete(a.reserved, name)
+	a.mu.Unlock()
+}
+
+// claim marks the room Allocated for match, only if it is unchanged since
+// the informer saw it: a merge patch carrying resourceVersion is refused
+// with 409 Conflict otherwise.
+func (a *Allocator) claim(ctx context.Context, pod *corev1.Pod, match string) (Room, error) {
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
+		"resourceVersion": pod.ResourceVersion,
+		"labels":          map[string]string{wire.OpsStateLabel: policy.Allocated.String()},
+		"annotations":     map[string]string{wire.MatchAnnotation: match},
+	}})
+	_, err := a.client.CoreV1().Pods(a.ns).Patch(ctx, pod.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: "matchmaker"})
+	if err != nil {
+		return Room{}, err
+	}
+	return Room{Name: pod.Name, Address: pod.Annotations[wire.AddressAnnotation], Version: version(pod)}, nil
+}
+
+func ready(p *corev1.Pod) bool {
+	if p.DeletionTimestamp != nil || p.Annotations[wire.AddressAnnotation] == "" {
+		return false
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// version reads the version label ("v3" → 3); unversioned pods are 0.
+func version(p *corev1.Pod) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(p.Labels[wire.VersionLabel], "v"))
+	return n
+}
