@@ -50,14 +50,23 @@ func (v *IntOrPercent) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return typeError(n, "must be an integer or a percentage such as 25%")
 	}
-	s := strings.TrimSpace(n.Value)
+	parsed, err := ParseIntOrPercent(n.Value)
+	if err != nil {
+		return typeError(n, err.Error())
+	}
+	*v = parsed
+	return nil
+}
+
+// ParseIntOrPercent reads "3" or "25%".
+func ParseIntOrPercent(text string) (IntOrPercent, error) {
+	s := strings.TrimSpace(text)
 	pct := strings.HasSuffix(s, "%")
 	num, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
 	if err != nil || math.IsNaN(num) || math.IsInf(num, 0) || (!pct && num != math.Trunc(num)) {
-		return typeError(n, fmt.Sprintf("%q is not an integer or a percentage such as 25%%", n.Value))
+		return IntOrPercent{}, fmt.Errorf("%q is not an integer or a percentage such as 25%%", text)
 	}
-	*v = IntOrPercent{Value: num, Percent: pct, set: true}
-	return nil
+	return IntOrPercent{Value: num, Percent: pct, set: true}, nil
 }
 
 // MarshalYAML writes the integer or the "N%" string.

@@ -1,0 +1,248 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/cache"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// Annotations fleetd keeps on room pods.
+const (
+	TemplateHashLabel   = "fleetbench.dev/template-hash"
+	DeletionCostKey     = "controller.kubernetes.io/pod-deletion-cost"
+	SafeToEvictKey      = "cluster-autoscaler.kubernetes.io/safe-to-evict"
+	DoNotDisruptKey     = "karpenter.sh/do-not-disrupt"
+	noneSinceAnnotation = "fleetbench.dev/none-since"
+)
+
+// Config is one fleet.
+type Config struct {
+	Namespace, Template string // the PodTemplate room pods are made from
+	Buffer              policy.Buffer
+	Strategy            Strategy
+	IdleTimeout         time.Duration
+	SyncInterval        time.Duration // 0: reconcile on every change
+}
+
+// Controller reconciles the fleet.
+type Controller struct {
+	cfg    Config
+	client kubernetes.Interface
+	log    *slog.Logger
+	pods   cache.Store
+	tmpls  cache.Store
+	kick   chan struct{}
+
+	mu        sync.Mutex
+	noneSince map[string]time.Time // when each room was last seen turning None
+}
+
+// New returns a controller; Run starts it.
+func New(cfg Config, client kubernetes.Interface, log *slog.Logger) *Controller {
+	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}}
+}
+
+// Run watches the room pods and the template and reconciles until ctx ends.
+func (c *Controller) Run(ctx context.Context) error {
+	f := informers.NewSharedInformerFactoryWithOptions(c.client, 10*time.Minute, informers.WithNamespace(c.cfg.Namespace))
+	pods := f.Core().V1().Pods().Informer()
+	tmpls := f.Core().V1().PodTemplates().Informer()
+	h := cache.ResourceEventHandlerFuncs{AddFunc: func(any) { c.poke() }, UpdateFunc: func(any, any) { c.poke() }, DeleteFunc: func(any) { c.poke() }}
+	for _, inf := range []cache.SharedIndexInformer{pods, tmpls} {
+		if _, err := inf.AddEventHandler(h); err != nil {
+			return err
+		}
+	}
+	c.pods, c.tmpls = pods.GetStore(), tmpls.GetStore()
+	f.Start(ctx.Done())
+	if !cache.WaitForCacheSync(ctx.Done(), pods.HasSynced, tmpls.HasSynced) {
+		return fmt.Errorf("fleet caches did not sync: %w", ctx.Err())
+	}
+	resync := c.cfg.SyncInterval
+	if resync <= 0 {
+		resync = 10 * time.Second // a safety net; changes drive reconciles
+	}
+	t := time.NewTicker(resync)
+	defer t.Stop()
+	for {
+		if err := c.reconcile(ctx); err != nil {
+			c.log.Warn("reconcile", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-c.kick:
+			if c.cfg.SyncInterval > 0 {
+				continue // act on the tick only, like OpenKruiseGame's autoscaler
+			}
+		}
+	}
+}
+
+func (c *Controller) poke() {
+	select {
+	case c.kick <- struct{}{}:
+	default:
+	}
+}
+
+// reconcile applies one plan.
+func (c *Controller) reconcile(ctx context.Context) error {
+	obj, ok, err := c.tmpls.GetByKey(c.cfg.Namespace + "/" + c.cfg.Template)
+	if err != nil || !ok {
+		return fmt.Errorf("pod template %s/%s not found", c.cfg.Namespace, c.cfg.Template)
+	}
+	tmpl := obj.(*corev1.PodTemplate)
+	hash := templateHash(tmpl)
+	pods := map[string]*corev1.Pod{}
+	var rooms []Room
+	now := time.Now()
+	for _, o := range c.pods.List() {
+		p := o.(*corev1.Pod)
+		if p.Labels[TemplateHashLabel] == "" || p.DeletionTimestamp != nil || !owned(p, tmpl) {
+			continue
+		}
+		pods[p.Name] = p
+		rooms = append(rooms, c.room(p, hash, now))
+	}
+	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, 0)
+	var errs []error
+	for range plan.Create {
+		errs = append(errs, c.create(ctx, tmpl, hash))
+	}
+	for _, name := range plan.Delete {
+		errs = append(errs, c.delete(ctx, pods[name]))
+	}
+	for _, p := range pods {
+		errs = append(errs, c.annotate(ctx, p))
+	}
+	return errors.Join(errs...)
+}
+
+func (c *Controller) room(p *corev1.Pod, hash string, now time.Time) Room {
+	state, ok := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+	if !ok {
+		state = policy.None // not yet published: starting, idle
+	}
+	c.mu.Lock()
+	since, seen := c.noneSince[p.Name]
+	if state != policy.None {
+		delete(c.noneSince, p.Name)
+	} else if !seen {
+		since = now
+		c.noneSince[p.Name] = now
+	}
+	c.mu.Unlock()
+	r := Room{Name: p.Name, State: state, Current: p.Labels[TemplateHashLabel] == hash, Ready: podReady(p),
+		Created: p.CreationTimestamp.Time, Scheduled: p.Spec.NodeName != ""}
+	if state == policy.None {
+		r.IdleFor = now.Sub(since)
+	}
+	return r
+}
+
+// create makes a room pod from the template, owned by it.
+func (c *Controller) create(ctx context.Context, tmpl *corev1.PodTemplate, hash string) error {
+	var suffix [4]byte
+	_, _ = rand.Read(suffix[:])
+	pod := &corev1.Pod{ObjectMeta: *tmpl.Template.ObjectMeta.DeepCopy(), Spec: *tmpl.Template.Spec.DeepCopy()}
+	pod.Name = tmpl.Name + "-" + hex.EncodeToString(suffix[:])
+	pod.Namespace = c.cfg.Namespace
+	if pod.Labels == nil {
+		pod.Labels = map[string]string{}
+	}
+	pod.Labels[TemplateHashLabel] = hash
+	pod.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "PodTemplate", Name: tmpl.Name, UID: tmpl.UID}}
+	_, err := c.client.CoreV1().Pods(c.cfg.Namespace).Create(ctx, pod, metav1.CreateOptions{FieldManager: "fleetd"})
+	return err
+}
+
+// delete removes a room only if it is unchanged since this plan saw it:
+// a room the matchmaker allocated meanwhile has a new resourceVersion.
+func (c *Controller) delete(ctx context.Context, p *corev1.Pod) error {
+	if p == nil {
+		return nil
+	}
+	err := c.client.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{
+		Preconditions: &metav1.Preconditions{UID: &p.UID, ResourceVersion: &p.ResourceVersion},
+	})
+	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+		return nil // changed or gone: the next plan sees it as it is
+	}
+	return err
+}
+
+// annotate keeps deletion cost and eviction protection in step with the
+// opsState: the ReplicaSet-free equivalent for anything else that deletes
+// pods (Karpenter's consolidation, the cluster autoscaler, drains).
+func (c *Controller) annotate(ctx context.Context, p *corev1.Pod) error {
+	state, _ := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+	want := map[string]*string{DeletionCostKey: ptr(strconv.Itoa(policy.DeletionCost(state))), SafeToEvictKey: nil, DoNotDisruptKey: nil}
+	if state == policy.Allocated {
+		want[SafeToEvictKey], want[DoNotDisruptKey] = ptr("false"), ptr("true")
+	}
+	same := true
+	for k, v := range want {
+		cur, ok := p.Annotations[k]
+		if (v == nil) == ok || (v != nil && cur != *v) {
+			same = false
+		}
+	}
+	if same {
+		return nil
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": want}})
+	_, err := c.client.CoreV1().Pods(c.cfg.Namespace).Patch(ctx, p.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: "fleetd"})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func ptr(s string) *string { return &s }
+
+func owned(p *corev1.Pod, tmpl *corev1.PodTemplate) bool {
+	for _, o := range p.OwnerReferences {
+		if o.Kind == "PodTemplate" && o.UID == tmpl.UID {
+			return true
+		}
+	}
+	return false
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// templateHash names a template's version: pods from another hash are old.
+func templateHash(t *corev1.PodTemplate) string {
+	b, _ := json.Marshal(t.Template)
+	h := fnv.New32a()
+	h.Write(b)
+	return strconv.FormatUint(uint64(h.Sum32()), 36)
+}

@@ -1,0 +1,85 @@
+package fleet
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+func waitPods(t *testing.T, client *fake.Clientset, cond func([]corev1.Pod) bool) []corev1.Pod {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		list, err := client.CoreV1().Pods("default").List(context.Background(), metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cond(list.Items) {
+			return list.Items
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pods never matched; have %d", len(list.Items))
+		}
+	}
+}
+
+func setState(t *testing.T, client *fake.Clientset, name string, s policy.OpsState) {
+	t.Helper()
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": map[string]string{wire.OpsStateLabel: s.String()}}})
+	if _, err := client.CoreV1().Pods("default").Patch(context.Background(), name, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestControllerKeepsBufferAndProtectsAllocated(t *testing.T) {
+	tmpl := &corev1.PodTemplate{
+		ObjectMeta: metav1.ObjectMeta{Name: "roomserver", Namespace: "default", UID: "tmpl-uid"},
+		Template: corev1.PodTemplateSpec{
+			ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": "roomserver"}},
+			Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "room", Image: "fleetbench/roomserver:dev"}}},
+		},
+	}
+	client := fake.NewClientset(tmpl)
+	buffer := &policy.MinAvailable{Count: 2}
+	c := New(Config{Namespace: "default", Template: "roomserver", Buffer: buffer, Strategy: rolling(1, 0)}, client, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go c.Run(ctx)
+
+	pods := waitPods(t, client, func(ps []corev1.Pod) bool { return len(ps) == 2 })
+	for _, p := range pods {
+		if p.Labels[TemplateHashLabel] == "" || len(p.OwnerReferences) != 1 || p.OwnerReferences[0].UID != "tmpl-uid" {
+			t.Errorf("pod %s: labels %v owners %v", p.Name, p.Labels, p.OwnerReferences)
+		}
+	}
+	// One is allocated: the buffer refills and the allocated room is protected.
+	allocated := pods[0].Name
+	setState(t, client, allocated, policy.Allocated)
+	pods = waitPods(t, client, func(ps []corev1.Pod) bool {
+		for _, p := range ps {
+			if p.Name == allocated && p.Annotations[DoNotDisruptKey] == "true" && p.Annotations[SafeToEvictKey] == "false" {
+				return len(ps) == 3
+			}
+		}
+		return false
+	})
+	// The match ends as "recycle": the room is deleted and the buffer holds.
+	setState(t, client, allocated, policy.WaitToBeDeleted)
+	waitPods(t, client, func(ps []corev1.Pod) bool {
+		for _, p := range ps {
+			if p.Name == allocated {
+				return false
+			}
+		}
+		return len(ps) == 2
+	})
+}

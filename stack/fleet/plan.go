@@ -1,0 +1,123 @@
+// Package fleet is fleetd's controller: it keeps the room-server fleet at
+// the buffer policy's size, replaces old versions per the update strategy,
+// and never deletes an Allocated room. It manages the room pods itself,
+// from a PodTemplate, as Agones' GameServerSet and OpenKruiseGame's
+// GameServerSet do: a Deployment could delete Allocated pods when a
+// rolling update scales its old ReplicaSet down.
+package fleet
+
+import (
+	"slices"
+	"time"
+
+	"github.com/fleetbench/fleetbench/policy"
+)
+
+// Room is what the plan needs to know about one room pod.
+type Room struct {
+	Name      string
+	State     policy.OpsState
+	Current   bool // built from the current template
+	Ready     bool
+	Created   time.Time
+	IdleFor   time.Duration // time in opsState None (for the idle timeout)
+	Scheduled bool
+}
+
+// Strategy is the update strategy: RollingUpdate with its bounds (already
+// resolved against the desired size by the caller) or OnDelete.
+type Strategy struct {
+	OnDelete                 bool
+	MaxSurge, MaxUnavailable func(desired int) int
+}
+
+// Plan is one reconcile's decisions.
+type Plan struct {
+	Desired int
+	Create  int
+	Delete  []string // in deletion order
+	Status  policy.FleetStatus
+}
+
+// Decide plans one step: recycle WaitToBeDeleted and Kill rooms, advance a
+// rolling update, or scale to the policy's size deleting in policy order.
+// Allocated (and Maintaining) rooms are never deleted.
+func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout time.Duration, waiting int) Plan {
+	var p Plan
+	var live []Room
+	for _, r := range rooms {
+		switch r.State {
+		case policy.WaitToBeDeleted, policy.Kill:
+			p.Delete = append(p.Delete, r.Name)
+			continue
+		case policy.None:
+			p.Status.None++
+		case policy.Allocated:
+			p.Status.Allocated++
+		}
+		live = append(live, r)
+	}
+	p.Status.Live, p.Status.WaitingRequests = len(live), waiting
+	p.Desired = buffer.Desired(p.Status)
+
+	old, oldIdle, ready, current := 0, 0, 0, 0
+	for _, r := range live {
+		if r.Ready {
+			ready++
+		}
+		if r.Current {
+			current++
+			continue
+		}
+		old++
+		if policy.Deletable(r.State) {
+			oldIdle++
+		}
+	}
+	if old > 0 && !strategy.OnDelete {
+		step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle},
+			strategy.MaxSurge(p.Desired), strategy.MaxUnavailable(p.Desired))
+		p.Create = step.Create
+		p.Delete = append(p.Delete, pick(live, step.DeleteOld, func(r Room) bool { return !r.Current })...)
+		return p
+	}
+	switch n := len(live); {
+	case n < p.Desired:
+		p.Create = p.Desired - n
+	case n > p.Desired:
+		// Old versions go first (OnDelete leaves them otherwise), then policy order.
+		surplus := n - p.Desired
+		idle := func(r Room) bool { return r.State != policy.None || r.IdleFor >= idleTimeout }
+		first := pick(live, surplus, func(r Room) bool { return !r.Current && idle(r) })
+		second := pick(live, surplus-len(first), func(r Room) bool { return r.Current && idle(r) })
+		p.Delete = append(append(p.Delete, first...), second...)
+	}
+	return p
+}
+
+// pick chooses up to n deletable rooms matching keep, in deletion order.
+func pick(rooms []Room, n int, keep func(Room) bool) []string {
+	if n <= 0 {
+		return nil
+	}
+	var cands []policy.Candidate
+	var names []string
+	for _, r := range rooms {
+		if !policy.Deletable(r.State) || !keep(r) {
+			continue
+		}
+		// The newest goes first among equals, as the ReplicaSet controller does.
+		cands = append(cands, policy.Candidate{OpsState: r.State, Scheduled: r.Scheduled, Ready: r.Ready, Index: int(r.Created.UnixMilli())})
+		names = append(names, r.Name)
+	}
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return policy.CompareDeletion(cands[a], cands[b]) })
+	var out []string
+	for _, i := range order[:min(n, len(order))] {
+		out = append(out, names[i])
+	}
+	return out
+}
