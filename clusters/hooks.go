@@ -7,40 +7,59 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
 )
 
-// SetVersion rolls a Deployment to a new version: the pod template's
+// SetVersion rolls a workload to a new version: the pod template's
 // version label and FLEETBENCH_VERSION env change, so its update strategy
-// (RollingUpdate or OnDelete-like, as the manifests say) replaces pods.
-func (c *Cluster) SetVersion(ctx context.Context, namespace, deployment, version string) error {
+// replaces pods. name is a PodTemplate (the room fleet, which fleetd
+// rolls) or else a Deployment.
+func (c *Cluster) SetVersion(ctx context.Context, namespace, name, version string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
 	}
-	d, err := client.AppsV1().Deployments(namespace).Get(ctx, deployment, metav1.GetOptions{})
-	if err != nil {
-		return fmt.Errorf("set version of %s/%s: %w", namespace, deployment, err)
+	var spec corev1.PodSpec
+	tmpl, err := client.CoreV1().PodTemplates(namespace).Get(ctx, name, metav1.GetOptions{})
+	isTemplate := err == nil
+	if isTemplate {
+		spec = tmpl.Template.Spec
+	} else if apierrors.IsNotFound(err) {
+		d, derr := client.AppsV1().Deployments(namespace).Get(ctx, name, metav1.GetOptions{})
+		if derr != nil {
+			return fmt.Errorf("set version of %s/%s: %w", namespace, name, derr)
+		}
+		spec = d.Spec.Template.Spec
+	} else {
+		return fmt.Errorf("set version of %s/%s: %w", namespace, name, err)
 	}
 	var containers []map[string]any
-	for _, ct := range d.Spec.Template.Spec.Containers {
+	for _, ct := range spec.Containers {
 		containers = append(containers, map[string]any{
 			"name": ct.Name,
 			"env":  []map[string]string{{"name": "FLEETBENCH_VERSION", "value": version}},
 		})
 	}
-	patch, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": map[string]any{
+	template := map[string]any{
 		"metadata": map[string]any{"labels": map[string]string{VersionLabel: version}},
 		"spec":     map[string]any{"containers": containers},
-	}}})
-	_, err = client.AppsV1().Deployments(namespace).Patch(ctx, deployment, types.StrategicMergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
-	if err != nil {
-		return fmt.Errorf("set version of %s/%s: %w", namespace, deployment, err)
 	}
-	c.log.Info("rolling deploy", "deployment", namespace+"/"+deployment, "version", version)
+	opts := metav1.PatchOptions{FieldManager: FieldManager}
+	if isTemplate {
+		patch, _ := json.Marshal(map[string]any{"template": template})
+		_, err = client.CoreV1().PodTemplates(namespace).Patch(ctx, name, types.StrategicMergePatchType, patch, opts)
+	} else {
+		patch, _ := json.Marshal(map[string]any{"spec": map[string]any{"template": template}})
+		_, err = client.AppsV1().Deployments(namespace).Patch(ctx, name, types.StrategicMergePatchType, patch, opts)
+	}
+	if err != nil {
+		return fmt.Errorf("set version of %s/%s: %w", namespace, name, err)
+	}
+	c.log.Info("rolling deploy", "workload", namespace+"/"+name, "version", version)
 	return nil
 }
 

@@ -10,10 +10,11 @@ import (
 
 	authv1 "k8s.io/api/authentication/v1"
 	corev1 "k8s.io/api/core/v1"
-	discoveryv1 "k8s.io/api/discovery/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
+	"github.com/fleetbench/fleetbench/clusters"
 )
 
 // prepare resolves a container's command and environment the way kubelet
@@ -109,7 +110,7 @@ func (w *worker) kubeconfig(ctx context.Context) (string, error) {
 }
 
 // serviceEnv sets <SVC>_SERVICE_HOST/PORT for the namespace's Services,
-// pointing at a ready endpoint's pod IP and target port.
+// pointing at a Ready pod's IP and target port.
 func (w *worker) serviceEnv(set func(k, v string)) {
 	for _, o := range w.r.services.List() {
 		svc := o.(*corev1.Service)
@@ -137,32 +138,15 @@ func (w *worker) serviceEnv(set func(k, v string)) {
 	}
 }
 
-// readyEndpoint is the first ready address of the Service's EndpointSlices
-// with its port per port name.
+// readyEndpoint resolves a Service against the runner's Ready pods.
 func (r *Runner) readyEndpoint(svc *corev1.Service) (string, map[string]int32) {
-	for _, o := range r.slices.List() {
-		s := o.(*discoveryv1.EndpointSlice)
-		if s.Namespace != svc.Namespace || s.Labels[discoveryv1.LabelServiceName] != svc.Name {
-			continue
-		}
-		for _, ep := range s.Endpoints {
-			if ep.Conditions.Ready != nil && !*ep.Conditions.Ready || len(ep.Addresses) == 0 {
-				continue
-			}
-			ports := map[string]int32{}
-			for _, p := range s.Ports {
-				if p.Port != nil {
-					name := ""
-					if p.Name != nil {
-						name = *p.Name
-					}
-					ports[name] = *p.Port
-				}
-			}
-			return ep.Addresses[0], ports
+	var pods []*corev1.Pod
+	if r.podCache != nil {
+		for _, o := range r.podCache.List() {
+			pods = append(pods, o.(*corev1.Pod))
 		}
 	}
-	return "", nil
+	return clusters.ReadyEndpoint(svc, pods)
 }
 
 func apiHostPort(server string) (string, string) {

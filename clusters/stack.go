@@ -1,0 +1,156 @@
+package clusters
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// DeployStack renders the stack for this provider with the scenario's
+// settings and applies it: Redis first, because pods learn its address
+// when they start, then the rest. It returns once the matchmaker is ready
+// and the fleet holds `rooms` Ready rooms in opsState None.
+func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms int) error {
+	overlay := "local"
+	if c.Name() == "kind" {
+		overlay = "kind"
+	}
+	out, err := manifests.Render(overlay, s)
+	if err != nil {
+		return err
+	}
+	objs, err := decodeObjects(out)
+	if err != nil {
+		return err
+	}
+	first, rest := splitRedis(objs)
+	if err := c.Deploy(ctx, encodeObjects(first)); err != nil {
+		return err
+	}
+	if err := c.waitDeployment(ctx, manifests.Namespace, "redis"); err != nil {
+		return err
+	}
+	if err := c.Deploy(ctx, encodeObjects(rest)); err != nil {
+		return err
+	}
+	if err := c.waitDeployment(ctx, manifests.Namespace, "matchmaker"); err != nil {
+		return err
+	}
+	// Players reach the matchmaker through its Service's endpoints, which
+	// trail the pod's readiness.
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
+		_, err := c.ServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+		return err == nil, nil
+	})
+	if err != nil {
+		return fmt.Errorf("matchmaker service has no ready endpoint: %w", err)
+	}
+	return c.waitRooms(ctx, rooms)
+}
+
+// splitRedis puts the namespace, identities, secrets and Redis first.
+func splitRedis(objs []*unstructured.Unstructured) (first, rest []*unstructured.Unstructured) {
+	for _, o := range objs {
+		switch {
+		case o.GetName() == "redis", o.GetKind() == "Namespace", o.GetKind() == "Secret",
+			o.GetKind() == "ServiceAccount", o.GetKind() == "Role", o.GetKind() == "RoleBinding":
+			first = append(first, o)
+		default:
+			rest = append(rest, o)
+		}
+	}
+	return first, rest
+}
+
+func encodeObjects(objs []*unstructured.Unstructured) []byte {
+	var out []byte
+	for _, o := range objs {
+		b, _ := o.MarshalJSON()
+		out = append(append(out, b...), "\n---\n"...)
+	}
+	return out
+}
+
+const stackReadyLimit = 3 * time.Minute
+
+func (c *Cluster) waitDeployment(ctx context.Context, ns, name string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
+		d, err := client.AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+		return err == nil && d.Status.ReadyReplicas >= 1, nil
+	})
+	if err != nil {
+		return fmt.Errorf("deployment %s/%s not ready: %w", ns, name, err)
+	}
+	return nil
+}
+
+func (c *Cluster) waitRooms(ctx context.Context, n int) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	sel := wire.RoomServerSelector + "," + wire.OpsStateLabel + "=None"
+	var ready int
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
+		list, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+		if err != nil {
+			return false, nil
+		}
+		ready = 0
+		for _, p := range list.Items {
+			for _, cond := range p.Status.Conditions {
+				if cond.Type == corev1.PodReady && cond.Status == corev1.ConditionTrue {
+					ready++
+				}
+			}
+		}
+		return ready >= n, nil
+	})
+	if err != nil {
+		return fmt.Errorf("%d of %d rooms Ready: %w", ready, n, err)
+	}
+	return nil
+}
+
+// ServiceAddress is host:port of a Ready pod behind a Service's port:
+// how a client outside the cluster finds the matchmaker where ClusterIPs
+// do not route (the local provider has no kube-proxy).
+func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
+	client, err := c.Client()
+	if err != nil {
+		return "", err
+	}
+	svc, err := client.CoreV1().Services(ns).Get(ctx, service, metav1.GetOptions{})
+	if err != nil {
+		return "", err
+	}
+	list, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(svc.Spec.Selector).String()})
+	if err != nil {
+		return "", err
+	}
+	pods := make([]*corev1.Pod, len(list.Items))
+	for i := range list.Items {
+		pods[i] = &list.Items[i]
+	}
+	if ip, ports := ReadyEndpoint(svc, pods); ip != "" {
+		if p, ok := ports[port]; ok {
+			return net.JoinHostPort(ip, strconv.Itoa(int(p))), nil
+		}
+	}
+	return "", fmt.Errorf("service %s/%s has no Ready pod for port %q", ns, service, port)
+}

@@ -1,0 +1,179 @@
+// Package e2e runs the whole stack on the local cluster: Redis, the
+// matchmaker, fleetd and room servers as processes, players over HTTP and
+// WebSocket, and a rolling deploy.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/matchmaker"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+func TestMain(m *testing.M) { localtest.Main(m) }
+
+// buildStack builds the stack's commands for the runner's BinDir.
+func buildStack(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/", "../../cmd/roomserver", "../../cmd/matchmaker", "../../cmd/fleetd")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir
+}
+
+func settings() manifests.Settings {
+	return manifests.Settings{
+		TokenKey:   []byte("0123456789abcdef0123456789abcdef"),
+		Matchmaker: []string{"--per-match", "2", "--on-no-server", "wait", "--alloc-timeout", "30s"},
+		Fleetd:     []string{"--policy", "minAvailable", "--count", "2", "--update", "rolling", "--max-surge", "1", "--max-unavailable", "0"},
+		RoomServer: []string{"--capacity", "2", "--after-match", "reuse", "--window", "30s", "--grace", "5s"},
+	}
+}
+
+// match asks the matchmaker for a room for player.
+func match(t *testing.T, addr, player string) matchmaker.Assignment {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"player": player})
+	resp, err := http.Post("http://"+addr+"/v1/match", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var a matchmaker.Assignment
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("match for %s: %s %v", player, resp.Status, err)
+	}
+	return a
+}
+
+func roomPods(ctx context.Context, t *testing.T, client kubernetes.Interface) []corev1.Pod {
+	t.Helper()
+	list, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list.Items
+}
+
+func TestStackOnLocalCluster(t *testing.T) {
+	bin := buildStack(t)
+	spec := clusters.DefaultSpec()
+	spec.Nodes.PodsPerNode, spec.Nodes.Min, spec.Nodes.Max = 4, 1, 3
+	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
+	spec.PodStartup.Fixed.Duration = 0
+	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: bin})
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
+	defer cancel()
+	if err := c.DeployStack(ctx, settings(), 2); err != nil {
+		t.Fatal(err)
+	}
+	kube, _ := c.Client()
+	mm, err := c.ServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Two players are matched into one room and play in it.
+	var assigned [2]matchmaker.Assignment
+	var wg sync.WaitGroup
+	for i := range assigned {
+		wg.Add(1)
+		go func() { defer wg.Done(); assigned[i] = match(t, mm, fmt.Sprintf("p%d", i)) }()
+	}
+	wg.Wait()
+	if assigned[0].Room != assigned[1].Room || assigned[0].Match != assigned[1].Match {
+		t.Fatalf("players split: %+v", assigned)
+	}
+	room := assigned[0].Room
+	players := make([]*client.Player, 2)
+	for i, a := range assigned {
+		players[i] = &client.Player{}
+		if err := players[i].Join(ctx, "ws://"+a.Address+"/ws", a.Token); err != nil {
+			t.Fatalf("join %s: %v", a.Address, err)
+		}
+		for range 3 {
+			if err := players[i].Input(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := players[i].Await(ctx, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A rolling deploy replaces the idle rooms, never the one in play.
+	if err := c.SetVersion(ctx, manifests.Namespace, "roomserver", "v2"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(ctx, t, "idle rooms at v2", func() bool {
+		v2 := 0
+		for _, p := range roomPods(ctx, t, kube) {
+			if p.Labels[wire.VersionLabel] == "v2" && p.Labels[wire.OpsStateLabel] == "None" && ready(p) {
+				v2++
+			}
+		}
+		return v2 >= 2
+	})
+	if !hasPod(roomPods(ctx, t, kube), room) {
+		t.Fatalf("the rolling deploy deleted allocated room %s", room)
+	}
+	for _, p := range players {
+		if err := p.Input(); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Await(ctx, 4); err != nil {
+			t.Fatalf("playing on after the deploy: %v", err)
+		}
+		p.Conn.Leave()
+	}
+	// Match over: the v1 room returns to None and is replaced.
+	waitFor(ctx, t, "the v1 room replaced", func() bool { return !hasPod(roomPods(ctx, t, kube), room) })
+}
+
+func ready(p corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+func hasPod(pods []corev1.Pod, name string) bool {
+	for _, p := range pods {
+		if p.Name == name && p.DeletionTimestamp == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("timed out waiting for %s", what)
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
