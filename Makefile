@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test deps bench bench-cluster components cluster-up cluster-down lint clean
+.PHONY: simulate test deps bench bench-cluster bench-stack components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -16,6 +16,7 @@ simulate:
 test: deps components
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
 
 ## deps: Debian packages the tests use (redis-server), installed when missing and root
 deps:
@@ -24,9 +25,10 @@ deps:
 	    apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }; \
 	  else echo "install Debian's redis-server (the tests need it)"; exit 1; fi; }
 
-## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache
+## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache,
+## and the stack's binaries into bin/ (the local runner's fleetbench/* images)
 components:
-	$(GO) build -o bin/loadgen ./cmd/loadgen
+	$(GO) build -o bin/ ./cmd/loadgen ./cmd/roomserver ./cmd/matchmaker ./cmd/fleetd
 	bin/loadgen cluster build
 
 ## cluster-up / cluster-down: the local cluster (SCENARIO=FILE sizes its node pool)
@@ -40,6 +42,12 @@ cluster-down:
 ## bench-cluster: warm up time, pods realized per second, node scale-up stages
 bench-cluster: components
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./clusters/local/
+
+## bench-stack: allocations/s and p99 through the matchmaker, room-server memory per player, tick cost
+bench-stack: deps components
+	$(GO) test -run '^$$' -bench AllocationHTTP -benchtime 1x ./stack/matchmaker/
+	$(GO) test -run '^$$' -bench MemoryPerPlayer -benchtime 1x ./cmd/roomserver/
+	$(GO) test -run '^$$' -bench TickFullRoom -benchtime 2000x ./stack/room/
 
 ## bench: model throughput vs SimPy, the 1M-player day, and sweep scaling on 1 vs 2 cores
 bench:

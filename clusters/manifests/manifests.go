@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"path"
@@ -37,10 +38,12 @@ type Settings struct {
 // SettingsFor maps a scenario's players and fleet sections to the
 // stack's flags (the same semantics the model simulates).
 func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
+	// Printable: the key reaches processes as an environment variable.
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
 		return Settings{}, err
 	}
+	key := []byte(hex.EncodeToString(raw))
 	scale := 1.0
 	if sc.Speedup > 0 {
 		scale = 1 / sc.Speedup

@@ -22,6 +22,7 @@ type container struct {
 	startedAt    metav1.Time
 	ready        bool
 	restarts     int
+	failures     int    // consecutive failures to start
 	waitReason   string // "" when running or terminated
 	waitMessage  string
 	backoffUntil time.Time
@@ -36,10 +37,18 @@ type container struct {
 func (c *container) running() bool { return c.pid != 0 }
 
 // start runs container i in its own process group, in the pod's
-// directory, with logs appended to PODDIR/NAME.log.
+// directory, with logs appended to PODDIR/NAME.log. A failure to start is
+// retried with the crash-loop backoff, as kubelet retries.
 func (w *worker) start(ctx context.Context, i int, log *slog.Logger) {
 	c := w.containers[i]
 	c.gen++
+	c.backoffUntil = time.Time{}
+	defer func() {
+		if !c.running() {
+			c.failures++
+			c.backoffUntil = time.Now().Add(backoff(c.failures))
+		}
+	}()
 	argv, env, err := w.prepare(ctx, c)
 	if err != nil {
 		log.Warn("container not started", "container", c.spec.Name, "err", err)
@@ -59,7 +68,7 @@ func (w *worker) start(ctx context.Context, i int, log *slog.Logger) {
 		errorf(c, "start %s: %v", argv[0], err)
 		return
 	}
-	c.pid, c.startedAt = cmd.Process.Pid, metav1.Now()
+	c.pid, c.startedAt, c.failures = cmd.Process.Pid, metav1.Now(), 0
 	c.waitReason, c.waitMessage, c.ready = "", "", false
 	pidFile := filepath.Join(w.dir, c.spec.Name+".pid")
 	if err := writePIDFile(pidFile, c.pid); err != nil {

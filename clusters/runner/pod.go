@@ -110,11 +110,28 @@ func (w *worker) run() {
 	w.loop(ctx, log)
 }
 
+// nextRetry is the earliest pending restart or start retry (zero: none).
+func (w *worker) nextRetry() time.Time {
+	var next time.Time
+	for _, c := range w.containers {
+		if !c.running() && !c.backoffUntil.IsZero() && (next.IsZero() || c.backoffUntil.Before(next)) {
+			next = c.backoffUntil
+		}
+	}
+	return next
+}
+
 // loop reacts to exits, probe results and stop requests until the pod
 // is finished.
 func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 	restart := time.NewTimer(time.Hour)
 	restart.Stop()
+	arm := func() {
+		if next := w.nextRetry(); !next.IsZero() {
+			restart.Reset(time.Until(next))
+		}
+	}
+	arm()
 	for {
 		select {
 		case e := <-w.exits:
@@ -127,7 +144,7 @@ func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 				c.restarts++
 				c.waitReason = "CrashLoopBackOff"
 				c.backoffUntil = time.Now().Add(backoff(c.restarts))
-				restart.Reset(time.Until(c.backoffUntil))
+				arm()
 				log.Warn("container exited; restarting", "container", c.spec.Name, "code", e.code, "restarts", c.restarts)
 			}
 			w.updatePhase()
@@ -136,22 +153,12 @@ func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 				return
 			}
 		case <-restart.C:
-			next := time.Duration(0)
 			for i, c := range w.containers {
-				if c.waitReason != "CrashLoopBackOff" {
-					continue
+				if !c.running() && !c.backoffUntil.IsZero() && !time.Now().Before(c.backoffUntil) {
+					w.start(ctx, i, log)
 				}
-				if d := time.Until(c.backoffUntil); d > 0 {
-					if next == 0 || d < next {
-						next = d
-					}
-					continue
-				}
-				w.start(ctx, i, log)
 			}
-			if next > 0 {
-				restart.Reset(next)
-			}
+			arm()
 			w.report(ctx)
 		case p := <-w.probes:
 			c := w.containers[p.i]

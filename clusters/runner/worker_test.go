@@ -146,3 +146,24 @@ func TestWorkerRestartsCrashedContainer(t *testing.T) {
 		return p != nil && len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].RestartCount >= 1
 	})
 }
+
+func TestWorkerRetriesAFailedStart(t *testing.T) {
+	dir := t.TempDir()
+	pod := shellPod("")
+	pod.Spec.Containers[0].Image = "late"
+	r, client := testRunner(t, pod)
+	script := filepath.Join(dir, "late.sh")
+	r.cfg.Images["late"] = []string{script}
+	w := newWorker(r, pod, 0)
+	go w.run()
+	defer func() { w.kill("test over"); <-w.done }()
+	eventually(t, "the first start to fail", func() bool {
+		p, _ := podStatus(t, client)
+		return p != nil && len(p.Status.ContainerStatuses) == 1 && p.Status.ContainerStatuses[0].State.Waiting != nil
+	})
+	// The binary appears (an image pulled late): the retry starts it.
+	if err := os.WriteFile(script, []byte("#!/bin/sh\nexec sleep 30\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Running after the retry", func() bool { p, _ := podStatus(t, client); return running(p) })
+}

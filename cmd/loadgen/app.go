@@ -20,6 +20,7 @@ const usage = `usage:
   loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
   loadgen cluster down   [--provider local|kind|kube] [--name NAME]
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
+  loadgen cluster deploy [--scenario FILE]   (the stack: Redis, matchmaker, fleetd, room servers)
   loadgen cluster build  (build the local provider's components into the cache)
 Run "loadgen cluster up -h" for every flag.
 `

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/local"
+	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/clusters/providers"
 	"github.com/fleetbench/fleetbench/clusters/runner"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -53,7 +54,7 @@ func (e env) clusterCmd(args []string) (int, error) {
 		}
 		_, err = local.EnsureToolchain(e.ctx, dir, e.stdout)
 		return 0, err
-	case "up", "down", "status":
+	case "up", "down", "status", "deploy":
 	default:
 		return 0, usageError{fmt.Errorf("unknown cluster subcommand %q", sub)}
 	}
@@ -84,6 +85,8 @@ func (e env) clusterCmd(args []string) (int, error) {
 		return 0, nil
 	case "down":
 		return 0, p.Down(e.ctx)
+	case "deploy":
+		return 0, e.deploy(p, f)
 	}
 	s, err := p.Status(e.ctx)
 	if err != nil {
@@ -96,16 +99,51 @@ func (e env) clusterCmd(args []string) (int, error) {
 	return 0, nil
 }
 
+// scenario loads --scenario, or the shipped steady scenario.
+func (f clusterFlags) load() (*scenarios.Scenario, error) {
+	name := f.scenario
+	if name == "" {
+		name = "steady"
+	}
+	doc, dir, err := scenarios.Read(name)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	sc, err := scenarios.Parse(doc, dir)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return sc, nil
+}
+
+// deploy puts the stack on a cluster that is up, sized by the scenario.
+func (e env) deploy(p clusters.Provider, f clusterFlags) error {
+	sc, err := f.load()
+	if err != nil {
+		return err
+	}
+	settings, err := manifests.SettingsFor(sc)
+	if err != nil {
+		return err
+	}
+	c := clusters.New(p, e.logger(f.verbose))
+	if err := c.DeployStack(e.ctx, settings, 1); err != nil {
+		return err
+	}
+	addr, err := c.ServiceAddress(e.ctx, manifests.Namespace, "matchmaker", "http")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "stack deployed in namespace %s; matchmaker http://%s/v1/match\n", manifests.Namespace, addr)
+	return nil
+}
+
 func (e env) provider(f clusterFlags) (clusters.Provider, error) {
 	spec := clusters.DefaultSpec()
 	if f.scenario != "" {
-		doc, dir, err := scenarios.Read(f.scenario)
+		sc, err := f.load()
 		if err != nil {
-			return nil, usageError{err}
-		}
-		sc, err := scenarios.Parse(doc, dir)
-		if err != nil {
-			return nil, usageError{err}
+			return nil, err
 		}
 		spec = clusters.SpecFor(sc)
 	}

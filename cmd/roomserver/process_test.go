@@ -46,12 +46,7 @@ func startRoomServer(t *testing.T, redisAddr, room string, capacity int) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := "127.0.0.1:" + fmt.Sprint(freePort(t))
 	cmd := exec.Command(bin, "--listen", addr, "--room", room, "--redis", redisAddr, "--window", "2m",
 		"--capacity", fmt.Sprint(capacity), "--tick", "100ms", "--grace", "3s", "--retry-after", "200ms")
 	cmd.Env = append(os.Environ(), "FLEETBENCH_TOKEN_KEY="+key)
@@ -60,18 +55,32 @@ func startRoomServer(t *testing.T, redisAddr, room string, capacity int) *proc {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitReady(t, addr)
+	return &proc{room: room, url: "ws://" + addr + "/ws", cmd: cmd}
+}
+
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitReady(t testing.TB, addr string) {
+	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				break
+				return
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("room server %s not ready", room)
+			t.Fatalf("room server on %s not ready", addr)
 		}
 	}
-	return &proc{room: room, url: "ws://" + addr + "/ws", cmd: cmd}
 }
 
 func tokenFor(room, player string) string {

@@ -64,7 +64,10 @@ type Server struct {
 func New(cfg Config, store *Store, pub Publisher, log *slog.Logger) *Server {
 	return &Server{
 		cfg: cfg, store: store, pub: pub, log: log, metrics: newMetrics(),
-		up:    websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, CheckOrigin: func(*http.Request) bool { return true }},
+		// Write buffers are pooled: a player holds one only while a frame
+		// is being written, which is most of the per-connection memory.
+		up: websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{},
+			CheckOrigin: func(*http.Request) bool { return true }},
 		game:  newGame(cfg.Room, cfg.Capacity),
 		conns: map[*conn]struct{}{},
 		ops:   policy.None,
