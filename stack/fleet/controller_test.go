@@ -64,7 +64,7 @@ func TestControllerKeepsBufferAndProtectsAllocated(t *testing.T) {
 	// One is allocated: the buffer refills and the allocated room is protected.
 	allocated := pods[0].Name
 	setState(t, client, allocated, policy.Allocated)
-	pods = waitPods(t, client, func(ps []corev1.Pod) bool {
+	waitPods(t, client, func(ps []corev1.Pod) bool {
 		for _, p := range ps {
 			if p.Name == allocated && p.Annotations[DoNotDisruptKey] == "true" && p.Annotations[SafeToEvictKey] == "false" {
 				return len(ps) == 3
