@@ -56,7 +56,9 @@ func New(cfg Config, alloc *Allocator, log *slog.Logger) *Server {
 		allocWait:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "matchmaker_allocation_seconds", Help: "From a match formed to its room allocated.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),
 	}
 	s.q = &queue{perMatch: cfg.PerMatch, timeout: cfg.MatchTimeout, onTimeout: cfg.OnTimeout, maxQueue: cfg.MaxQueue, start: s.startMatch}
-	s.reg.MustRegister(s.allocations, s.allocWait, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "matchmaker_queue_length", Help: "Players waiting for a match."}, func() float64 { return float64(s.q.length()) }))
+	s.reg.MustRegister(s.allocations, s.allocWait,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "matchmaker_queue_length", Help: "Players waiting for a match."}, func() float64 { return float64(s.q.length()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "matchmaker_allocation_conflicts_total", Help: "Room claims refused because another writer changed the room first."}, func() float64 { return float64(alloc.Conflicts()) }))
 	return s
 }
 
