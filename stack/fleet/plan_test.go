@@ -66,18 +66,7 @@ func TestRollingUpdateNeverDeletesAllocated(t *testing.T) {
 	buffer := policy.AgonesBuffer{Size: 3}
 	next := 100
 	for step := range 50 {
-		p := Decide(rs, buffer, rolling(1, 0), 0, 0)
-		for _, name := range p.Delete {
-			i := slices.IndexFunc(rs, func(r Room) bool { return r.Name == name })
-			if rs[i].State == policy.Allocated {
-				t.Fatalf("step %d deletes Allocated room %s", step, name)
-			}
-			rs = slices.Delete(rs, i, i+1)
-		}
-		for range p.Create {
-			next++
-			rs = append(rs, Room{Name: fmt.Sprintf("new%d", next), Current: true, Ready: true, State: policy.None, Created: t0.Add(time.Duration(next) * time.Second)})
-		}
+		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0), &next)
 		if step == 10 { // the old matches end: those rooms return to None
 			for i := range rs {
 				if !rs[i].Current && rs[i].State == policy.Allocated {
@@ -105,18 +94,7 @@ func TestBufferHeldUnderChurn(t *testing.T) {
 	var rs []Room
 	next := 0
 	for step := range 2000 {
-		p := Decide(rs, buffer, rolling(1, 0), 0, 0)
-		for _, name := range p.Delete {
-			i := slices.IndexFunc(rs, func(r Room) bool { return r.Name == name })
-			if rs[i].State == policy.Allocated {
-				t.Fatalf("step %d deletes Allocated room %s", step, name)
-			}
-			rs = slices.Delete(rs, i, i+1)
-		}
-		for range p.Create {
-			next++
-			rs = append(rs, Room{Name: fmt.Sprint(next), Current: true, Ready: true, State: policy.None, Created: t0.Add(time.Duration(next))})
-		}
+		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0), &next)
 		none := 0
 		for _, r := range rs {
 			if r.State == policy.None {
@@ -140,4 +118,22 @@ func TestBufferHeldUnderChurn(t *testing.T) {
 			rs = slices.Delete(rs, k, k+1)
 		}
 	}
+}
+
+// applyPlan deletes and creates as the controller would (new rooms are
+// Ready at once), failing if the plan deletes an Allocated room.
+func applyPlan(t *testing.T, step int, rs []Room, p Plan, next *int) []Room {
+	t.Helper()
+	for _, name := range p.Delete {
+		i := slices.IndexFunc(rs, func(r Room) bool { return r.Name == name })
+		if rs[i].State == policy.Allocated {
+			t.Fatalf("step %d deletes Allocated room %s", step, name)
+		}
+		rs = slices.Delete(rs, i, i+1)
+	}
+	for range p.Create {
+		*next++
+		rs = append(rs, Room{Name: fmt.Sprintf("new%d", *next), Current: true, Ready: true, State: policy.None, Created: t0.Add(time.Duration(*next) * time.Second)})
+	}
+	return rs
 }
