@@ -234,3 +234,21 @@ func TestRedisRestart(t *testing.T) {
 		t.Errorf("reconnect after the restart: %+v", m)
 	}
 }
+
+func TestAbandonedMatchFreesTheRoom(t *testing.T) {
+	rs := redistest.Start(t)
+	r := startRoom(t, rs, testConfig("room-a"), 300*time.Millisecond, 1000)
+	c, _ := r.join(t, "p1")
+	c.next(wire.TypeState)
+	if r.ops.get() != policy.Allocated {
+		t.Fatalf("opsState %s after a join", r.ops.get())
+	}
+	c.drop()
+	deadline := time.Now().Add(5 * time.Second)
+	for r.ops.get() != policy.None {
+		if time.Now().After(deadline) {
+			t.Fatal("a room whose only player vanished past the window stays Allocated")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

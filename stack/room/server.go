@@ -50,14 +50,15 @@ type Server struct {
 
 	opsCh chan struct{} // wakes the publisher: the opsState changed
 
-	mu        sync.Mutex
-	game      *game
-	conns     map[*conn]struct{}
-	draining  bool
-	published bool      // the first opsState is out: only then is the room Ready
-	lastTouch time.Time // connected players' sessions last had their expiry renewed
-	ops       policy.OpsState
-	wg        sync.WaitGroup // connection goroutines
+	mu            sync.Mutex
+	game          *game
+	conns         map[*conn]struct{}
+	draining      bool
+	published     bool      // the first opsState is out: only then is the room Ready
+	lastTouch     time.Time // connected players' sessions last had their expiry renewed
+	lastConnected time.Time // a player was last connected (abandoned matches end)
+	ops           policy.OpsState
+	wg            sync.WaitGroup // connection goroutines
 }
 
 // New returns a server; Run starts its tick.
@@ -125,6 +126,9 @@ func (s *Server) tick(ctx context.Context) {
 	if len(s.game.players) == 0 {
 		return
 	}
+	if s.abandoned(start) {
+		return
+	}
 	touch := start.Sub(s.lastTouch) >= touchEvery
 	state, changed, created, touched := s.game.tick(touch)
 	if err := s.store.Tick(ctx, s.cfg.Room, s.game.seq, state, changed, created, touched); err != nil {
@@ -150,6 +154,27 @@ func (s *Server) tick(ctx context.Context) {
 	}
 	s.metrics.tickSeconds.Observe(time.Since(start).Seconds())
 	s.afterMatch()
+}
+
+// abandoned ends a match whose players have all been gone longer than
+// the recovery window: none can come back, so the room is free again
+// rather than Allocated forever (caller holds mu).
+func (s *Server) abandoned(now time.Time) bool {
+	for _, p := range s.game.players {
+		if p.conn != nil {
+			s.lastConnected = now
+			return false
+		}
+	}
+	if now.Sub(s.lastConnected) <= s.store.window {
+		return false
+	}
+	for _, p := range s.game.players {
+		p.left = true
+	}
+	s.log.Info("match abandoned: every player gone past the recovery window", "room", s.cfg.Room)
+	s.afterMatch()
+	return true
 }
 
 // afterMatch ends a match whose players have all left (caller holds mu).
