@@ -2,6 +2,9 @@ package matchmaker
 
 import (
 	"log/slog"
+	"maps"
+	"slices"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,21 +19,28 @@ import (
 
 func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*queue, func() [][]string) {
 	var mu sync.Mutex
-	var formed [][]string
-	q := &queue{perMatch: perMatch, timeout: timeout, onTimeout: onTimeout, maxQueue: 10, start: func(_ string, ts []*ticket) {
+	formed := map[string][]string{}
+	q := &queue{perMatch: perMatch, timeout: timeout, onTimeout: onTimeout, maxQueue: 10, start: func(id string, ts []*ticket) {
 		var names []string
 		for _, t := range ts {
 			names = append(names, t.player)
 		}
 		mu.Lock()
-		formed = append(formed, names)
+		formed[id] = names
 		mu.Unlock()
 	}}
 	return q, func() [][]string {
-		time.Sleep(50 * time.Millisecond) // matches start in goroutines
+		time.Sleep(50 * time.Millisecond) // matches start in goroutines, in any order
 		mu.Lock()
 		defer mu.Unlock()
-		return formed
+		// Match ids count up in formation order: "m1-…", "m2-…".
+		ids := slices.Collect(maps.Keys(formed))
+		slices.SortFunc(ids, func(a, b string) int { return matchNumber(a) - matchNumber(b) })
+		var out [][]string
+		for _, id := range ids {
+			out = append(out, formed[id])
+		}
+		return out
 	}
 }
 
@@ -95,4 +105,9 @@ func TestBadRequestsNameTheField(t *testing.T) {
 			t.Errorf("POST %s %.40s: %d %s; want 400 mentioning %q", tc.path, tc.body, rec.Code, rec.Body.String(), tc.want)
 		}
 	}
+}
+
+func matchNumber(id string) int {
+	n, _ := strconv.Atoi(strings.TrimPrefix(strings.SplitN(id, "-", 2)[0], "m"))
+	return n
 }
