@@ -3,10 +3,10 @@ package matchmaker
 import (
 	"log/slog"
 	"maps"
-	"slices"
-	"strconv"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
