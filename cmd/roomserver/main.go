@@ -46,6 +46,7 @@ func run(log *slog.Logger) error {
 	flag.DurationVar(&cfg.ReadTimeout, "read-timeout", 10*time.Second, "drop a connection silent this long")
 	flag.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "reconnect hint sent when draining")
 	flag.StringVar(&cfg.AfterMatch, "after-match", "reuse", "reuse (back to None) or recycle (WaitToBeDeleted)")
+	flag.DurationVar(&cfg.ClaimTimeout, "claim-timeout", 2*time.Minute, "free an allocation no player joined within this (keep above the token lifetime)")
 	grace := flag.Duration("grace", 25*time.Second, "drain limit after SIGTERM (keep below the pod's grace period)")
 	flag.Parse()
 	if cfg.Address == "" {

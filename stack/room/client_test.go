@@ -3,6 +3,7 @@ package room
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -91,17 +92,41 @@ func token(room, player string, ttl time.Duration) string {
 	return wire.Sign(testKey, wire.Claims{Room: room, Player: player, Match: "m1", Expiry: time.Now().Add(ttl).UnixMilli()})
 }
 
-// opsRecorder is a Publisher that remembers the last opsState.
+// opsRecorder is a Publisher that remembers the last opsState, with a
+// version that counts writes (as a pod's resourceVersion would change).
 type opsRecorder struct {
-	mu    sync.Mutex
-	state policy.OpsState
+	mu      sync.Mutex
+	state   policy.OpsState
+	version int
 }
 
-func (o *opsRecorder) Publish(_ context.Context, s policy.OpsState, _ string) error {
+func (o *opsRecorder) Publish(ctx context.Context, s policy.OpsState, addr string) error {
+	return o.PublishIf(ctx, s, addr, "")
+}
+
+func (o *opsRecorder) PublishIf(_ context.Context, s policy.OpsState, _, version string) error {
 	o.mu.Lock()
+	defer o.mu.Unlock()
+	if version != "" && version != fmt.Sprint(o.version) {
+		return fmt.Errorf("conflict: version %s, have %d", version, o.version)
+	}
 	o.state = s
-	o.mu.Unlock()
+	o.version++
 	return nil
+}
+
+func (o *opsRecorder) Observe(context.Context) (policy.OpsState, string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.state, fmt.Sprint(o.version), nil
+}
+
+// allocate is the matchmaker's claim.
+func (o *opsRecorder) allocate() {
+	o.mu.Lock()
+	o.state = policy.Allocated
+	o.version++
+	o.mu.Unlock()
 }
 
 func (o *opsRecorder) get() policy.OpsState {

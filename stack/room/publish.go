@@ -22,10 +22,20 @@ type PodPublisher struct {
 
 // Publish implements Publisher with a merge patch of labels and annotations.
 func (p PodPublisher) Publish(ctx context.Context, state policy.OpsState, address string) error {
-	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
+	return p.PublishIf(ctx, state, address, "")
+}
+
+// PublishIf implements Publisher: a merge patch carrying resourceVersion
+// is refused (409) if the pod changed since that version.
+func (p PodPublisher) PublishIf(ctx context.Context, state policy.OpsState, address, version string) error {
+	meta := map[string]any{
 		"labels":      map[string]string{wire.OpsStateLabel: state.String()},
 		"annotations": map[string]string{wire.AddressAnnotation: address},
-	}})
+	}
+	if version != "" {
+		meta["resourceVersion"] = version
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": meta})
 	_, err := p.Client.CoreV1().Pods(p.Namespace).Patch(ctx, p.Pod, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: "roomserver"})
 	if err != nil {
 		return fmt.Errorf("patching pod %s/%s: %w", p.Namespace, p.Pod, err)
@@ -33,8 +43,26 @@ func (p PodPublisher) Publish(ctx context.Context, state policy.OpsState, addres
 	return nil
 }
 
+// Observe implements Publisher.
+func (p PodPublisher) Observe(ctx context.Context) (policy.OpsState, string, error) {
+	pod, err := p.Client.CoreV1().Pods(p.Namespace).Get(ctx, p.Pod, metav1.GetOptions{})
+	if err != nil {
+		return policy.None, "", err
+	}
+	state, _ := policy.ParseOpsState(pod.Labels[wire.OpsStateLabel])
+	return state, pod.ResourceVersion, nil
+}
+
 // NopPublisher publishes nothing: a room server outside Kubernetes.
 type NopPublisher struct{}
 
 // Publish implements Publisher.
 func (NopPublisher) Publish(context.Context, policy.OpsState, string) error { return nil }
+
+// PublishIf implements Publisher.
+func (NopPublisher) PublishIf(context.Context, policy.OpsState, string, string) error { return nil }
+
+// Observe implements Publisher: outside Kubernetes nobody allocates.
+func (NopPublisher) Observe(context.Context) (policy.OpsState, string, error) {
+	return policy.None, "", nil
+}

@@ -252,3 +252,27 @@ func TestAbandonedMatchFreesTheRoom(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestUnusedAllocationIsReclaimed(t *testing.T) {
+	rs := redistest.Start(t)
+	cfg := testConfig("room-a")
+	cfg.ClaimTimeout = 200 * time.Millisecond
+	r := startRoom(t, rs, cfg, time.Minute, 1000)
+	time.Sleep(50 * time.Millisecond) // the first publish
+	r.ops.allocate()                  // the matchmaker claims the room; nobody comes
+	deadline := time.Now().Add(5 * time.Second)
+	for r.ops.get() != policy.None {
+		if time.Now().After(deadline) {
+			t.Fatal("an allocation nobody used keeps the room Allocated")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A room in use is never reclaimed.
+	r.ops.allocate()
+	c, _ := r.join(t, "p1")
+	c.next(wire.TypeState)
+	time.Sleep(500 * time.Millisecond)
+	if r.ops.get() != policy.Allocated {
+		t.Errorf("opsState %s with a player in the room", r.ops.get())
+	}
+}

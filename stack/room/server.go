@@ -28,6 +28,9 @@ type Config struct {
 	RetryAfter  time.Duration // the hint sent to clients when draining
 	// AfterMatch is "reuse" (back to None) or "recycle" (WaitToBeDeleted).
 	AfterMatch string
+	// ClaimTimeout frees an allocation no player has used: once the join
+	// tokens have expired, the room goes back to None.
+	ClaimTimeout time.Duration
 }
 
 // touchEvery is how often connected players' sessions get a new expiry.
@@ -37,6 +40,11 @@ const touchEvery = time.Second
 // matchmaker and fleetd (pod labels and annotations on Kubernetes).
 type Publisher interface {
 	Publish(ctx context.Context, state policy.OpsState, address string) error
+	// Observe reads the published opsState (the matchmaker sets
+	// Allocated) and the object's version.
+	Observe(ctx context.Context) (policy.OpsState, string, error)
+	// PublishIf publishes only if the object is still at version.
+	PublishIf(ctx context.Context, state policy.OpsState, address, version string) error
 }
 
 // Server serves one room.
@@ -204,14 +212,20 @@ func (s *Server) setOps(state policy.OpsState) {
 }
 
 // publisher publishes the latest opsState after each change, retrying
-// failures every second.
+// failures every second, and frees unused allocations.
 func (s *Server) publisher(ctx context.Context) {
 	retry := time.NewTimer(time.Hour)
 	retry.Stop()
+	claims := time.NewTicker(min(claimCheck, max(s.cfg.ClaimTimeout/4, time.Millisecond)))
+	defer claims.Stop()
+	var unusedSince time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
+		case <-claims.C:
+			unusedSince = s.reclaim(ctx, unusedSince)
+			continue
 		case <-s.opsCh:
 		case <-retry.C:
 		}
@@ -223,6 +237,42 @@ func (s *Server) publisher(ctx context.Context) {
 			retry.Reset(time.Second)
 		}
 	}
+}
+
+// claimCheck is how often (at most) the room looks for an allocation
+// nobody used; shorter claim timeouts are checked four times as often.
+const claimCheck = 5 * time.Second
+
+// reclaim returns a room to None when the matchmaker allocated it but no
+// player joined within ClaimTimeout (say, every player gave up first).
+// The conditional write loses to any allocation made meanwhile.
+func (s *Server) reclaim(ctx context.Context, unusedSince time.Time) time.Time {
+	if s.cfg.ClaimTimeout <= 0 {
+		return time.Time{}
+	}
+	s.mu.Lock()
+	idle := s.ops == policy.None && len(s.game.players) == 0 && !s.draining
+	s.mu.Unlock()
+	if !idle {
+		return time.Time{}
+	}
+	state, version, err := s.pub.Observe(ctx)
+	if err != nil || state != policy.Allocated {
+		return time.Time{}
+	}
+	now := time.Now()
+	if unusedSince.IsZero() || now.Sub(unusedSince) < s.cfg.ClaimTimeout {
+		if unusedSince.IsZero() {
+			return now
+		}
+		return unusedSince
+	}
+	if err := s.pub.PublishIf(ctx, policy.None, s.cfg.Address, version); err != nil {
+		s.log.Info("unused allocation kept (the room changed meanwhile)", "err", err)
+	} else {
+		s.log.Info("allocation unused past the claim timeout: room free again", "timeout", s.cfg.ClaimTimeout)
+	}
+	return time.Time{}
 }
 
 // Drain is the SIGTERM path: refuse new players, write every session,
