@@ -17,7 +17,7 @@ import (
 // arrivals and session lengths untouched (common random numbers: sweeps
 // and the sizing search compare settings on the same players).
 const (
-	streamArrivals = iota + 1
+	streamArrivals = scenarios.ArrivalStream + iota
 	streamSessions
 	streamStartup
 	streamNodes
@@ -55,7 +55,7 @@ func newModel(sc *scenarios.Scenario) (*model, error) {
 	m.provision = sc.Nodes.ProvisionDelay.Sampler()
 	m.boot = sc.Nodes.BootTime.Sampler()
 	m.rec.init(sc)
-	m.arrivals.init(sc)
+	m.arrivals.init(sc, m.rArrivals)
 	m.mm.init(sc)
 	if err := m.fleet.init(sc); err != nil {
 		return nil, err
