@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test deps bench bench-cluster bench-stack components cluster-up cluster-down lint clean
+.PHONY: simulate test deps bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -42,6 +42,10 @@ cluster-down:
 ## bench-cluster: warm up time, pods realized per second, node scale-up stages
 bench-cluster: components
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./clusters/local/
+
+## bench-loadgen: the pacer's arrival-rate error and lateness at 2,000 arrivals/s
+bench-loadgen:
+	$(GO) test -run '^$$' -bench PacerRate -benchtime 1x ./loadgen/
 
 ## bench-stack: allocations/s and p99 through the matchmaker, room-server memory per player, tick cost
 bench-stack: deps components
