@@ -78,11 +78,11 @@ type Arrival struct {
 	Late     time.Duration // how far behind the schedule it fired
 }
 
-// Run calls fire for every arrival at its intended time: an open model,
+// Pace calls fire for every arrival at its intended time: an open model,
 // in which a slow player never delays the next arrival, so fire must
 // not block. It returns the arrivals fired when the schedule ends or ctx
 // is done.
-func Run(ctx context.Context, p Pacer, start time.Time, fire func(Arrival)) uint64 {
+func Pace(ctx context.Context, p Pacer, start time.Time, fire func(Arrival)) uint64 {
 	var hits uint64
 	t := time.NewTimer(time.Hour)
 	defer t.Stop()

@@ -17,7 +17,7 @@ func BenchmarkPacerRate(b *testing.B) {
 	var first, last time.Time
 	var lastIntended time.Duration
 	start := time.Now()
-	n := Run(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
+	n := Pace(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
 		now := time.Now()
 		if a.Index == 0 {
 			first = now

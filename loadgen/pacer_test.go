@@ -58,7 +58,7 @@ func TestPacerFiresTheModelsArrivalsOnTime(t *testing.T) {
 				want := modelArrivals(sc)
 				start := time.Now()
 				var fired []Arrival
-				n := Run(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
+				n := Pace(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
 					if got := time.Since(start); got != a.Intended.Sub(start) {
 						t.Errorf("arrival %d fired at %s, intended %s", a.Index, got, a.Intended.Sub(start))
 					}
@@ -85,7 +85,7 @@ func TestPacerReportsLateness(t *testing.T) {
 		sc := scenario(t, "uniform", 10, "1s", 1) // arrivals at 0.1, 0.2, … s
 		start := time.Now()
 		var late []time.Duration
-		Run(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
+		Pace(context.Background(), NewScenarioPacer(sc), start, func(a Arrival) {
 			late = append(late, a.Late)
 			if a.Index == 0 {
 				time.Sleep(450 * time.Millisecond) // the generator stalls
@@ -106,7 +106,7 @@ func TestPacerStopsOnCancel(t *testing.T) {
 		sc := scenario(t, "uniform", 10, "1h", 1)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		if n := Run(ctx, NewScenarioPacer(sc), time.Now(), func(Arrival) {}); n != 99 && n != 100 {
+		if n := Pace(ctx, NewScenarioPacer(sc), time.Now(), func(Arrival) {}); n != 99 && n != 100 {
 			t.Errorf("%d arrivals in 10 s at 10/s", n)
 		}
 	})

@@ -1,0 +1,174 @@
+package loadgen
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/matchmaker"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// session is what one player does, in wall-clock terms (the scenario's
+// times already divided by its speedup).
+type session struct {
+	Length      time.Duration // time in the room
+	InputEvery  time.Duration // how often the player sends an input
+	BackoffBase time.Duration // reconnect backoff, doubling, capped
+	BackoffMax  time.Duration
+	Window      time.Duration // the recovery window: give up after it
+}
+
+// play runs one player from its arrival to leaving the room.
+func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
+	o := Outcome{Index: a.Index, Player: fmt.Sprintf("p%d", a.Index), Late: a.Late.Seconds(), At: a.Intended.Sub(g.start).Seconds()}
+	asg, err := g.match(ctx, o.Player)
+	if err != nil {
+		o.Failure = failureKind(err)
+		return o
+	}
+	o.MatchWait, o.AllocWait, o.Room = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room
+	connectStart := time.Now()
+	p := &client.Player{}
+	if err := p.Join(ctx, "ws://"+asg.Address+"/ws", asg.Token); err != nil {
+		o.Failure = "connect"
+		return o
+	}
+	o.Connect = time.Since(connectStart).Seconds()
+	o.TimeToRoom = time.Since(a.Intended).Seconds()
+
+	leave := time.After(s.Length)
+	tick := time.NewTicker(s.InputEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			p.Conn.Leave()
+			o.Inputs = p.Acked
+			return o
+		case <-leave:
+			p.Conn.Leave()
+			o.Inputs = p.Acked
+			return o
+		case <-tick.C:
+		}
+		if err := p.Input(); err == nil {
+			err = g.await(ctx, p, s.InputEvery)
+			if err == nil {
+				continue
+			}
+		}
+		rc := g.recover(ctx, p, asg, s)
+		o.Reconnects = append(o.Reconnects, rc)
+		if !rc.OK {
+			o.Inputs = p.Acked
+			return o
+		}
+	}
+}
+
+// await waits briefly for the last input's acknowledgement; a dead
+// connection or a server's error ends it.
+func (g *generator) await(ctx context.Context, p *client.Player, within time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, max(within, time.Second))
+	defer cancel()
+	err := p.Await(ctx, p.Sent)
+	if errors.Is(err, context.DeadlineExceeded) {
+		return nil // slow, not gone: the ack comes with a later state
+	}
+	return err
+}
+
+// recover reconnects after a disconnect: to the same room, or, when the
+// room said it is draining (or is gone), to the match's new room. It
+// backs off between attempts and gives up after the recovery window.
+func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmaker.Assignment, s session) Reconnect {
+	start := time.Now()
+	wait := s.BackoffBase
+	url, token := "ws://"+asg.Address+"/ws", ""
+	var lastReason string
+	for time.Since(start) < s.Window {
+		select {
+		case <-ctx.Done():
+			return Reconnect{Latency: time.Since(start).Seconds(), Reason: "cancelled"}
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, s.BackoffMax)
+		err := p.Reconnect(ctx, url, token)
+		if err == nil {
+			return Reconnect{Latency: time.Since(start).Seconds(), OK: true}
+		}
+		var refused *client.RefusedError
+		switch {
+		case errors.As(err, &refused) && (refused.Msg.Code == wire.CodeWindowExpired || refused.Msg.Code == wire.CodeUnknownSession || refused.Msg.Code == wire.CodeStreamTrimmed):
+			return Reconnect{Latency: time.Since(start).Seconds(), Reason: refused.Msg.Code}
+		case errors.As(err, &refused) && refused.Msg.Code == wire.CodeUnavailable:
+			lastReason = refused.Msg.Code // the session store is down: retry
+		default:
+			// The room is gone or draining: the match gets another room.
+			lastReason = "room_gone"
+			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil {
+				url, token = "ws://"+again.Address+"/ws", again.Token
+			} else {
+				lastReason = failureKind(rerr)
+			}
+		}
+	}
+	return Reconnect{Latency: time.Since(start).Seconds(), Reason: "window_expired_" + lastReason}
+}
+
+// match queues the player at the matchmaker and waits for a room.
+func (g *generator) match(ctx context.Context, player string) (matchmaker.Assignment, error) {
+	return g.post(ctx, "/v1/match", map[string]string{"player": player})
+}
+
+func (g *generator) rejoin(ctx context.Context, player, match string) (matchmaker.Assignment, error) {
+	return g.post(ctx, "/v1/rejoin", map[string]string{"player": player, "match": match})
+}
+
+// statusError is a matchmaker's refusal.
+type statusError struct{ code int }
+
+func (e statusError) Error() string { return fmt.Sprintf("matchmaker answered %d", e.code) }
+
+func (g *generator) post(ctx context.Context, path string, body any) (matchmaker.Assignment, error) {
+	var a matchmaker.Assignment
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+g.matchmaker+path, bytes.NewReader(b))
+	if err != nil {
+		return a, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := g.http.Do(req)
+	if err != nil {
+		return a, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return a, statusError{resp.StatusCode}
+	}
+	return a, json.NewDecoder(resp.Body).Decode(&a)
+}
+
+// failureKind names why a player got no room, by kind.
+func failureKind(err error) string {
+	var se statusError
+	switch {
+	case errors.As(err, &se) && se.code == http.StatusServiceUnavailable:
+		return "no_room"
+	case errors.As(err, &se) && se.code == http.StatusTooManyRequests:
+		return "queue_full"
+	case errors.As(err, &se):
+		return fmt.Sprintf("http_%d", se.code)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "cancelled"
+	}
+	return "unreachable"
+}
+
+func ms(v int64) float64 { return float64(v) / 1000 }

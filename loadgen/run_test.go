@@ -1,0 +1,102 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+func TestMain(m *testing.M) { localtest.Main(m) }
+
+const shortRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: short
+seed: 3
+duration: 20s
+arrivals:
+  process: uniform
+  segments:
+    - constant: {rate: 2}
+players:
+  perMatch: 2
+  sessionLength: {fixed: 3s}
+  allocation: {onNoServer: wait, timeout: 30s}
+  recoveryWindow: 30s
+fleet:
+  policy: {minAvailable: {count: 3}}
+  podStartup: {fixed: 0s}
+nodes:
+  podsPerNode: 6
+  min: 1
+  max: 3
+  bootTime: {fixed: 1s}
+slo:
+  timeToRoom: {p99: 8s}
+`
+
+func buildStack(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/", "../cmd/roomserver", "../cmd/matchmaker", "../cmd/fleetd")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir
+}
+
+// TestShortRealRun plays 40 players through the whole stack and checks
+// the results add up: every arrival is a player, every player got a
+// room, the journal holds each one.
+func TestShortRealRun(t *testing.T) {
+	sc, err := scenarios.Parse([]byte(shortRun), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := clusters.SpecFor(sc)
+	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: buildStack(t)})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out := t.TempDir()
+	run, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrivals := int64(len(modelArrivals(sc)))
+	if run.Counters[results.Players] != arrivals {
+		t.Errorf("%d players recorded, the schedule has %d", run.Counters[results.Players], arrivals)
+	}
+	if run.Counters[results.Allocations] != arrivals || run.Counters[results.AllocationFailures] != 0 {
+		t.Errorf("counters %v: want every player in a room", run.Counters)
+	}
+	ttr, ok := run.Metrics[results.TimeToRoom]
+	if !ok || ttr.Count != arrivals {
+		t.Errorf("time_to_room %+v: want %d samples", ttr, arrivals)
+	}
+	back, err := results.ReadFile(filepath.Join(out, "measured.json"))
+	if err != nil || back.Meta.Source != results.SourceMeasured {
+		t.Fatalf("measured.json: %v %+v", err, back)
+	}
+	f, err := os.Open(filepath.Join(out, "players.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	lines := int64(0)
+	for s := bufio.NewScanner(f); s.Scan(); {
+		lines++
+	}
+	if lines != arrivals {
+		t.Errorf("journal has %d players, want %d", lines, arrivals)
+	}
+	t.Logf("time_to_room p50 %.3f s p99 %.3f s over %d players", ttr.P50, ttr.P99, ttr.Count)
+}
