@@ -29,10 +29,10 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 	o := Outcome{Index: a.Index, Player: fmt.Sprintf("p%d", a.Index), Late: a.Late.Seconds(), At: a.Intended.Sub(g.start).Seconds()}
 	asg, err := g.match(ctx, o.Player)
 	if err != nil {
-		o.Failure = failureKind(err)
+		o.Failure, o.Match = failureKind(err), asg.Match
 		return o
 	}
-	o.MatchWait, o.AllocWait, o.Room = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room
+	o.MatchWait, o.AllocWait, o.Room, o.Match = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match
 	connectStart := time.Now()
 	p := &client.Player{}
 	if err := p.Join(ctx, "ws://"+asg.Address+"/ws", asg.Token); err != nil {
@@ -149,10 +149,11 @@ func (g *generator) post(ctx context.Context, path string, body any) (matchmaker
 		return a, err
 	}
 	defer resp.Body.Close()
+	err = json.NewDecoder(resp.Body).Decode(&a) // a refusal may name the match
 	if resp.StatusCode != http.StatusOK {
 		return a, statusError{resp.StatusCode}
 	}
-	return a, json.NewDecoder(resp.Body).Decode(&a)
+	return a, err
 }
 
 // failureKind names why a player got no room, by kind.

@@ -23,6 +23,7 @@ type Outcome struct {
 	AllocWait  float64     `json:"allocWait,omitempty"`
 	Connect    float64     `json:"connect,omitempty"`
 	Room       string      `json:"room,omitempty"`
+	Match      string      `json:"match,omitempty"`
 	Failure    string      `json:"failure,omitempty"` // why the player never got a room
 	Reconnects []Reconnect `json:"reconnects,omitempty"`
 	Inputs     uint64      `json:"inputs"`
@@ -47,6 +48,9 @@ type Recorder struct {
 	lastSync time.Time
 	step     time.Duration
 	series   map[string][]float64 // events per step, by series name
+	// Allocation counters are per match, as the model counts them: a
+	// match's players share one allocation (or one failure).
+	matches, failedMatches map[string]bool
 }
 
 // NewRecorder journals to path (NDJSON, created or truncated); series
@@ -57,7 +61,8 @@ func NewRecorder(path string, step time.Duration) (*Recorder, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	r := &Recorder{hists: map[string]*results.Histogram{}, counters: map[string]int64{}, reasons: map[string]int64{},
-		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{}}
+		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
+		matches: map[string]bool{}, failedMatches: map[string]bool{}}
 	for _, m := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.Connect, results.ReconnectLatency} {
 		r.hists[m] = results.NewHistogram()
 	}
@@ -72,12 +77,19 @@ func (r *Recorder) Record(o Outcome) {
 	r.counters[results.Players]++
 	r.count(results.SeriesArrivals, o.At)
 	if o.Failure != "" {
-		r.count(results.SeriesFailures, o.At)
-		r.counters[results.AllocationFailures]++
-		r.reasons[results.AllocationFailures+"_"+o.Failure]++
+		r.reasons["players_failed_"+o.Failure]++
+		if o.Match != "" && !r.failedMatches[o.Match] {
+			r.failedMatches[o.Match] = true
+			r.counters[results.AllocationFailures]++
+			r.count(results.SeriesFailures, o.At)
+		}
 	} else {
-		r.counters[results.Allocations]++
-		r.count(results.SeriesAllocations, o.At+o.MatchWait+o.AllocWait)
+		if !r.matches[o.Match] {
+			r.matches[o.Match] = true
+			r.counters[results.Matches]++
+			r.counters[results.Allocations]++
+			r.count(results.SeriesAllocations, o.At+o.MatchWait+o.AllocWait)
+		}
 		r.hists[results.TimeToRoom].Record(o.TimeToRoom)
 		r.hists[results.MatchWait].Record(o.MatchWait)
 		r.hists[results.AllocWait].Record(o.AllocWait)

@@ -73,6 +73,8 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	lengths := sc.Players.SessionLength.Sampler()
 	rng := rand.New(rand.NewPCG(sc.Seed, sessionStream))
 	var wg sync.WaitGroup
+	events := make(chan []results.Event, 1)
+	go func() { events <- timeline(ctx, cfg.Cluster, sc, started) }()
 	players := Pace(ctx, NewScenarioPacer(sc), started, func(a Arrival) {
 		s := session{
 			Length:      time.Duration(lengths.Sample(rng) * scale * float64(time.Second)),
@@ -88,7 +90,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		}()
 	})
 	wg.Wait()
-	run := &results.Run{Meta: results.Meta{
+	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
 		Version: cfg.Version, Speedup: speedupOf(sc), Started: started.UTC().Format(time.RFC3339),
 		Simulated: time.Since(started).Round(time.Millisecond).String(),

@@ -17,6 +17,7 @@ const (
 )
 
 const usage = `usage:
+  loadgen run FILE [--provider local|kind|kube] [-o DIR] [--keep]   (cluster, stack, players, results)
   loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
   loadgen cluster down   [--provider local|kind|kube] [--name NAME]
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "cluster":
 		code, err = e.clusterCmd(args[1:])
+	case "run":
+		code, err = e.runCmd(args[1:])
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0])}
 	}

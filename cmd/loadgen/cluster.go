@@ -24,6 +24,7 @@ type clusterFlags struct {
 	provider, scenario, name, stateDir, kubeconfig, binDir string
 	apiPort                                                int
 	images                                                 imageFlag
+	sets                                                   []scenarios.Override
 	verbose                                                bool
 }
 
@@ -37,6 +38,11 @@ func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.apiPort, "api-port", 0, "local: kube-apiserver port on 127.0.0.1 (default: a free port)")
 	fs.Var(&f.images, "image", "local: IMAGE=COMMAND maps a container image to a local command (repeatable)")
 	fs.BoolVar(&f.verbose, "v", false, "log progress details")
+	fs.Func("set", "override a scenario field: PATH=VALUE (repeatable)", func(v string) error {
+		o, err := scenarios.ParseOverride(v)
+		f.sets = append(f.sets, o)
+		return err
+	})
 }
 
 func (e env) clusterCmd(args []string) (int, error) {
@@ -109,7 +115,7 @@ func (f clusterFlags) load() (*scenarios.Scenario, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	sc, err := scenarios.Parse(doc, dir)
+	sc, err := scenarios.ParseWith(doc, dir, f.sets)
 	if err != nil {
 		return nil, usageError{err}
 	}

@@ -153,7 +153,9 @@ func (s *Server) match(w http.ResponseWriter, r *http.Request) {
 	select {
 	case out := <-t.done:
 		if out.err != nil {
-			s.fail(w, http.StatusServiceUnavailable, out.err)
+			// The match is named: its players' failures are one failed allocation.
+			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.RetryAfter.Round(time.Second).Seconds()))))
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": out.err.Error(), "match": out.match})
 			return
 		}
 		s.assign(w, req.Player, out.match, out.room, t.matched.Sub(t.enqueued), time.Since(t.matched))

@@ -1,0 +1,117 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/stack/wire"
+)
+
+// timelineStream is the PCG stream that picks which rooms and nodes fail.
+const timelineStream = 7
+
+// timeline executes the scenario's events at their wall-clock times and
+// returns them as they happened.
+func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, start time.Time) []results.Event {
+	rng := rand.New(rand.NewPCG(sc.Seed, timelineStream))
+	var done []results.Event
+	for _, ev := range sc.Timeline {
+		at := start.Add(time.Duration(float64(ev.At.Duration) / speedupOf(sc)))
+		select {
+		case <-ctx.Done():
+			return done
+		case <-time.After(time.Until(at)):
+		}
+		kind, detail, err := fire(ctx, c, ev, rng)
+		if err != nil {
+			detail += " (failed: " + err.Error() + ")"
+		}
+		done = append(done, results.Event{At: time.Since(start).Round(time.Millisecond).String(), Kind: kind, Detail: detail})
+	}
+	return done
+}
+
+func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *rand.Rand) (string, string, error) {
+	client, err := c.Client()
+	if err != nil {
+		return "", "", err
+	}
+	ns := manifests.Namespace
+	switch {
+	case ev.RollingDeploy != nil:
+		return "rollingDeploy", "version " + ev.RollingDeploy.Version, c.SetVersion(ctx, ns, "roomserver", ev.RollingDeploy.Version)
+	case ev.Crash != nil:
+		// Crashes hit rooms in play: that is where sessions are at stake.
+		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector + "," + wire.OpsStateLabel + "=" + policy.Allocated.String()})
+		if err != nil {
+			return "crash", "", err
+		}
+		victims := pick(rng, pods.Items, ev.Crash.Rooms)
+		for _, p := range victims {
+			if err := c.KillPod(ctx, ns, p.Name); err != nil {
+				return "crash", "", err
+			}
+		}
+		return "crash", fmt.Sprintf("%d rooms killed", len(victims)), nil
+	case ev.NodeLoss != nil:
+		nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: clusters.PoolLabel + "=" + clusters.PoolRooms})
+		if err != nil {
+			return "nodeLoss", "", err
+		}
+		victims := pick(rng, nodes.Items, ev.NodeLoss.Count)
+		for _, n := range victims {
+			if err := c.DeleteNode(ctx, n.Name); err != nil {
+				return "nodeLoss", "", err
+			}
+		}
+		return "nodeLoss", fmt.Sprintf("%d nodes deleted", len(victims)), nil
+	case ev.RedisRestart != nil:
+		return "redisRestart", "redis-server killed; the runner restarts it in its pod", restartRedis(ctx, c)
+	}
+	return "unknown", "", nil
+}
+
+// restartRedis kills the Redis container's process so that it restarts in
+// the same pod, at the same address, empty: on the local provider its PID
+// is in the container ID; elsewhere the pod is deleted and recreated.
+func restartRedis(ctx context.Context, c *clusters.Cluster) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	pods, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=redis"})
+	if err != nil || len(pods.Items) == 0 {
+		return fmt.Errorf("no redis pod: %v", err)
+	}
+	p := pods.Items[0]
+	for _, cs := range p.Status.ContainerStatuses {
+		if pid, ok := strings.CutPrefix(cs.ContainerID, "process://"); ok {
+			n, err := strconv.Atoi(pid)
+			if err != nil {
+				return err
+			}
+			return syscall.Kill(n, syscall.SIGKILL)
+		}
+	}
+	return c.KillPod(ctx, manifests.Namespace, p.Name)
+}
+
+// pick chooses up to n items at random (deterministic for the seed).
+func pick[T any](rng *rand.Rand, items []T, n int) []T {
+	items = slices.Clone(items)
+	rng.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+	return items[:min(n, len(items))]
+}
