@@ -47,16 +47,25 @@ func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms i
 	if err := c.waitDeployment(ctx, manifests.Namespace, "matchmaker"); err != nil {
 		return err
 	}
-	// Players reach the matchmaker through its Service's endpoints, which
-	// trail the pod's readiness.
-	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
-		_, err := c.ServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
-		return err == nil, nil
-	})
-	if err != nil {
-		return fmt.Errorf("matchmaker service has no ready endpoint: %w", err)
+	if _, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http"); err != nil {
+		return err
 	}
 	return c.waitRooms(ctx, rooms)
+}
+
+// WaitServiceAddress is ServiceAddress once a Ready pod backs the
+// Service (a pod can drop out of Ready for a while, say under load).
+func (c *Cluster) WaitServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
+	var addr string
+	var last error
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
+		addr, last = c.ServiceAddress(ctx, ns, service, port)
+		return last == nil, nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("%w (%v)", last, err)
+	}
+	return addr, nil
 }
 
 // splitRedis puts the namespace, identities, secrets and Redis first.

@@ -54,7 +54,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err := cfg.Cluster.DeployStack(ctx, settings, 1); err != nil {
 		return nil, fmt.Errorf("deploying the stack: %w", err)
 	}
-	addr, err := cfg.Cluster.ServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	addr, err := cfg.Cluster.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -44,17 +43,7 @@ slo:
   timeToRoom: {p99: 8s}
 `
 
-func buildStack(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/", "../cmd/roomserver", "../cmd/matchmaker", "../cmd/fleetd")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return dir
-}
-
-// TestShortRealRun plays 40 players through the whole stack and checks
+// TestShortRealRun plays 39 players through the whole stack and checks
 // the results add up: every arrival is a player, every player got a
 // room, the journal holds each one.
 func TestShortRealRun(t *testing.T) {
@@ -63,7 +52,7 @@ func TestShortRealRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := clusters.SpecFor(sc)
-	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: buildStack(t)})
+	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: localtest.BuildStack(t)})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	out := t.TempDir()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -98,4 +99,19 @@ type testWriter struct{ t testing.TB }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// BuildStack builds the stack's commands into a temporary BinDir (the
+// runner's fleetbench/NAME images).
+func BuildStack(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command("go", "build", "-o", dir+"/",
+		"github.com/fleetbench/fleetbench/cmd/roomserver",
+		"github.com/fleetbench/fleetbench/cmd/matchmaker",
+		"github.com/fleetbench/fleetbench/cmd/fleetd")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir
 }

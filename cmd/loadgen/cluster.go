@@ -136,7 +136,7 @@ func (e env) deploy(p clusters.Provider, f clusterFlags) error {
 	if err := c.DeployStack(e.ctx, settings, 1); err != nil {
 		return err
 	}
-	addr, err := c.ServiceAddress(e.ctx, manifests.Namespace, "matchmaker", "http")
+	addr, err := c.WaitServiceAddress(e.ctx, manifests.Namespace, "matchmaker", "http")
 	if err != nil {
 		return err
 	}

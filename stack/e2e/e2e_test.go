@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -27,17 +26,6 @@ import (
 )
 
 func TestMain(m *testing.M) { localtest.Main(m) }
-
-// buildStack builds the stack's commands for the runner's BinDir.
-func buildStack(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/", "../../cmd/roomserver", "../../cmd/matchmaker", "../../cmd/fleetd")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return dir
-}
 
 func settings() manifests.Settings {
 	return manifests.Settings{
@@ -74,7 +62,7 @@ func roomPods(ctx context.Context, t *testing.T, client kubernetes.Interface) []
 }
 
 func TestStackOnLocalCluster(t *testing.T) {
-	bin := buildStack(t)
+	bin := localtest.BuildStack(t)
 	spec := clusters.DefaultSpec()
 	spec.Nodes.PodsPerNode, spec.Nodes.Min, spec.Nodes.Max = 4, 1, 3
 	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
@@ -86,7 +74,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	kube, _ := c.Client()
-	mm, err := c.ServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	mm, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
 	if err != nil {
 		t.Fatal(err)
 	}
