@@ -22,6 +22,9 @@ type session struct {
 	BackoffBase time.Duration // reconnect backoff, doubling, capped
 	BackoffMax  time.Duration
 	Window      time.Duration // the recovery window: give up after it
+	// DropAfter cuts the player's connection once, this long into the
+	// session (0: never), as the model's players.disconnect does.
+	DropAfter time.Duration
 }
 
 // play runs one player from its arrival to leaving the room.
@@ -43,6 +46,10 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 	o.TimeToRoom = time.Since(a.Intended).Seconds()
 
 	leave := time.After(s.Length)
+	var drop <-chan time.Time
+	if s.DropAfter > 0 {
+		drop = time.After(s.DropAfter)
+	}
 	tick := time.NewTicker(s.InputEvery)
 	defer tick.Stop()
 	for {
@@ -55,6 +62,15 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 			p.Conn.Leave()
 			o.Inputs = p.Acked
 			return o
+		case <-drop:
+			p.Conn.Drop() // the network fails under the player
+			rc := g.recover(ctx, p, asg, s)
+			o.Reconnects = append(o.Reconnects, rc)
+			if !rc.OK {
+				o.Inputs = p.Acked
+				return o
+			}
+			continue
 		case <-tick.C:
 		}
 		if err := p.Input(); err == nil {

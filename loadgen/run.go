@@ -17,8 +17,11 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// sessionStream is the PCG stream of session lengths (with the seed).
-const sessionStream = 2
+// PCG streams (with the seed) of session lengths and client disconnects.
+const (
+	sessionStream = 2
+	clientStream  = 5
+)
 
 // Config is one real run.
 type Config struct {
@@ -72,12 +75,19 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	wall := func(d scenarios.Duration) time.Duration { return time.Duration(float64(d.Duration) * scale) }
 	lengths := sc.Players.SessionLength.Sampler()
 	rng := rand.New(rand.NewPCG(sc.Seed, sessionStream))
+	clients := rand.New(rand.NewPCG(sc.Seed, clientStream))
 	var wg sync.WaitGroup
 	events := make(chan []results.Event, 1)
 	go func() { events <- timeline(ctx, cfg.Cluster, sc, started) }()
 	players := Pace(ctx, NewScenarioPacer(sc), started, func(a Arrival) {
+		length := time.Duration(lengths.Sample(rng) * scale * float64(time.Second))
+		var dropAfter time.Duration
+		if clients.Float64() < sc.Players.Disconnect.Probability {
+			dropAfter = time.Duration(clients.Float64() * float64(length))
+		}
 		s := session{
-			Length:      time.Duration(lengths.Sample(rng) * scale * float64(time.Second)),
+			Length:      length,
+			DropAfter:   max(dropAfter, 0),
 			InputEvery:  500 * time.Millisecond,
 			BackoffBase: max(wall(sc.Players.Disconnect.Backoff.Base), 50*time.Millisecond),
 			BackoffMax:  max(wall(sc.Players.Disconnect.Backoff.Max), 100*time.Millisecond),

@@ -31,6 +31,7 @@ players:
   sessionLength: {fixed: 3s}
   allocation: {onNoServer: wait, timeout: 30s}
   recoveryWindow: 30s
+  disconnect: {probability: 0.5, backoff: {base: 200ms, max: 1s}}
 fleet:
   policy: {minAvailable: {count: 3}}
   podStartup: {fixed: 0s}
@@ -69,6 +70,10 @@ func TestShortRealRun(t *testing.T) {
 	if matches := (arrivals + 1) / 2; run.Counters[results.Allocations] != matches || run.Counters[results.Matches] != matches || run.Counters[results.AllocationFailures] != 0 {
 		t.Errorf("counters %v: want %d matches, each allocated", run.Counters, matches)
 	}
+	// Half the players lose their connection once; each session comes back.
+	if d := run.Counters[results.Disconnects]; d == 0 || run.Counters[results.RecoveriesOK] != d {
+		t.Errorf("counters %v: want disconnects, every one recovered", run.Counters)
+	}
 	ttr, ok := run.Metrics[results.TimeToRoom]
 	if !ok || ttr.Count != arrivals {
 		t.Errorf("time_to_room %+v: want %d samples", ttr, arrivals)
@@ -89,5 +94,5 @@ func TestShortRealRun(t *testing.T) {
 	if lines != arrivals {
 		t.Errorf("journal has %d players, want %d", lines, arrivals)
 	}
-	t.Logf("time_to_room p50 %.3f s p99 %.3f s over %d players", ttr.P50, ttr.P99, ttr.Count)
+	t.Logf("time_to_room p50 %.3f s p99 %.3f s over %d players; %d disconnects, %d recovered", ttr.P50, ttr.P99, ttr.Count, run.Counters[results.Disconnects], run.Counters[results.RecoveriesOK])
 }
