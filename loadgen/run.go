@@ -71,6 +71,11 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 
 	started := time.Now()
 	g.start = started
+	obs := newObserver(started, results.StepFor(span))
+	obsCtx, stopObs := context.WithCancel(ctx)
+	defer stopObs()
+	obsDone := make(chan error, 1)
+	go func() { obsDone <- obs.run(obsCtx, cfg.Cluster) }()
 	scale := 1 / speedupOf(sc)
 	wall := func(d scenarios.Duration) time.Duration { return time.Duration(float64(d.Duration) * scale) }
 	lengths := sc.Players.SessionLength.Sampler()
@@ -108,6 +113,11 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err := rec.Fill(run); err != nil {
 		return run, err
 	}
+	stopObs()
+	if err := <-obsDone; err != nil {
+		cfg.Logger.Warn("cluster observer", "err", err)
+	}
+	obs.fill(run, sc.Nodes.HourlyCost)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
 	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)
 }

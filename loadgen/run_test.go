@@ -74,6 +74,13 @@ func TestShortRealRun(t *testing.T) {
 	if d := run.Counters[results.Disconnects]; d == 0 || run.Counters[results.RecoveriesOK] != d {
 		t.Errorf("counters %v: want disconnects, every one recovered", run.Counters)
 	}
+	// The observer saw the fleet: rooms Ready, a node, some cost.
+	if v := run.Series.Values[results.SeriesNodes]; len(v) == 0 || v[len(v)-1] < 1 || run.Cost.NodeSeconds <= 0 {
+		t.Errorf("nodes series %v, cost %+v: the observer saw no room node", v, run.Cost)
+	}
+	if run.Metrics[results.PodStartup].Count == 0 {
+		t.Error("no pod_startup observed")
+	}
 	ttr, ok := run.Metrics[results.TimeToRoom]
 	if !ok || ttr.Count != arrivals {
 		t.Errorf("time_to_room %+v: want %d samples", ttr, arrivals)
