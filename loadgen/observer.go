@@ -1,8 +1,10 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -223,6 +225,11 @@ func (o *observer) fill(run *results.Run, hourlyCost float64) {
 		run.Series.Values[name] = v
 	}
 	run.Events = append(run.Events, o.events...)
+	slices.SortStableFunc(run.Events, func(a, b results.Event) int {
+		da, _ := time.ParseDuration(a.At)
+		db, _ := time.ParseDuration(b.At)
+		return cmp.Compare(da, db)
+	})
 	run.Cost = o.cost
 	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = o.added, o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost
