@@ -17,7 +17,9 @@ import (
 	"github.com/fleetbench/fleetbench/policy"
 )
 
-func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*queue, func() [][]string) {
+// recordingQueue records formed matches; the getter waits (briefly) for
+// want of them, since matches start in goroutines, in any order.
+func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*queue, func(want int) [][]string) {
 	var mu sync.Mutex
 	formed := map[string][]string{}
 	q := &queue{perMatch: perMatch, timeout: timeout, onTimeout: onTimeout, maxQueue: 10, start: func(id string, ts []*ticket) {
@@ -29,8 +31,18 @@ func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*que
 		formed[id] = names
 		mu.Unlock()
 	}}
-	return q, func() [][]string {
-		time.Sleep(50 * time.Millisecond) // matches start in goroutines, in any order
+	return q, func(want int) [][]string {
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			mu.Lock()
+			n := len(formed)
+			mu.Unlock()
+			if n >= want {
+				break
+			}
+		}
+		if want == 0 {
+			time.Sleep(50 * time.Millisecond) // give a wrongly formed match the chance to show
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		// Match ids count up in formation order: "m1-…", "m2-…".
@@ -52,7 +64,7 @@ func TestQueueFormsFullMatchesInOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := formed()
+	got := formed(2)
 	if len(got) != 2 || strings.Join(got[0], ",") != "a,b" || strings.Join(got[1], ",") != "c,d" || q.length() != 1 {
 		t.Errorf("matches %v with %d waiting; want [a b] [c d] and e waiting", got, q.length())
 	}
@@ -65,13 +77,13 @@ func TestQueueTimeoutPolicies(t *testing.T) {
 	start.add(&ticket{player: "b", enqueued: t0})
 	start.expire(t0.Add(999 * time.Millisecond))
 	start.expire(t0.Add(time.Second))
-	if got := formed(); len(got) != 1 || len(got[0]) != 2 {
+	if got := formed(1); len(got) != 1 || len(got[0]) != 2 {
 		t.Errorf("start: matches %v; want a short match of 2 at the timeout", got)
 	}
 	requeue, formed2 := recordingQueue(4, time.Second, "requeue")
 	requeue.add(&ticket{player: "a", enqueued: t0})
 	requeue.expire(t0.Add(time.Second))
-	if got := formed2(); len(got) != 0 || requeue.length() != 1 || !requeue.waiting[0].enqueued.Equal(t0.Add(time.Second)) {
+	if got := formed2(0); len(got) != 0 || requeue.length() != 1 || !requeue.waiting[0].enqueued.Equal(t0.Add(time.Second)) {
 		t.Errorf("requeue: matches %v; want none and the player waiting again from the timeout", got)
 	}
 }

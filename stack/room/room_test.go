@@ -170,7 +170,19 @@ func TestReconnectRefusals(t *testing.T) {
 	c, joined := r.join(t, "p1")
 	seen := c.next(wire.TypeState).Seq
 	c.drop()
-	time.Sleep(200 * time.Millisecond) // 10 ticks: more than the 5 kept
+	// Wait for more ticks than the 5 the stream keeps (counted, not
+	// timed: a loaded machine ticks late).
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r.srv.mu.Lock()
+		seq := r.srv.game.seq
+		r.srv.mu.Unlock()
+		if seq > seen+7 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the room stopped ticking")
+		}
+	}
 	if m := reconnect(joined.Session, seen); m.Code != wire.CodeStreamTrimmed {
 		t.Errorf("missed more than the stream keeps: %+v", m)
 	}
@@ -266,8 +278,11 @@ func TestUnusedAllocationIsReclaimed(t *testing.T) {
 	cfg := testConfig("room-a")
 	cfg.ClaimTimeout = 200 * time.Millisecond
 	r := startRoom(t, rs, cfg, time.Minute, 1000)
-	time.Sleep(50 * time.Millisecond) // the first publish
-	r.ops.allocate()                  // the matchmaker claims the room; nobody comes
+	for published := false; !published; time.Sleep(5 * time.Millisecond) {
+		_, v, _ := r.ops.Observe(context.Background())
+		published = v != "0" // the room has published itself None
+	}
+	r.ops.allocate() // the matchmaker claims the room; nobody comes
 	deadline := time.Now().Add(5 * time.Second)
 	for r.ops.get() != policy.None {
 		if time.Now().After(deadline) {
