@@ -121,6 +121,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 		return v2 >= 2
 	})
 	if !hasPod(roomPods(ctx, t, kube), room) {
+		logEvents(ctx, t, kube, room)
 		t.Fatalf("the rolling deploy deleted allocated room %s", room)
 	}
 	for _, p := range players {
@@ -162,5 +163,22 @@ func waitFor(ctx context.Context, t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		case <-time.After(250 * time.Millisecond):
 		}
+	}
+}
+
+// logEvents shows what happened to a pod, for a failure's diagnosis.
+func logEvents(ctx context.Context, t *testing.T, kube kubernetes.Interface, pod string) {
+	evs, err := kube.CoreV1().Events(manifests.Namespace).List(ctx, metav1.ListOptions{FieldSelector: "involvedObject.name=" + pod})
+	if err != nil {
+		t.Logf("events: %v", err)
+		return
+	}
+	for _, e := range evs.Items {
+		t.Logf("event %s %s %s: %s", e.LastTimestamp.Format("15:04:05"), e.Reason, e.Source.Component, e.Message)
+	}
+	if p, err := kube.CoreV1().Pods(manifests.Namespace).Get(ctx, pod, metav1.GetOptions{}); err == nil {
+		t.Logf("pod %s: labels %v deletion %v node %s", pod, p.Labels, p.DeletionTimestamp, p.Spec.NodeName)
+	} else {
+		t.Logf("pod %s: %v", pod, err)
 	}
 }
