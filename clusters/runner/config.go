@@ -36,6 +36,17 @@ type Config struct {
 	Startup   scenarios.Distribution `json:"startup"`
 	TimeScale float64                `json:"timeScale"`
 	Seed      uint64                 `json:"seed"`
+	// RangeLockDir holds the host-wide locks on pod IP ranges (default
+	// $TMPDIR/fleetbench-pod-ranges).
+	RangeLockDir string `json:"rangeLockDir,omitempty"`
+}
+
+// RangeDir is where pod IP ranges are claimed.
+func (c Config) RangeDir() string {
+	if c.RangeLockDir != "" {
+		return c.RangeLockDir
+	}
+	return filepath.Join(os.TempDir(), "fleetbench-pod-ranges")
 }
 
 // DefaultImages are the images every stack uses.

@@ -71,7 +71,7 @@ func equal(a, b []string) bool {
 }
 
 func TestIPAMReusesLast(t *testing.T) {
-	a := newIPAM()
+	a := newIPAM(1)
 	first, _ := a.alloc()
 	second, _ := a.alloc()
 	if first != netip.MustParseAddr("127.1.0.1") || second != netip.MustParseAddr("127.1.0.2") {
@@ -119,4 +119,26 @@ func TestBackoff(t *testing.T) {
 			t.Errorf("backoff(%d) = %s, want %s", n, got, want)
 		}
 	}
+}
+
+func TestClustersClaimDistinctRanges(t *testing.T) {
+	dir := t.TempDir()
+	a, fa, err := claimRange(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, fb, err := claimRange(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b {
+		t.Fatalf("two runners got range 127.%d", a)
+	}
+	fa.Close() // the first cluster goes down: its range is free again
+	c, fc, err := claimRange(dir)
+	if err != nil || c != a {
+		t.Errorf("after release got 127.%d, %v; want 127.%d back", c, err, a)
+	}
+	fb.Close()
+	fc.Close()
 }

@@ -61,7 +61,7 @@ func New(cfg Config, log *slog.Logger) (*Runner, error) {
 
 func newRunner(cfg Config, log *slog.Logger, client kubernetes.Interface) *Runner {
 	return &Runner{
-		cfg: cfg, log: log, client: client, ips: newIPAM(),
+		cfg: cfg, log: log, client: client, ips: newIPAM(1),
 		workers: map[types.UID]*worker{}, finished: map[types.UID]bool{},
 		rng:     rand.New(rand.NewPCG(cfg.Seed, 0x72756e6e6572)),
 		startup: cfg.Startup.Sampler(),
@@ -74,6 +74,12 @@ func newRunner(cfg Config, log *slog.Logger, client kubernetes.Interface) *Runne
 // Run serves /healthz once the caches have synced and realizes pods until
 // ctx ends; then it stops every pod process it started.
 func (r *Runner) Run(ctx context.Context) error {
+	n, lock, err := claimRange(r.cfg.RangeDir())
+	if err != nil {
+		return fmt.Errorf("runner: %w", err)
+	}
+	defer lock.Close()
+	r.ips = newIPAM(n)
 	ln, err := net.Listen("tcp", r.cfg.HealthAddr)
 	if err != nil {
 		return fmt.Errorf("runner health endpoint: %w", err)
