@@ -75,6 +75,9 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 			s.Fleetd = append(s.Fleetd, "--count", strconv.Itoa(*b.Size))
 		}
 	}
+	if fl.Policy.CountWaiting {
+		s.Fleetd = append(s.Fleetd, "--count-waiting")
+	}
 	if ru := fl.Update.RollingUpdate; ru != nil {
 		iop := func(v scenarios.IntOrPercent) string { b, _ := v.MarshalYAML(); return fmt.Sprint(b) }
 		s.Fleetd = append(s.Fleetd, "--update", "rolling", "--max-surge", iop(ru.MaxSurge), "--max-unavailable", iop(ru.MaxUnavailable))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -46,12 +47,13 @@ func run(log *slog.Logger) error {
 	flag.Func("max-unavailable", "rolling update: servers short of desired (count or %)", func(s string) (err error) { unavail, err = scenarios.ParseIntOrPercent(s); return })
 	flag.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "minAvailable: delete a surplus None room only after idling this long")
 	flag.DurationVar(&cfg.SyncInterval, "sync-interval", 0, "act on this tick only (0: on every change)")
+	countWaiting := flag.Bool("count-waiting", false, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
 	flag.Parse()
 	switch *kind {
 	case "minAvailable":
-		cfg.Buffer = policy.MinAvailable{Count: *count, Fraction: *fraction, UseFraction: *fraction > 0, Max: *maxN}
+		cfg.Buffer = policy.MinAvailable{Count: *count, Fraction: *fraction, UseFraction: *fraction > 0, Max: *maxN, CountWaiting: *countWaiting}
 	case "buffer":
-		cfg.Buffer = policy.AgonesBuffer{Size: *count, Percent: *fraction, UsePercent: *fraction > 0, Min: *minN, Max: *maxN}
+		cfg.Buffer = policy.AgonesBuffer{Size: *count, Percent: *fraction, UsePercent: *fraction > 0, Min: *minN, Max: *maxN, CountWaiting: *countWaiting}
 	default:
 		return errors.New("--policy: want minAvailable or buffer")
 	}
@@ -62,6 +64,9 @@ func run(log *slog.Logger) error {
 		cfg.Strategy = fleet.Strategy{OnDelete: true}
 	default:
 		return errors.New("--update: want rolling or ondelete")
+	}
+	if *countWaiting {
+		cfg.Waiting = fleet.MatchmakerWaiting(&http.Client{})
 	}
 	rc, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
 	if err != nil {

@@ -41,6 +41,9 @@ type Config struct {
 	Strategy            Strategy
 	IdleTimeout         time.Duration
 	SyncInterval        time.Duration // 0: reconcile on every change
+	// Waiting, when set, reports how many matches wait for a room (the
+	// demand-aware policies add them); see MatchmakerWaiting.
+	Waiting func(ctx context.Context, pods []*corev1.Pod) (int, error)
 }
 
 // Controller reconciles the fleet.
@@ -125,7 +128,17 @@ func (c *Controller) reconcile(ctx context.Context) error {
 		pods[p.Name] = p
 		rooms = append(rooms, c.room(p, hash, now))
 	}
-	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, 0)
+	waiting := 0
+	if c.cfg.Waiting != nil {
+		var all []*corev1.Pod
+		for _, o := range c.pods.List() {
+			all = append(all, o.(*corev1.Pod))
+		}
+		if waiting, err = c.cfg.Waiting(ctx, all); err != nil {
+			c.log.Warn("waiting matches unknown; counting none", "err", err)
+		}
+	}
+	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, waiting)
 	var errs []error
 	for range plan.Create {
 		errs = append(errs, c.create(ctx, tmpl, hash))

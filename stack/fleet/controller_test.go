@@ -4,6 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,4 +87,36 @@ func TestControllerKeepsBufferAndProtectsAllocated(t *testing.T) {
 		}
 		return len(ps) == 2
 	})
+}
+
+// The demand-aware policy adds the matches waiting at the matchmaker,
+// asked over HTTP of its Ready pod, to the buffer.
+func TestControllerCountsWaitingMatches(t *testing.T) {
+	mm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/waiting" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write([]byte(`{"waiting": 3}`))
+	}))
+	defer mm.Close()
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(mm.URL, "http://"))
+	p, _ := strconv.Atoi(port)
+	matchmakerPod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "matchmaker-0", Namespace: "default", Labels: map[string]string{"app": "matchmaker"}},
+		Spec:       corev1.PodSpec{Containers: []corev1.Container{{Name: "mm", Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: int32(p)}}}}},
+		Status:     corev1.PodStatus{PodIP: "127.0.0.1", Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}},
+	}
+	tmpl := &corev1.PodTemplate{
+		ObjectMeta: metav1.ObjectMeta{Name: "roomserver", Namespace: "default", UID: "tmpl-uid"},
+		Template:   corev1.PodTemplateSpec{Spec: corev1.PodSpec{Containers: []corev1.Container{{Name: "room", Image: "fleetbench/roomserver:dev"}}}},
+	}
+	client := fake.NewClientset(tmpl, matchmakerPod)
+	c := New(Config{Namespace: "default", Template: "roomserver", Buffer: policy.MinAvailable{Count: 2, CountWaiting: true},
+		Strategy: rolling(1, 0), Waiting: MatchmakerWaiting(http.DefaultClient)}, client, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go c.Run(ctx)
+	// 2 idle rooms + 3 waiting matches, besides the matchmaker's own pod.
+	waitPods(t, client, func(ps []corev1.Pod) bool { return len(ps) == 1+5 })
 }

@@ -49,6 +49,7 @@ type Allocator struct {
 	synced   cache.InformerSynced
 
 	conflicts atomic.Int64 // claims refused: another writer changed the room first
+	waiting   atomic.Int64 // matches blocked waiting for a free room
 
 	mu       sync.Mutex
 	reserved map[string]string // pod → resourceVersion it was taken at
@@ -77,6 +78,10 @@ func (a *Allocator) Start(ctx context.Context) error {
 	return nil
 }
 
+// Waiting is how many matches are blocked waiting for a room: the demand
+// the countWaiting policies add to their buffer.
+func (a *Allocator) Waiting() int64 { return a.waiting.Load() }
+
 // Conflicts counts claims another writer beat.
 func (a *Allocator) Conflicts() int64 { return a.conflicts.Load() }
 
@@ -101,10 +106,13 @@ func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room
 			if !wait {
 				return Room{}, ErrNoRoom
 			}
+			a.waiting.Add(1)
 			select {
 			case <-changed:
+				a.waiting.Add(-1)
 				continue
 			case <-ctx.Done():
+				a.waiting.Add(-1)
 				return Room{}, fmt.Errorf("%w within the allocation timeout", ErrNoRoom)
 			}
 		}

@@ -76,11 +76,15 @@ func (s *Server) Run(ctx context.Context) {
 	}
 }
 
-// Handler serves POST /v1/match, POST /v1/rejoin, /healthz, /readyz, /metrics.
+// Handler serves POST /v1/match, POST /v1/rejoin, GET /v1/waiting (for
+// fleetd's demand-aware policy), /healthz, /readyz, /metrics.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/match", s.match)
 	mux.HandleFunc("POST /v1/rejoin", s.rejoinMatch)
+	mux.HandleFunc("GET /v1/waiting", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]int64{"waiting": s.alloc.Waiting()})
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !s.alloc.Synced() {
@@ -154,8 +158,7 @@ func (s *Server) match(w http.ResponseWriter, r *http.Request) {
 	case out := <-t.done:
 		if out.err != nil {
 			// The match is named: its players' failures are one failed allocation.
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.RetryAfter.Round(time.Second).Seconds()))))
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": out.err.Error(), "match": out.match})
+			s.refuse(w, http.StatusServiceUnavailable, map[string]string{"error": out.err.Error(), "match": out.match})
 			return
 		}
 		s.assign(w, req.Player, out.match, out.room, t.matched.Sub(t.enqueued), time.Since(t.matched))
@@ -221,10 +224,15 @@ func (s *Server) assign(w http.ResponseWriter, player, match string, room Room, 
 }
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
+	s.refuse(w, code, map[string]string{"error": err.Error()})
+}
+
+// refuse answers an error body; 429 and 503 carry Retry-After.
+func (s *Server) refuse(w http.ResponseWriter, code int, body map[string]string) {
 	if code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(s.cfg.RetryAfter.Round(time.Second).Seconds()))))
 	}
-	writeJSON(w, code, map[string]string{"error": err.Error()})
+	writeJSON(w, code, body)
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
