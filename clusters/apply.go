@@ -25,16 +25,23 @@ func (c *Cluster) Deploy(ctx context.Context, manifests []byte) error {
 	if err := c.clients(); err != nil {
 		return err
 	}
+	objs, err := decodeObjects(manifests)
+	if err != nil {
+		return err
+	}
+	return c.deployObjects(ctx, objs)
+}
+
+func (c *Cluster) deployObjects(ctx context.Context, objs []*unstructured.Unstructured) error {
+	if err := c.clients(); err != nil {
+		return err
+	}
 	if checker, ok := c.Provider.(ImageChecker); ok {
-		objs, err := decodeObjects(manifests)
-		if err != nil {
-			return err
-		}
 		if err := checker.CheckImages(manifestImages(objs)); err != nil {
 			return err
 		}
 	}
-	return Apply(ctx, c.config, manifests)
+	return applyObjects(ctx, c.config, objs)
 }
 
 // Apply server-side-applies every object in a multi-document YAML stream,
@@ -45,6 +52,10 @@ func Apply(ctx context.Context, cfg *rest.Config, manifests []byte) error {
 	if err != nil {
 		return err
 	}
+	return applyObjects(ctx, cfg, objs)
+}
+
+func applyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
 		return err

@@ -16,7 +16,7 @@ func ReadyEndpoint(svc *corev1.Service, pods []*corev1.Pod) (ip string, ports ma
 	}
 	sel := labels.SelectorFromSet(svc.Spec.Selector)
 	for _, p := range pods {
-		if p.Namespace != svc.Namespace || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !podReady(p) || !sel.Matches(labels.Set(p.Labels)) {
+		if p.Namespace != svc.Namespace || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !PodReady(p) || !sel.Matches(labels.Set(p.Labels)) {
 			continue
 		}
 		ports = map[string]int32{}
@@ -48,7 +48,8 @@ func targetPort(sp corev1.ServicePort, p *corev1.Pod) (int32, bool) {
 	return 0, false
 }
 
-func podReady(p *corev1.Pod) bool {
+// PodReady reports whether a pod's Ready condition is True.
+func PodReady(p *corev1.Pod) bool {
 	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady {
 			return c.Status == corev1.ConditionTrue

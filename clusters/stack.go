@@ -35,13 +35,13 @@ func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms i
 		return err
 	}
 	first, rest := splitRedis(objs)
-	if err := c.Deploy(ctx, encodeObjects(first)); err != nil {
+	if err := c.deployObjects(ctx, first); err != nil {
 		return err
 	}
 	if err := c.waitDeployment(ctx, manifests.Namespace, "redis"); err != nil {
 		return err
 	}
-	if err := c.Deploy(ctx, encodeObjects(rest)); err != nil {
+	if err := c.deployObjects(ctx, rest); err != nil {
 		return err
 	}
 	if err := c.waitDeployment(ctx, manifests.Namespace, "matchmaker"); err != nil {
@@ -80,15 +80,6 @@ func splitRedis(objs []*unstructured.Unstructured) (first, rest []*unstructured.
 		}
 	}
 	return first, rest
-}
-
-func encodeObjects(objs []*unstructured.Unstructured) []byte {
-	var out []byte
-	for _, o := range objs {
-		b, _ := o.MarshalJSON()
-		out = append(append(out, b...), "\n---\n"...)
-	}
-	return out
 }
 
 const stackReadyLimit = 3 * time.Minute

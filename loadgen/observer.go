@@ -94,7 +94,7 @@ func (o *observer) pod(_, p *corev1.Pod) {
 	if r == nil {
 		// A room already Ready when first seen started before we looked:
 		// its startup is unknown, not zero.
-		r = &roomPod{ready: podReady(p)}
+		r = &roomPod{ready: clusters.PodReady(p)}
 		o.pods[p.Name] = r
 	}
 	r.state, _ = policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
@@ -106,7 +106,7 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		r.node, r.scheduled = p.Spec.NodeName, now
 	}
 	wasReady := r.ready
-	r.ready = podReady(p)
+	r.ready = clusters.PodReady(p)
 	if r.ready && !wasReady {
 		o.hists[results.PodStartup].Record(now.Sub(r.scheduled).Seconds())
 		if n := o.nodes[r.node]; n != nil && !n.trigger.IsZero() && !n.lagDone {
@@ -234,13 +234,4 @@ func (o *observer) fill(run *results.Run, hourlyCost float64) {
 	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = o.added, o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost
 	run.Summarize()
-}
-
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }

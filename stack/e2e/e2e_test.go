@@ -114,7 +114,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 	waitFor(ctx, t, "idle rooms at v2", func() bool {
 		v2 := 0
 		for _, p := range roomPods(ctx, t, kube) {
-			if p.Labels[wire.VersionLabel] == "v2" && p.Labels[wire.OpsStateLabel] == "None" && ready(p) {
+			if p.Labels[wire.VersionLabel] == "v2" && p.Labels[wire.OpsStateLabel] == "None" && clusters.PodReady(&p) {
 				v2++
 			}
 		}
@@ -135,15 +135,6 @@ func TestStackOnLocalCluster(t *testing.T) {
 	}
 	// Match over: the v1 room returns to None and is replaced.
 	waitFor(ctx, t, "the v1 room replaced", func() bool { return !hasPod(roomPods(ctx, t, kube), room) })
-}
-
-func ready(p corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
 }
 
 func hasPod(pods []corev1.Pod, name string) bool {
