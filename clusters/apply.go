@@ -22,9 +22,6 @@ import (
 
 // Deploy applies manifests (multi-document YAML) to the cluster.
 func (c *Cluster) Deploy(ctx context.Context, manifests []byte) error {
-	if err := c.clients(); err != nil {
-		return err
-	}
 	objs, err := decodeObjects(manifests)
 	if err != nil {
 		return err
