@@ -80,22 +80,25 @@ func TestDeletionOrder(t *testing.T) {
 
 func TestRollingStep(t *testing.T) {
 	for _, tc := range []struct {
-		name         string
-		r            Rollout
-		surge, unav  int
-		create, dele int
+		name                string
+		r                   Rollout
+		surge, unav         int
+		create, dele, drain int
 	}{
-		{"start: surge and drop idle old", Rollout{Desired: 20, Old: 20, Available: 20, OldIdle: 10}, 5, 5, 5, 5},
-		{"new not ready yet: surge again, delete nothing", Rollout{Desired: 20, New: 5, Old: 15, Available: 15, OldIdle: 5}, 5, 5, 5, 0},
-		{"new ready: continue", Rollout{Desired: 20, New: 5, Old: 15, Available: 20, OldIdle: 5}, 5, 5, 5, 5},
-		{"allocated old servers are never deleted", Rollout{Desired: 20, New: 15, Old: 10, Available: 25, OldIdle: 0}, 5, 5, 0, 0},
-		{"maxSurge 0 deletes before creating", Rollout{Desired: 4, Old: 4, Available: 4, OldIdle: 4}, 0, 1, 0, 1},
-		{"done", Rollout{Desired: 20, New: 20, Available: 20}, 5, 5, 0, 0},
+		{"start: surge and drop idle old", Rollout{Desired: 20, Old: 20, Available: 20, OldIdle: 10}, 5, 5, 5, 5, 0},
+		{"new not ready yet: surge again, delete nothing", Rollout{Desired: 20, New: 5, Old: 15, Available: 15, OldIdle: 5}, 5, 5, 5, 0, 0},
+		{"new ready: continue", Rollout{Desired: 20, New: 5, Old: 15, Available: 20, OldIdle: 5}, 5, 5, 5, 5, 0},
+		{"allocated old servers are never deleted", Rollout{Desired: 20, New: 15, Old: 10, Available: 25, OldAllocated: 10}, 5, 5, 0, 0, 0},
+		{"maxSurge 0 deletes before creating", Rollout{Desired: 4, Old: 4, Available: 4, OldIdle: 4}, 0, 1, 0, 1, 0},
+		{"done", Rollout{Desired: 20, New: 20, Available: 20}, 5, 5, 0, 0, 0},
+		{"drain: allocated old servers go within the budget", Rollout{Desired: 20, New: 15, Old: 10, Available: 22, OldAllocated: 10, DrainAllocated: true}, 5, 5, 0, 0, 7},
+		{"drain: idle old servers go first", Rollout{Desired: 20, New: 5, Old: 15, Available: 20, OldIdle: 3, OldAllocated: 12, DrainAllocated: true}, 5, 5, 5, 3, 2},
+		{"drain: nothing while new servers start", Rollout{Desired: 20, New: 5, Old: 15, Available: 15, OldAllocated: 15, DrainAllocated: true}, 5, 5, 5, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := RollingStep(tc.r, tc.surge, tc.unav)
-			if st.Create != tc.create || st.DeleteOld != tc.dele {
-				t.Errorf("RollingStep(%+v) = %+v, want create %d delete %d", tc.r, st, tc.create, tc.dele)
+			if st.Create != tc.create || st.DeleteOld != tc.dele || st.DrainOld != tc.drain {
+				t.Errorf("RollingStep(%+v) = %+v, want create %d delete %d drain %d", tc.r, st, tc.create, tc.dele, tc.drain)
 			}
 		})
 	}

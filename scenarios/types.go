@@ -169,6 +169,10 @@ type Update struct {
 type RollingUpdate struct {
 	MaxSurge       IntOrPercent `yaml:"maxSurge"`
 	MaxUnavailable IntOrPercent `yaml:"maxUnavailable"`
+	// DrainAllocated also replaces rooms in play (a forced deploy): their
+	// servers drain, and each player reconnects to the match's new room.
+	// Without it Allocated rooms are left to finish their match.
+	DrainAllocated bool `yaml:"drainAllocated"`
 }
 
 // Nodes is the node pool and its autoscaler.

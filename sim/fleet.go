@@ -109,22 +109,43 @@ func (f *fleet) maintain(m *model) {
 
 // rollStep advances a RollingUpdate toward the current version.
 func (f *fleet) rollStep(m *model, desired int) {
-	oldIdle := 0
+	oldIdle, oldAllocated := 0, 0
 	for _, s := range f.noneList {
 		if f.servers[s].version != f.version {
 			oldIdle++
 		}
 	}
+	for _, s := range f.allocList {
+		if f.servers[s].version != f.version {
+			oldAllocated++
+		}
+	}
 	r := policy.Rollout{
 		Desired: desired, New: f.liveByVersion[f.version], Old: f.live - f.liveByVersion[f.version],
-		Available: f.ready + f.allocated, OldIdle: oldIdle,
+		Available: f.ready + f.allocated, OldIdle: oldIdle, OldAllocated: oldAllocated, DrainAllocated: f.rolling.DrainAllocated,
 	}
 	st := policy.RollingStep(r, f.rolling.MaxSurge.Of(desired, true), f.rolling.MaxUnavailable.Of(desired, false))
 	if st.DeleteOld > 0 {
 		f.deleteNone(m, st.DeleteOld, func(sv *server) bool { return sv.version != f.version })
 	}
+	f.drainOld(m, st.DrainOld)
 	for range st.Create {
 		f.newServer(m)
+	}
+}
+
+// drainOld removes n Allocated old-version servers, oldest first: their
+// matches are displaced and re-allocated, as the room server's drain does.
+func (f *fleet) drainOld(m *model, n int) {
+	f.candidates = f.candidates[:0]
+	for _, s := range f.allocList {
+		if f.servers[s].version != f.version {
+			f.candidates = append(f.candidates, candidate{id: s, Candidate: policy.Candidate{Index: int(f.servers[s].index)}})
+		}
+	}
+	slices.SortFunc(f.candidates, func(a, b candidate) int { return a.Index - b.Index })
+	for _, c := range f.candidates[:min(n, len(f.candidates))] {
+		f.remove(m, c.id)
 	}
 }
 

@@ -58,6 +58,32 @@ func TestRollingUpdateNeverDisplacesAllocatedRooms(t *testing.T) {
 	}
 }
 
+// TestDrainingRolloutDisplacesOldMatches: with drainAllocated every v1
+// room in play is drained during the deploy, and its players reconnect.
+func TestDrainingRolloutDisplacesOldMatches(t *testing.T) {
+	sc := world(t, func(sc *scenarios.Scenario) {
+		sc.Fleet.Update = scenarios.Update{RollingUpdate: &scenarios.RollingUpdate{DrainAllocated: true,
+			MaxSurge: scenarios.IntOrPercent{Value: 25, Percent: true}, MaxUnavailable: scenarios.IntOrPercent{Value: 25, Percent: true}}}
+		sc.Timeline = []scenarios.Event{{At: scenarios.D(time.Hour), RollingDeploy: &scenarios.RollingDeploy{Version: "v2"}}}
+	})
+	m, r := simulate(t, sc)
+	d := r.Counters[results.Disconnects]
+	// A session whose match would have ended before the reconnect has no outcome.
+	if ok := r.Counters[results.RecoveriesOK]; d == 0 || ok == 0 || ok+r.Counters[results.RecoveriesFailed] > d {
+		t.Errorf("counters %v: want disconnects from the drain, recovered", r.Counters)
+	}
+	if old := m.fleet.liveByVersion[0]; old != 0 {
+		t.Errorf("%d v1 servers still live after a draining deploy", old)
+	}
+	// The storm sits at the deploy: no reconnects in the first hour.
+	step := r.Series.Step.Seconds()
+	for i, v := range r.Series.Values[results.SeriesReconnects] {
+		if float64(i+1)*step <= 3600 && v > 0 {
+			t.Fatalf("reconnects at %.0f s, before the deploy", float64(i)*step)
+		}
+	}
+}
+
 func TestOnDeleteLeavesExistingServers(t *testing.T) {
 	sc := world(t, func(sc *scenarios.Scenario) {
 		sc.Fleet.AfterMatch = "reuse"

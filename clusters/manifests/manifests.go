@@ -81,6 +81,9 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	if ru := fl.Update.RollingUpdate; ru != nil {
 		iop := func(v scenarios.IntOrPercent) string { b, _ := v.MarshalYAML(); return fmt.Sprint(b) }
 		s.Fleetd = append(s.Fleetd, "--update", "rolling", "--max-surge", iop(ru.MaxSurge), "--max-unavailable", iop(ru.MaxUnavailable))
+		if ru.DrainAllocated {
+			s.Fleetd = append(s.Fleetd, "--drain-allocated")
+		}
 	} else {
 		s.Fleetd = append(s.Fleetd, "--update", "ondelete")
 	}

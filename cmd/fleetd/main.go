@@ -47,6 +47,7 @@ func run(log *slog.Logger) error {
 	flag.Func("max-unavailable", "rolling update: servers short of desired (count or %)", func(s string) (err error) { unavail, err = scenarios.ParseIntOrPercent(s); return })
 	flag.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "minAvailable: delete a surplus None room only after idling this long")
 	flag.DurationVar(&cfg.SyncInterval, "sync-interval", 0, "act on this tick only (0: on every change)")
+	drain := flag.Bool("drain-allocated", false, "rolling update: drain old-version rooms in play too (their players reconnect to new rooms)")
 	countWaiting := flag.Bool("count-waiting", false, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
 	flag.Parse()
 	switch *kind {
@@ -59,7 +60,7 @@ func run(log *slog.Logger) error {
 	}
 	switch *update {
 	case "rolling":
-		cfg.Strategy = fleet.Strategy{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) }}
+		cfg.Strategy = fleet.Strategy{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) }, DrainAllocated: *drain}
 	case "ondelete":
 		cfg.Strategy = fleet.Strategy{OnDelete: true}
 	default:

@@ -146,6 +146,9 @@ func (c *Controller) reconcile(ctx context.Context) error {
 	for _, name := range plan.Delete {
 		errs = append(errs, c.delete(ctx, pods[name]))
 	}
+	for _, name := range plan.Drain {
+		errs = append(errs, c.drain(ctx, pods[name]))
+	}
 	for _, p := range pods {
 		errs = append(errs, c.annotate(ctx, p))
 	}
@@ -201,6 +204,20 @@ func (c *Controller) delete(ctx context.Context, p *corev1.Pod) error {
 	})
 	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 		return nil // changed or gone: the next plan sees it as it is
+	}
+	return err
+}
+
+// drain deletes a room in play (a draining rollout): its server gets
+// SIGTERM and moves its players on. Only the UID is a precondition: the
+// room stays Allocated whatever else changes on it.
+func (c *Controller) drain(ctx context.Context, p *corev1.Pod) error {
+	if p == nil {
+		return nil
+	}
+	err := c.client.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &p.UID}})
+	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
+		return nil
 	}
 	return err
 }

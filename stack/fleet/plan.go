@@ -29,6 +29,7 @@ type Room struct {
 type Strategy struct {
 	OnDelete                 bool
 	MaxSurge, MaxUnavailable func(desired int) int
+	DrainAllocated           bool // a rollout drains old rooms in play too
 }
 
 // Plan is one reconcile's decisions.
@@ -36,6 +37,7 @@ type Plan struct {
 	Desired int
 	Create  int
 	Delete  []string // in deletion order
+	Drain   []string // Allocated old rooms to drain (DrainAllocated), oldest first
 	Status  policy.FleetStatus
 }
 
@@ -60,7 +62,7 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 	p.Status.Live, p.Status.WaitingRequests = len(live), waiting
 	p.Desired = buffer.Desired(p.Status)
 
-	old, oldIdle, ready, current := 0, 0, 0, 0
+	old, oldIdle, oldAllocated, ready, current := 0, 0, 0, 0, 0
 	for _, r := range live {
 		if r.Ready {
 			ready++
@@ -73,12 +75,17 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 		if policy.Deletable(r.State) {
 			oldIdle++
 		}
+		if r.State == policy.Allocated {
+			oldAllocated++
+		}
 	}
 	if old > 0 && !strategy.OnDelete {
-		step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle},
+		step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle,
+			OldAllocated: oldAllocated, DrainAllocated: strategy.DrainAllocated},
 			strategy.MaxSurge(p.Desired), strategy.MaxUnavailable(p.Desired))
 		p.Create = step.Create
 		p.Delete = append(p.Delete, pick(live, step.DeleteOld, func(r Room) bool { return !r.Current })...)
+		p.Drain = drainOrder(live, step.DrainOld)
 		return p
 	}
 	switch n := len(live); {
@@ -118,6 +125,23 @@ func pick(rooms []Room, n int, keep func(Room) bool) []string {
 	var out []string
 	for _, i := range order[:min(n, len(order))] {
 		out = append(out, names[i])
+	}
+	return out
+}
+
+// drainOrder names up to n Allocated old-version rooms, oldest first (as
+// the model drains them).
+func drainOrder(rooms []Room, n int) []string {
+	var old []Room
+	for _, r := range rooms {
+		if !r.Current && r.State == policy.Allocated {
+			old = append(old, r)
+		}
+	}
+	slices.SortStableFunc(old, func(a, b Room) int { return a.Created.Compare(b.Created) })
+	var out []string
+	for _, r := range old[:min(n, len(old))] {
+		out = append(out, r.Name)
 	}
 	return out
 }

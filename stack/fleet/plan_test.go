@@ -85,6 +85,21 @@ func TestRollingUpdateNeverDeletesAllocated(t *testing.T) {
 	}
 }
 
+func TestDrainingRolloutDrainsOldRoomsInPlayOldestFirst(t *testing.T) {
+	rs := rooms("a", "a", "a", "N", "N", "N")
+	s := rolling(0, 1)
+	s.DrainAllocated = true
+	p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0)
+	// Desired 6 (3 allocated + 3), 6 available, 1 may be unavailable.
+	if len(p.Delete) != 0 || !slices.Equal(p.Drain, []string{"r0-a"}) {
+		t.Errorf("plan %+v: want r0-a drained, nothing deleted", p)
+	}
+	s.DrainAllocated = false
+	if p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0); len(p.Drain) != 0 {
+		t.Errorf("plan %+v drains without drainAllocated", p)
+	}
+}
+
 // TestBufferHeldUnderChurn: random allocations, match ends and losses;
 // after each reconcile the None rooms meet the target (up to the cap) and
 // no Allocated room was ever chosen for deletion.
