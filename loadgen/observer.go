@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -22,8 +23,8 @@ import (
 // with the model's definitions.
 type observer struct {
 	mu     sync.Mutex
-	start  time.Time
-	step   time.Duration
+	clock  clock
+	step   time.Duration // of scenario time
 	pods   map[string]*roomPod
 	nodes  map[string]*nodeState
 	hists  map[string]*results.Histogram
@@ -34,8 +35,9 @@ type observer struct {
 	pendingSince time.Time
 	cost         results.Cost
 	last         time.Time // cost integrated up to here
-	added        int64     // autoscaled nodes created while watching
-	removed      int64     // room nodes deleted while watching
+	scaleUps     []*results.ScaleUp
+	added        int64 // autoscaled nodes created while watching
+	removed      int64 // room nodes deleted while watching
 }
 
 type roomPod struct {
@@ -44,16 +46,17 @@ type roomPod struct {
 	pending   bool
 	node      string
 	scheduled time.Time
+	running   bool
 }
 
 type nodeState struct {
 	created, ready time.Time
 	trigger        time.Time // the pending room it was added for (zero: static)
-	lagDone        bool
+	up             *results.ScaleUp
 }
 
-func newObserver(start time.Time, step time.Duration) *observer {
-	o := &observer{start: start, last: start, step: step, pods: map[string]*roomPod{}, nodes: map[string]*nodeState{},
+func newObserver(c clock, step time.Duration) *observer {
+	o := &observer{clock: c, last: c.start, step: step, pods: map[string]*roomPod{}, nodes: map[string]*nodeState{},
 		hists: map[string]*results.Histogram{}, series: map[string][]float64{}}
 	for _, m := range []string{results.AutoscaleLag, results.NodeBoot, results.PodStartup} {
 		o.hists[m] = results.NewHistogram()
@@ -66,7 +69,7 @@ func (o *observer) run(ctx context.Context, c *clusters.Cluster) error {
 	if err := c.Watch(ctx, clusters.Handlers{Pod: o.pod, Node: o.node}); err != nil {
 		return err
 	}
-	t := time.NewTicker(o.step)
+	t := time.NewTicker(o.clock.wall(o.step))
 	defer t.Stop()
 	for {
 		select {
@@ -105,17 +108,24 @@ func (o *observer) pod(_, p *corev1.Pod) {
 	if !r.pending && r.node == "" {
 		r.node, r.scheduled = p.Spec.NodeName, now
 	}
+	n := o.nodes[r.node]
+	if !r.running && p.Status.Phase == corev1.PodRunning {
+		r.running = true
+		if n != nil && n.up != nil && n.up.PodRunning == 0 {
+			n.up.PodRunning = o.span(n.trigger, now)
+		}
+	}
 	wasReady := r.ready
 	r.ready = clusters.PodReady(p)
 	if r.ready && !wasReady {
-		o.hists[results.PodStartup].Record(now.Sub(r.scheduled).Seconds())
-		if n := o.nodes[r.node]; n != nil && !n.trigger.IsZero() && !n.lagDone {
-			n.lagDone = true
-			lag := now.Sub(n.trigger)
-			o.hists[results.AutoscaleLag].Record(lag.Seconds())
-			o.events = append(o.events, results.Event{At: o.at(now), Kind: "scaleUp",
-				Detail: fmt.Sprintf("node %s: pending→created %s, →Ready %s, →room Ready %s", r.node,
-					n.created.Sub(n.trigger).Round(time.Millisecond), n.ready.Sub(n.trigger).Round(time.Millisecond), lag.Round(time.Millisecond))})
+		o.hists[results.PodStartup].Record(o.clock.secs(now.Sub(r.scheduled)))
+		if n != nil && n.up != nil && n.up.RoomReady == 0 {
+			up := n.up
+			up.RoomReady = o.span(n.trigger, now)
+			o.hists[results.AutoscaleLag].Record(up.RoomReady)
+			o.events = append(o.events, results.Event{At: o.clock.stamp(now), Kind: "scaleUp",
+				Detail: fmt.Sprintf("node %s: pending→created %.1fs, →Ready %.1fs, →pod Running %.1fs, →room Ready %.1fs",
+					r.node, up.Created, up.Ready, up.PodRunning, up.RoomReady)})
 		}
 	}
 	if !o.anyPending() {
@@ -145,14 +155,17 @@ func (o *observer) node(old, n *corev1.Node) {
 		st = &nodeState{created: now}
 		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled && !o.pendingSince.IsZero() {
 			st.trigger = o.pendingSince
+			st.up = &results.ScaleUp{Node: n.Name, At: o.clock.stamp(now), Created: o.span(st.trigger, now)}
+			o.scaleUps = append(o.scaleUps, st.up)
 			o.added++
 		}
 		o.nodes[n.Name] = st
 	}
 	if st.ready.IsZero() && clusters.ReadyNodes([]corev1.Node{*n}) == 1 {
 		st.ready = now
-		if !st.trigger.IsZero() {
-			o.hists[results.NodeBoot].Record(now.Sub(st.created).Seconds())
+		if st.up != nil {
+			o.hists[results.NodeBoot].Record(o.clock.secs(now.Sub(st.created)))
+			st.up.Ready = o.span(st.trigger, now)
 		}
 	}
 }
@@ -168,7 +181,7 @@ func (o *observer) anyPending() bool {
 
 // integrate adds node-seconds and (idle) server-seconds up to now.
 func (o *observer) integrate(now time.Time) {
-	dt := now.Sub(o.last).Seconds()
+	dt := o.clock.secs(now.Sub(o.last))
 	o.last = now
 	o.cost.NodeSeconds += dt * float64(len(o.nodes))
 	for _, r := range o.pods {
@@ -200,7 +213,7 @@ func (o *observer) sample(now time.Time) {
 			ready++
 		}
 	}
-	i := int(now.Sub(o.start) / o.step)
+	i := int(o.clock.at(now) / o.step.Seconds())
 	for name, v := range map[string]float64{results.SeriesReadyBuffer: ready, results.SeriesAllocated: allocated,
 		results.SeriesStarting: starting, results.SeriesPendingPods: pending, results.SeriesNodes: float64(len(o.nodes))} {
 		s := o.series[name]
@@ -211,7 +224,17 @@ func (o *observer) sample(now time.Time) {
 	}
 }
 
-func (o *observer) at(t time.Time) string { return t.Sub(o.start).Round(time.Millisecond).String() }
+// span is a stage of a scale-up in scenario seconds (µs resolution).
+func (o *observer) span(from, to time.Time) float64 {
+	return math.Round(o.clock.secs(to.Sub(from))*1e6) / 1e6
+}
+
+// nodes is the number of room nodes now (for the live status).
+func (o *observer) roomNodes() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.nodes)
+}
 
 // fill adds the observations to run.
 func (o *observer) fill(run *results.Run, hourlyCost float64) {
@@ -230,6 +253,9 @@ func (o *observer) fill(run *results.Run, hourlyCost float64) {
 		db, _ := time.ParseDuration(b.At)
 		return cmp.Compare(da, db)
 	})
+	for _, up := range o.scaleUps {
+		run.ScaleUps = append(run.ScaleUps, *up)
+	}
 	run.Cost = o.cost
 	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = o.added, o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -21,6 +22,7 @@ type session struct {
 	InputEvery  time.Duration // how often the player sends an input
 	BackoffBase time.Duration // reconnect backoff, doubling, capped
 	BackoffMax  time.Duration
+	Jitter      float64       // the fraction of a backoff taken off at random
 	Window      time.Duration // the recovery window: give up after it
 	// DropAfter cuts the player's connection once, this long into the
 	// session (0: never), as the model's players.disconnect does.
@@ -36,6 +38,10 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 		return o
 	}
 	o.MatchWait, o.AllocWait, o.Room, o.Match = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match
+	if err := checkLoopback("room", asg.Address, g.allowRemote); err != nil {
+		o.Failure = "remote_refused"
+		return o
+	}
 	connectStart := time.Now()
 	p := &client.Player{}
 	if err := p.Join(ctx, "ws://"+asg.Address+"/ws", asg.Token); err != nil {
@@ -44,6 +50,8 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 	}
 	o.Connect = time.Since(connectStart).Seconds()
 	o.TimeToRoom = time.Since(a.Intended).Seconds()
+	g.status.joined(o.TimeToRoom)
+	defer g.status.inRoom.Add(-1)
 
 	leave := time.After(s.Length)
 	var drop <-chan time.Time
@@ -105,37 +113,50 @@ func (g *generator) await(ctx context.Context, p *client.Player, within time.Dur
 // backs off between attempts and gives up after the recovery window.
 func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmaker.Assignment, s session) Reconnect {
 	start := time.Now()
-	wait := s.BackoffBase
+	g.status.reconnects.Add(1)
+	done := func(ok bool, reason string) Reconnect {
+		return Reconnect{At: start.Sub(g.start).Seconds(), Latency: time.Since(start).Seconds(), OK: ok, Reason: reason}
+	}
 	url, token := "ws://"+asg.Address+"/ws", ""
 	var lastReason string
-	for time.Since(start) < s.Window {
+	for attempt := 0; time.Since(start) < s.Window; attempt++ {
 		select {
 		case <-ctx.Done():
-			return Reconnect{Latency: time.Since(start).Seconds(), Reason: "cancelled"}
-		case <-time.After(wait):
+			return done(false, "cancelled")
+		case <-time.After(s.backoff(attempt)):
 		}
-		wait = min(2*wait, s.BackoffMax)
 		err := p.Reconnect(ctx, url, token)
 		if err == nil {
-			return Reconnect{Latency: time.Since(start).Seconds(), OK: true}
+			return done(true, "")
 		}
 		var refused *client.RefusedError
 		switch {
 		case errors.As(err, &refused) && (refused.Msg.Code == wire.CodeWindowExpired || refused.Msg.Code == wire.CodeUnknownSession || refused.Msg.Code == wire.CodeStreamTrimmed):
-			return Reconnect{Latency: time.Since(start).Seconds(), Reason: refused.Msg.Code}
+			return done(false, refused.Msg.Code)
 		case errors.As(err, &refused) && refused.Msg.Code == wire.CodeUnavailable:
 			lastReason = refused.Msg.Code // the session store is down: retry
 		default:
 			// The room is gone or draining: the match gets another room.
 			lastReason = "room_gone"
-			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil {
+			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
 				url, token = "ws://"+again.Address+"/ws", again.Token
 			} else {
 				lastReason = failureKind(rerr)
 			}
 		}
 	}
-	return Reconnect{Latency: time.Since(start).Seconds(), Reason: "window_expired_" + lastReason}
+	return done(false, "window_expired_"+lastReason)
+}
+
+// backoff is the delay before reconnect attempt n (0-based), as the
+// model's: min(max, base·2^n) with up to Jitter of it taken off, so that
+// a room's players do not all come back in the same instant.
+func (s session) backoff(n int) time.Duration {
+	d := min(s.BackoffMax, s.BackoffBase<<min(n, 30))
+	if d <= 0 {
+		d = s.BackoffMax
+	}
+	return time.Duration(float64(d) * (1 - s.Jitter*rand.Float64()))
 }
 
 // match queues the player at the matchmaker and waits for a room.

@@ -13,6 +13,8 @@ import (
 
 // Outcome is one player's story, appended to players.ndjson as soon as
 // the player is done: a run cut short keeps everything gathered so far.
+// Times here are wall-clock seconds, as the player lived them;
+// measured.json converts them to scenario time.
 type Outcome struct {
 	Index      uint64      `json:"i"`
 	At         float64     `json:"at"` // intended arrival, seconds from the start
@@ -31,76 +33,102 @@ type Outcome struct {
 
 // Reconnect is one recovery attempt after a disconnect.
 type Reconnect struct {
+	At      float64 `json:"at"`      // the disconnect, seconds from the start
 	Latency float64 `json:"latency"` // seconds from the disconnect to the session restored
 	OK      bool    `json:"ok"`
 	Reason  string  `json:"reason,omitempty"` // why the state could not be recovered
 }
 
-// Recorder aggregates outcomes into the Run contract's metrics and
-// counters, and journals each one.
+// Recorder aggregates outcomes into the Run contract's metrics (one set
+// of HdrHistograms per shard of players, merged at the end), counters and
+// series, and journals each outcome.
 type Recorder struct {
-	mu       sync.Mutex
-	hists    map[string]*results.Histogram
+	shards  []histShard
+	speedup float64 // wall seconds × speedup = scenario seconds
+
+	mu       sync.Mutex // guards everything below
 	counters map[string]int64
 	reasons  map[string]int64
 	journal  *bufio.Writer
 	file     *os.File
 	lastSync time.Time
 	step     time.Duration
-	series   map[string][]float64 // events per step, by series name
+	series   map[string][]float64 // events per scenario second, by series name
 	// Allocation counters are per match, as the model counts them: a
 	// match's players share one allocation (or one failure).
 	matches, failedMatches map[string]bool
 }
 
-// NewRecorder journals to path (NDJSON, created or truncated); series
-// use step (results.StepFor of the run's wall duration).
-func NewRecorder(path string, step time.Duration) (*Recorder, error) {
+// histShard is one worker's histograms: players record without meeting
+// the others on one lock.
+type histShard struct {
+	mu    sync.Mutex
+	hists map[string]*results.Histogram
+}
+
+var recordedMetrics = []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.Connect, results.ReconnectLatency}
+
+// NewRecorder journals to path (NDJSON, created or truncated); series use
+// step of scenario time; shards is the number of histogram sets.
+func NewRecorder(path string, step time.Duration, speedup float64, shards int) (*Recorder, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	r := &Recorder{hists: map[string]*results.Histogram{}, counters: map[string]int64{}, reasons: map[string]int64{},
+	r := &Recorder{counters: map[string]int64{}, reasons: map[string]int64{}, speedup: speedup,
 		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
-		matches: map[string]bool{}, failedMatches: map[string]bool{}}
-	for _, m := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.Connect, results.ReconnectLatency} {
-		r.hists[m] = results.NewHistogram()
+		matches: map[string]bool{}, failedMatches: map[string]bool{}, shards: make([]histShard, max(shards, 1))}
+	for i := range r.shards {
+		r.shards[i].hists = map[string]*results.Histogram{}
+		for _, m := range recordedMetrics {
+			r.shards[i].hists[m] = results.NewHistogram()
+		}
 	}
 	return r, nil
 }
 
 // Record adds one finished player.
 func (r *Recorder) Record(o Outcome) {
+	k := r.speedup
+	sh := &r.shards[o.Index%uint64(len(r.shards))]
+	sh.mu.Lock()
+	if o.Failure == "" {
+		sh.hists[results.TimeToRoom].Record(o.TimeToRoom * k)
+		sh.hists[results.MatchWait].Record(o.MatchWait * k)
+		sh.hists[results.AllocWait].Record(o.AllocWait * k)
+		sh.hists[results.Connect].Record(o.Connect * k)
+	}
+	for _, rc := range o.Reconnects {
+		if rc.OK {
+			sh.hists[results.ReconnectLatency].Record(rc.Latency * k)
+		}
+	}
+	sh.mu.Unlock()
+
 	line, _ := json.Marshal(o)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counters[results.Players]++
-	r.count(results.SeriesArrivals, o.At)
+	r.count(results.SeriesArrivals, o.At*k)
 	if o.Failure != "" {
 		r.reasons["players_failed_"+o.Failure]++
 		if o.Match != "" && !r.failedMatches[o.Match] {
 			r.failedMatches[o.Match] = true
 			r.counters[results.AllocationFailures]++
-			r.count(results.SeriesFailures, o.At)
+			r.count(results.SeriesFailures, o.At*k)
 		}
-	} else {
-		if !r.matches[o.Match] {
-			r.matches[o.Match] = true
-			r.counters[results.Matches]++
-			r.counters[results.Allocations]++
-			r.count(results.SeriesAllocations, o.At+o.MatchWait+o.AllocWait)
-		}
-		r.hists[results.TimeToRoom].Record(o.TimeToRoom)
-		r.hists[results.MatchWait].Record(o.MatchWait)
-		r.hists[results.AllocWait].Record(o.AllocWait)
-		r.hists[results.Connect].Record(o.Connect)
+	} else if !r.matches[o.Match] {
+		r.matches[o.Match] = true
+		r.counters[results.Matches]++
+		r.counters[results.Allocations]++
+		r.count(results.SeriesAllocations, (o.At+o.MatchWait+o.AllocWait)*k)
 	}
 	for _, rc := range o.Reconnects {
 		r.counters[results.Disconnects]++
 		r.counters[results.Reconnects]++
+		r.count(results.SeriesReconnects, rc.At*k)
 		if rc.OK {
 			r.counters[results.RecoveriesOK]++
-			r.hists[results.ReconnectLatency].Record(rc.Latency)
 		} else {
 			r.counters[results.RecoveriesFailed]++
 			r.reasons[results.RecoveriesFailed+"_"+rc.Reason]++
@@ -115,7 +143,7 @@ func (r *Recorder) Record(o Outcome) {
 	}
 }
 
-// count adds one event at t seconds to a per-second series.
+// count adds one event at t scenario seconds to a per-second series.
 func (r *Recorder) count(name string, t float64) {
 	i := int(t / r.step.Seconds())
 	if i < 0 {
@@ -131,10 +159,21 @@ func (r *Recorder) count(name string, t float64) {
 
 // Fill writes the aggregates into run and closes the journal.
 func (r *Recorder) Fill(run *results.Run) error {
+	run.Histograms = map[string]*results.Histogram{}
+	for _, m := range recordedMetrics {
+		run.Histograms[m] = results.NewHistogram()
+	}
+	for i := range r.shards {
+		sh := &r.shards[i]
+		sh.mu.Lock()
+		for m, h := range sh.hists {
+			run.Histograms[m].Merge(h)
+		}
+		sh.mu.Unlock()
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	run.Series = results.Series{Step: r.step, Values: r.series}
-	run.Histograms = r.hists
 	run.Summarize()
 	run.Counters = map[string]int64{}
 	for k, v := range r.counters {

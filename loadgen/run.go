@@ -3,11 +3,13 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -30,6 +32,10 @@ type Config struct {
 	OutDir   string
 	Version  string
 	Logger   *slog.Logger
+	// Status receives the live status line (nil: none).
+	Status io.Writer
+	// AllowRemote lets players reach a matchmaker outside loopback.
+	AllowRemote bool
 }
 
 // generator is the players' shared state.
@@ -38,16 +44,25 @@ type generator struct {
 	matchmaker string
 	http       *http.Client
 	rec        *Recorder
+	status     *status
 	log        *slog.Logger
+	// allowRemote lets players dial rooms outside loopback.
+	allowRemote bool
 }
 
 // Run deploys the stack with the scenario's settings, replays its
 // arrivals as players, and writes OutDir/measured.json (and the journal
-// players.ndjson as it goes). A cancelled ctx ends the run early; what was
-// gathered is still written.
+// players.ndjson as it goes), in scenario time (see clock). A cancelled
+// ctx ends the run early; what was gathered is still written.
 func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	sc := cfg.Scenario
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
+		return nil, err
+	}
+	// Refuse a remote cluster before deploying anything on it.
+	if rc, err := cfg.Cluster.RESTConfig(); err != nil {
+		return nil, err
+	} else if err := checkLoopback("Kubernetes API server", rc.Host, cfg.AllowRemote); err != nil {
 		return nil, err
 	}
 	settings, err := manifests.SettingsFor(sc)
@@ -61,31 +76,62 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	span := time.Duration(float64(sc.Duration.Duration) / speedupOf(sc))
-	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), results.StepFor(span))
+	if err := checkLoopback("matchmaker", addr, cfg.AllowRemote); err != nil {
+		return nil, err
+	}
+	step := results.StepFor(sc.Duration.Duration)
+	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), step, speedupOf(sc), runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{matchmaker: addr, rec: rec, log: cfg.Logger,
+	started := time.Now()
+	clk := newClock(started, speedupOf(sc))
+	g := &generator{start: started, matchmaker: addr, rec: rec, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
-	started := time.Now()
-	g.start = started
-	obs := newObserver(started, results.StepFor(span))
-	obsCtx, stopObs := context.WithCancel(ctx)
-	defer stopObs()
+	obs := newObserver(clk, step)
+	bgCtx, stopBg := context.WithCancel(ctx)
+	defer stopBg()
 	obsDone := make(chan error, 1)
-	go func() { obsDone <- obs.run(obsCtx, cfg.Cluster) }()
-	scale := 1 / speedupOf(sc)
-	wall := func(d scenarios.Duration) time.Duration { return time.Duration(float64(d.Duration) * scale) }
+	go func() { obsDone <- obs.run(bgCtx, cfg.Cluster) }()
+	if cfg.Status != nil {
+		go g.status.report(bgCtx, cfg.Status, obs.roomNodes)
+	}
+	events := make(chan []results.Event, 1)
+	go func() { events <- timeline(ctx, cfg.Cluster, sc, clk) }()
+	players := g.replay(ctx, sc, clk)
+
+	run := &results.Run{Events: <-events, Meta: results.Meta{
+		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
+		Version: cfg.Version, Speedup: speedupOf(sc), Started: started.UTC().Format(time.RFC3339),
+		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
+	}}
+	run.Meta.Host, _ = os.Hostname()
+	if err := rec.Fill(run); err != nil {
+		return run, err
+	}
+	stopBg()
+	if err := <-obsDone; err != nil {
+		cfg.Logger.Warn("cluster observer", "err", err)
+	}
+	obs.fill(run, sc.Nodes.HourlyCost)
+	run.Verdicts = results.Judge(run, sc.SLO)
+	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
+	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)
+}
+
+// replay paces the scenario's arrivals and plays each as a player; it
+// returns when every player has left (or ctx ended) with the arrivals.
+func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock) uint64 {
+	wall := func(d scenarios.Duration) time.Duration { return clk.wall(d.Duration) }
 	lengths := sc.Players.SessionLength.Sampler()
 	rng := rand.New(rand.NewPCG(sc.Seed, sessionStream))
 	clients := rand.New(rand.NewPCG(sc.Seed, clientStream))
+	backoff := sc.Players.Disconnect.Backoff
 	var wg sync.WaitGroup
-	events := make(chan []results.Event, 1)
-	go func() { events <- timeline(ctx, cfg.Cluster, sc, started) }()
-	players := Pace(ctx, NewScenarioPacer(sc), started, func(a Arrival) {
-		length := time.Duration(lengths.Sample(rng) * scale * float64(time.Second))
+	players := Pace(ctx, NewScenarioPacer(sc), clk.start, func(a Arrival) {
+		g.status.arrivals.Add(1)
+		length := clk.wall(time.Duration(lengths.Sample(rng) * float64(time.Second)))
 		var dropAfter time.Duration
 		if clients.Float64() < sc.Players.Disconnect.Probability {
 			dropAfter = time.Duration(clients.Float64() * float64(length))
@@ -94,32 +140,15 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 			Length:      length,
 			DropAfter:   max(dropAfter, 0),
 			InputEvery:  500 * time.Millisecond,
-			BackoffBase: max(wall(sc.Players.Disconnect.Backoff.Base), 50*time.Millisecond),
-			BackoffMax:  max(wall(sc.Players.Disconnect.Backoff.Max), 100*time.Millisecond),
+			BackoffBase: max(wall(backoff.Base), 50*time.Millisecond),
+			BackoffMax:  max(wall(backoff.Max), 100*time.Millisecond),
+			Jitter:      backoff.Jitter,
 			Window:      max(wall(sc.Players.RecoveryWindow), time.Second),
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			g.rec.Record(g.play(ctx, a, s))
-		}()
+		wg.Go(func() { g.rec.Record(g.play(ctx, a, s)) })
 	})
 	wg.Wait()
-	run := &results.Run{Events: <-events, Meta: results.Meta{
-		Scenario: sc.Name, Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
-		Version: cfg.Version, Speedup: speedupOf(sc), Started: started.UTC().Format(time.RFC3339),
-		Simulated: time.Since(started).Round(time.Millisecond).String(),
-	}}
-	if err := rec.Fill(run); err != nil {
-		return run, err
-	}
-	stopObs()
-	if err := <-obsDone; err != nil {
-		cfg.Logger.Warn("cluster observer", "err", err)
-	}
-	obs.fill(run, sc.Nodes.HourlyCost)
-	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
-	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)
+	return players
 }
 
 func speedupOf(sc *scenarios.Scenario) float64 {

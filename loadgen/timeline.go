@@ -25,11 +25,11 @@ const timelineStream = 7
 
 // timeline executes the scenario's events at their wall-clock times and
 // returns them as they happened.
-func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, start time.Time) []results.Event {
+func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, clk clock) []results.Event {
 	rng := rand.New(rand.NewPCG(sc.Seed, timelineStream))
 	var done []results.Event
 	for _, ev := range sc.Timeline {
-		at := start.Add(time.Duration(float64(ev.At.Duration) / speedupOf(sc)))
+		at := clk.start.Add(clk.wall(ev.At.Duration))
 		select {
 		case <-ctx.Done():
 			return done
@@ -39,7 +39,7 @@ func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, 
 		if err != nil {
 			detail += " (failed: " + err.Error() + ")"
 		}
-		done = append(done, results.Event{At: time.Since(start).Round(time.Millisecond).String(), Kind: kind, Detail: detail})
+		done = append(done, results.Event{At: clk.stamp(time.Now()), Kind: kind, Detail: detail})
 	}
 	return done
 }

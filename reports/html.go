@@ -39,6 +39,9 @@ type runView struct {
 	Label    string
 	Counters []kv
 	Charts   []template.HTML
+	Storms   []results.Storm
+	// Background is the reconnects before the first disruption.
+	Background float64
 }
 
 type kv struct {
@@ -60,9 +63,15 @@ func HTML(w io.Writer, in Input) error {
 		Frontier template.HTML
 		Points   []FrontierPoint
 		Cheapest *FrontierPoint
+		Compare  *comparison
 	}{Title: in.Title}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
+	}
+	if model, measured := pairOf(in.Runs); model != nil && measured != nil {
+		if data.Compare, err = compareView(model, measured); err != nil {
+			return err
+		}
 	}
 	if len(in.Frontier) > 0 {
 		data.Frontier = frontierChart(in.Frontier, in.CostLabel)
@@ -79,6 +88,10 @@ func HTML(w io.Writer, in Input) error {
 
 func view(r *results.Run) runView {
 	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed)}
+	if r.Meta.Provider != "" {
+		v.Label += " · " + r.Meta.Provider
+	}
+	v.Storms, v.Background = results.Storms(r)
 	for k, c := range r.Counters {
 		v.Counters = append(v.Counters, kv{k, c})
 	}
@@ -97,19 +110,15 @@ func view(r *results.Run) runView {
 func seriesChart(r *results.Run, title, unit string, names ...string) template.HTML {
 	var lines []line
 	step := r.Series.Step.Seconds()
-	div, xl := 3600.0, "hours"
-	if n := len(r.Series.Values[names[0]]); float64(n)*step < 3*3600 {
-		div, xl = 60, "minutes"
-	}
+	div, xl := timeAxis(float64(len(r.Series.Values[names[0]])) * step)
 	for i, n := range names {
-		vals := r.Series.Values[n]
-		if len(vals) == 0 {
+		if len(r.Series.Values[n]) == 0 {
 			continue
 		}
-		l := line{Name: n, Dash: i > 0 && n == results.SeriesTarget}
-		for k, y := range vals {
-			l.X = append(l.X, float64(k+1)*step/div)
-			l.Y = append(l.Y, y)
+		l := seriesLine(r, n)
+		l.Dash = i > 0 && n == results.SeriesTarget
+		for k := range l.X {
+			l.X[k] /= div
 		}
 		lines = append(lines, l)
 	}
@@ -117,16 +126,19 @@ func seriesChart(r *results.Run, title, unit string, names ...string) template.H
 	return chart(title, xl, unit, lines, roundTicks(0, end))
 }
 
-// percentileChart draws latency distributions on a percentile axis:
-// x = log10(1/(1−q)), so 90%, 99%, 99.9% are evenly spaced.
+// percentileTicks are the percentile axis: x = log10(1/(1−q)), so 90%,
+// 99%, 99.9% are evenly spaced.
+var percentileTicks = []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}}
+
+// percentileChart draws latency distributions on the percentile axis.
 func percentileChart(r *results.Run) template.HTML {
-	ticks := []tick{{0, "0%"}, {1, "90%"}, {2, "99%"}, {3, "99.9%"}, {4, "99.99%"}}
-	return chart("Latency distribution (percentile axis)", "percentile", "seconds", percentileLines(r), ticks)
+	return chart("Latency distribution (percentile axis)", "percentile", "seconds",
+		percentileLines(r, results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency), percentileTicks)
 }
 
-func percentileLines(r *results.Run) []line {
+func percentileLines(r *results.Run, names ...string) []line {
 	var lines []line
-	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency} {
+	for _, name := range names {
 		if r.Metrics[name].Count == 0 {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/fleetbench/fleetbench/results"
@@ -95,8 +96,36 @@ func TestPercentileLinesFromRawHistograms(t *testing.T) {
 	}
 	r := &results.Run{Histograms: map[string]*results.Histogram{results.TimeToRoom: h}}
 	r.Summarize()
-	lines := percentileLines(r)
+	lines := percentileLines(r, results.TimeToRoom, results.AllocWait)
 	if len(lines) != 1 || lines[0].Y[len(lines[0].Y)-1] < 99 {
 		t.Fatalf("percentile lines = %+v, want time_to_room reaching 100 s", lines)
+	}
+}
+
+// TestModelBesideMeasurement: a model run and a measured run of one
+// scenario get the comparison section: the error table with every shared
+// metric, the counters side by side, the speedup caveat, the overlays.
+func TestModelBesideMeasurement(t *testing.T) {
+	model, err := results.ReadFile("testdata/node-loss.model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	measured, _ := results.ReadFile("testdata/node-loss.model.json")
+	measured.Meta.Source, measured.Meta.Speedup, measured.Meta.Provider = results.SourceMeasured, 60, "local"
+	measured.Counters[results.Players] += 7
+	var b bytes.Buffer
+	if err := HTML(&b, Input{Title: "pair", Runs: []*results.Run{model, measured}}); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	for _, want := range []string{"Model beside measurement", "60× faster", "<td>time_to_room</td>", "<td>&#43;0%</td>",
+		"Reconnects per second: model (dashed) against measured", "Model (dashed) against measured: latency distribution"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	players := regexp.MustCompile(`<tr><td>players</td><td>(\d+)</td><td>(\d+)</td></tr>`).FindStringSubmatch(html)
+	if players == nil || players[1] == players[2] {
+		t.Errorf("counters not side by side: %v", players)
 	}
 }

@@ -33,6 +33,9 @@ func (h *Histogram) Record(seconds float64) {
 // Count is the number of values recorded.
 func (h *Histogram) Count() int64 { return h.h.TotalCount() }
 
+// Reset empties the histogram.
+func (h *Histogram) Reset() { h.h.Reset() }
+
 // Merge adds another histogram's values.
 func (h *Histogram) Merge(o *Histogram) { h.h.Merge(o.h) }
 

@@ -60,6 +60,9 @@ type Run struct {
 	Cost     Cost              `json:"cost"`
 	Events   []Event           `json:"events"`
 	Verdicts []Verdict         `json:"verdicts"`
+	// ScaleUps are a measured run's node scale-ups stage by stage (the
+	// model reports only their autoscale_lag).
+	ScaleUps []ScaleUp `json:"scaleUps,omitempty"`
 
 	// Histograms are the raw histograms behind Metrics when the producer
 	// kept them: merging replications then skips encoding and decoding.
@@ -110,6 +113,18 @@ type Event struct {
 	At     string `json:"at"`
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
+}
+
+// ScaleUp is one node added by the autoscaler: its stages in seconds
+// from the first Unschedulable room it was added for. A stage not reached
+// before the run ended is absent (0).
+type ScaleUp struct {
+	Node       string  `json:"node"`
+	At         string  `json:"at"`
+	Created    float64 `json:"created"`
+	Ready      float64 `json:"ready,omitempty"`
+	PodRunning float64 `json:"podRunning,omitempty"`
+	RoomReady  float64 `json:"roomReady,omitempty"`
 }
 
 // Verdict is one SLO judged.

@@ -17,7 +17,8 @@ const (
 )
 
 const usage = `usage:
-  loadgen run FILE [--provider local|kind|kube] [-o DIR] [--keep]   (cluster, stack, players, results)
+  loadgen run FILE [--provider local|kind|kube] [-o DIR] [--keep] [--allow-remote] [-q] [--set PATH=VALUE]
+                 (cluster, stack, players; measured.json beside the model in report.html)
   loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
   loadgen cluster down   [--provider local|kind|kube] [--name NAME]
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]

@@ -1,16 +1,22 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/reports"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 func version() string {
@@ -20,8 +26,12 @@ func version() string {
 	return "dev"
 }
 
+// downTimeout bounds tearing the cluster down after Ctrl-C.
+const downTimeout = time.Minute
+
 // runCmd is `loadgen run FILE`: cluster up (or reuse), stack, players,
-// results; the cluster goes down afterwards unless --keep.
+// results beside the model's prediction; a cluster this command brought
+// up goes down afterwards unless --keep.
 func (e env) runCmd(args []string) (int, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -29,6 +39,8 @@ func (e env) runCmd(args []string) (int, error) {
 	f.register(fs)
 	out := fs.String("o", "out", "output directory")
 	keep := fs.Bool("keep", false, "leave the cluster up afterwards")
+	remote := fs.Bool("allow-remote", false, "allow a cluster or stack outside loopback")
+	quiet := fs.Bool("q", false, "no live status line")
 	var file string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -56,21 +68,58 @@ func (e env) runCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// A cluster that was already up is someone's: leave it as it is.
+	before, _ := p.Status(e.ctx)
 	if err := p.Up(e.ctx); err != nil {
 		return 0, err
 	}
-	c := clusters.New(p, e.logger(f.verbose))
-	run, err := loadgen.Run(e.ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: *out, Version: version(), Logger: e.logger(f.verbose)})
-	if !*keep {
-		if derr := p.Down(e.ctx); derr != nil {
-			err = errors.Join(err, derr)
-		}
-	} else {
-		fmt.Fprintf(e.stdout, "cluster kept: export KUBECONFIG=%s (stack in namespace %s)\n", p.Kubeconfig(), manifests.Namespace)
+	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: version(),
+		Logger: e.logger(f.verbose), AllowRemote: *remote}
+	if !*quiet {
+		cfg.Status = e.stdout
 	}
-	if run != nil {
-		reports.Summary(e.stdout, run)
-		fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "measured.json"), filepath.Join(*out, "players.ndjson"))
+	measured, err := loadgen.Run(e.ctx, cfg)
+	switch {
+	case *keep || before.Up:
+		fmt.Fprintf(e.stdout, "cluster left up: export KUBECONFIG=%s (stack in namespace %s)\n", p.Kubeconfig(), manifests.Namespace)
+	default:
+		// After Ctrl-C the run's context is done; the teardown still runs.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), downTimeout)
+		if derr := p.Down(ctx); derr != nil {
+			err = errors.Join(err, fmt.Errorf("cluster down: %w", derr))
+		}
+		cancel()
+	}
+	if measured == nil {
+		return 0, err
+	}
+	reports.Summary(e.stdout, measured)
+	if rerr := e.besideModel(sc, measured, *out); rerr != nil {
+		err = errors.Join(err, rerr)
 	}
 	return 0, err
+}
+
+// besideModel runs the model on the same scenario and writes model.json
+// and report.html (prediction beside measurement).
+func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir string) error {
+	model, err := sim.Run(sc, sim.Options{Version: version()})
+	if err != nil {
+		return err
+	}
+	if err := results.WriteFile(filepath.Join(dir, "model.json"), model); err != nil {
+		return err
+	}
+	var html bytes.Buffer
+	title := fmt.Sprintf("fleetbench real run: %s (model beside measurement)", sc.Name)
+	if err := reports.HTML(&html, reports.Input{Title: title, Runs: []*results.Run{model, measured}}); err != nil {
+		return err
+	}
+	report := filepath.Join(dir, "report.html")
+	if err := results.WriteAtomic(report, html.Bytes()); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %s, %s, %s and %s\n", filepath.Join(dir, "measured.json"), filepath.Join(dir, "players.ndjson"),
+		filepath.Join(dir, "model.json"), report)
+	return nil
 }

@@ -1,0 +1,118 @@
+package loadgen
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+// statusWindow is how far back the live p99 and rates look.
+const statusWindow = 10
+
+// status is the run's live view for the terminal: counters bumped by the
+// players as things happen (the recorder only sees finished players) and
+// the time-to-room of the last statusWindow seconds.
+type status struct {
+	clock                        clock
+	total                        time.Duration // the scenario's duration
+	arrivals, inRoom, reconnects atomic.Int64
+
+	mu     sync.Mutex
+	recent [statusWindow]*results.Histogram // one per wall second, a ring
+	slot   int
+}
+
+func newStatus(c clock, total time.Duration) *status {
+	s := &status{clock: c, total: total}
+	for i := range s.recent {
+		s.recent[i] = results.NewHistogram()
+	}
+	return s
+}
+
+// joined records a player in its room after ttr wall seconds.
+func (s *status) joined(ttr float64) {
+	s.inRoom.Add(1)
+	s.mu.Lock()
+	s.recent[s.slot].Record(ttr * s.clock.speedup)
+	s.mu.Unlock()
+}
+
+// line renders one status line, and rotates the window when rotate.
+func (s *status) line(now time.Time, nodes int, arrivalsBefore, reconnectsBefore int64, over time.Duration) string {
+	s.mu.Lock()
+	all := results.NewHistogram()
+	for _, h := range s.recent {
+		all.Merge(h)
+	}
+	s.mu.Unlock()
+	p99 := "–"
+	if all.Count() > 0 {
+		p99 = fmt.Sprintf("%.2fs", all.Quantile(0.99))
+	}
+	per := s.clock.secs(over) // rates per scenario second
+	return fmt.Sprintf("%s/%s (wall %s) · in rooms %d · arrivals %.2f/s · p99 time_to_room %s · reconnects %.2f/s · nodes %d",
+		round(time.Duration(s.clock.at(now)*float64(time.Second))), round(s.total), round(now.Sub(s.clock.start)),
+		s.inRoom.Load(), float64(s.arrivals.Load()-arrivalsBefore)/per, p99,
+		float64(s.reconnects.Load()-reconnectsBefore)/per, nodes)
+}
+
+func (s *status) rotate() {
+	s.mu.Lock()
+	s.slot = (s.slot + 1) % statusWindow
+	s.recent[s.slot].Reset()
+	s.mu.Unlock()
+}
+
+// report writes the status to w until ctx ends: rewritten in place once a
+// second on a terminal, a new line every 10 s otherwise (logs, CI).
+func (s *status) report(ctx context.Context, w io.Writer, nodes func() int) {
+	tty := isTerminal(w)
+	every := 10
+	if tty {
+		every = 1
+	}
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	type mark struct{ arrivals, reconnects int64 }
+	var marks [statusWindow]mark
+	for n := 1; ; n++ {
+		select {
+		case <-ctx.Done():
+			if tty {
+				fmt.Fprintln(w)
+			}
+			return
+		case now := <-tick.C:
+			old := marks[n%statusWindow] // statusWindow seconds ago (or the start)
+			over := time.Duration(min(n, statusWindow)) * time.Second
+			if n%every == 0 {
+				l := s.line(now, nodes(), old.arrivals, old.reconnects, over)
+				if tty {
+					fmt.Fprintf(w, "\r\033[K%s", l)
+				} else {
+					fmt.Fprintln(w, l)
+				}
+			}
+			marks[n%statusWindow] = mark{s.arrivals.Load(), s.reconnects.Load()}
+			s.rotate()
+		}
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func round(d time.Duration) time.Duration { return d.Round(time.Second) }

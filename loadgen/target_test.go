@@ -1,0 +1,31 @@
+package loadgen
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCheckLoopback(t *testing.T) {
+	for _, tc := range []struct {
+		addr   string
+		remote bool
+		ok     bool
+	}{
+		{"127.0.0.1:8080", false, true},
+		{"127.1.0.7:9000", false, true},
+		{"[::1]:80", false, true},
+		{"localhost:80", false, true},
+		{"https://127.0.0.1:6443", false, true},
+		{"10.244.0.5:7000", false, false},
+		{"https://203.0.113.9:6443", false, false},
+		{"10.244.0.5:7000", true, true},
+	} {
+		err := checkLoopback("matchmaker", tc.addr, tc.remote)
+		if (err == nil) != tc.ok {
+			t.Errorf("checkLoopback(%q, remote=%v) = %v", tc.addr, tc.remote, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--allow-remote") {
+			t.Errorf("error %q does not say how to allow it", err)
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package reports
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+// comparison is the model-beside-measurement section: a measured run and
+// the model's prediction for the same scenario, in scenario time.
+type comparison struct {
+	Speedup  float64
+	Errors   []accuracyRow
+	Counters []counterRow
+	Charts   []template.HTML
+}
+
+type accuracyRow struct {
+	results.Accuracy
+	P50, P90, P99 string // relative errors, formatted
+}
+
+type counterRow struct {
+	Name            string
+	Model, Measured int64
+}
+
+// comparedCounters are the counters set side by side.
+var comparedCounters = []string{results.Players, results.Matches, results.AllocationWaits, results.AllocationFailures,
+	results.Disconnects, results.RecoveriesOK, results.RecoveriesFailed, results.NodesAdded, results.NodesRemoved}
+
+// pairOf finds a model run and a measured run among runs.
+func pairOf(runs []*results.Run) (model, measured *results.Run) {
+	for _, r := range runs {
+		switch r.Meta.Source {
+		case results.SourceModel:
+			model = r
+		case results.SourceMeasured:
+			measured = r
+		}
+	}
+	return model, measured
+}
+
+func compareView(model, measured *results.Run) (*comparison, error) {
+	acc, err := results.CompareModel(model, measured)
+	if err != nil {
+		return nil, fmt.Errorf("comparing model and measurement: %w", err)
+	}
+	c := &comparison{Speedup: measured.Meta.Speedup}
+	for _, a := range acc {
+		c.Errors = append(c.Errors, accuracyRow{Accuracy: a, P50: pct(a.RelP50), P90: pct(a.RelP90), P99: pct(a.RelP99)})
+	}
+	for _, name := range comparedCounters {
+		c.Counters = append(c.Counters, counterRow{name, model.Counters[name], measured.Counters[name]})
+	}
+	c.Charts = append(c.Charts,
+		overlayPercentiles(model, measured, results.TimeToRoom, results.AllocWait, results.ReconnectLatency),
+		overlaySeries(model, measured, "Arrivals per second", "per second", results.SeriesArrivals),
+		overlaySeries(model, measured, "Ready buffer", "servers", results.SeriesReadyBuffer),
+		overlaySeries(model, measured, "Nodes", "count", results.SeriesNodes),
+		overlaySeries(model, measured, "Reconnects per second", "per second", results.SeriesReconnects),
+	)
+	return c, nil
+}
+
+func pct(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.0f%%", v*100)
+}
+
+// overlayPercentiles draws each metric's distribution, the model dashed.
+func overlayPercentiles(model, measured *results.Run, names ...string) template.HTML {
+	var lines []line
+	for i, name := range names {
+		color := palette[i%len(palette)]
+		for _, l := range percentileLines(measured, name) {
+			l.Name, l.Color = name+" measured", color
+			lines = append(lines, l)
+		}
+		for _, l := range percentileLines(model, name) {
+			l.Name, l.Color, l.Dash = name+" model", color, true
+			lines = append(lines, l)
+		}
+	}
+	return chart("Model (dashed) against measured: latency distribution", "percentile", "seconds", lines, percentileTicks)
+}
+
+// overlaySeries draws one series of both runs against scenario time.
+func overlaySeries(model, measured *results.Run, title, unit, name string) template.HTML {
+	m, ms := seriesLine(model, name), seriesLine(measured, name)
+	m.Name, m.Dash, m.Color = "model", true, palette[0]
+	ms.Name, ms.Color = "measured", palette[1]
+	div, xl := timeAxis(max(float64(len(model.Series.Values[name]))*model.Series.Step.Seconds(),
+		float64(len(measured.Series.Values[name]))*measured.Series.Step.Seconds()))
+	for _, l := range []*line{&m, &ms} {
+		for k := range l.X {
+			l.X[k] /= div
+		}
+	}
+	end := 0.0
+	for _, l := range []line{m, ms} {
+		if n := len(l.X); n > 0 {
+			end = math.Max(end, l.X[n-1])
+		}
+	}
+	return chart(title+": model (dashed) against measured", xl, unit, []line{m, ms}, roundTicks(0, end))
+}
+
+// seriesLine is a run's series against seconds.
+func seriesLine(r *results.Run, name string) line {
+	l := line{Name: name}
+	step := r.Series.Step.Seconds()
+	for k, y := range r.Series.Values[name] {
+		l.X = append(l.X, float64(k+1)*step)
+		l.Y = append(l.Y, y)
+	}
+	return l
+}
+
+// timeAxis picks hours, or minutes for spans under three hours.
+func timeAxis(seconds float64) (div float64, label string) {
+	if seconds < 3*3600 {
+		return 60, "minutes"
+	}
+	return 3600, "hours"
+}
