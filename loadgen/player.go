@@ -30,8 +30,8 @@ type session struct {
 }
 
 // play runs one player from its arrival to leaving the room.
-func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
-	o := Outcome{Index: a.Index, Player: fmt.Sprintf("p%d", a.Index), Late: a.Late.Seconds(), At: a.Intended.Sub(g.start).Seconds()}
+func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) {
+	o = Outcome{Index: a.Index, Player: fmt.Sprintf("p%d", a.Index), Late: a.Late.Seconds(), At: a.Intended.Sub(g.start).Seconds()}
 	asg, err := g.match(ctx, o.Player)
 	if err != nil {
 		o.Failure, o.Match = failureKind(err), asg.Match
@@ -60,37 +60,46 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) Outcome {
 	}
 	tick := time.NewTicker(s.InputEvery)
 	defer tick.Stop()
+	// reconnect recovers the session; false ends the player. A run
+	// interrupted mid-recovery is not the fleet's failure: it is marked,
+	// not counted as a failed recovery.
+	reconnect := func() bool {
+		rc := g.recover(ctx, p, asg, s)
+		if ctx.Err() != nil && !rc.OK {
+			o.Interrupted = true
+			return false
+		}
+		o.Reconnects = append(o.Reconnects, rc)
+		return rc.OK
+	}
+	defer func() { o.Inputs = p.Acked }() // o is the named result: set after each return
 	for {
 		select {
 		case <-ctx.Done():
 			p.Conn.Leave()
-			o.Inputs = p.Acked
+			o.Interrupted = true
 			return o
 		case <-leave:
 			p.Conn.Leave()
-			o.Inputs = p.Acked
 			return o
 		case <-drop:
 			p.Conn.Drop() // the network fails under the player
-			rc := g.recover(ctx, p, asg, s)
-			o.Reconnects = append(o.Reconnects, rc)
-			if !rc.OK {
-				o.Inputs = p.Acked
+			if !reconnect() {
 				return o
 			}
 			continue
 		case <-tick.C:
 		}
 		if err := p.Input(); err == nil {
-			err = g.await(ctx, p, s.InputEvery)
-			if err == nil {
+			if err = g.await(ctx, p, s.InputEvery); err == nil {
 				continue
 			}
 		}
-		rc := g.recover(ctx, p, asg, s)
-		o.Reconnects = append(o.Reconnects, rc)
-		if !rc.OK {
-			o.Inputs = p.Acked
+		if ctx.Err() != nil {
+			o.Interrupted = true
+			return o
+		}
+		if !reconnect() {
 			return o
 		}
 	}

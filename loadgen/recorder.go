@@ -29,6 +29,9 @@ type Outcome struct {
 	Failure    string      `json:"failure,omitempty"` // why the player never got a room
 	Reconnects []Reconnect `json:"reconnects,omitempty"`
 	Inputs     uint64      `json:"inputs"`
+	// Interrupted: the run ended (Ctrl-C, time limit) while the player
+	// was still in its room or reconnecting.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Reconnect is one recovery attempt after a disconnect.
@@ -109,6 +112,9 @@ func (r *Recorder) Record(o Outcome) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counters[results.Players]++
+	if o.Interrupted {
+		r.reasons["players_interrupted"]++
+	}
 	r.count(results.SeriesArrivals, o.At*k)
 	if o.Failure != "" {
 		r.reasons["players_failed_"+o.Failure]++

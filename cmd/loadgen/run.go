@@ -97,6 +97,9 @@ func (e env) runCmd(args []string) (int, error) {
 	if rerr := e.besideModel(sc, measured, *out); rerr != nil {
 		err = errors.Join(err, rerr)
 	}
+	if err == nil && e.ctx.Err() != nil {
+		err = errors.New("interrupted: the results hold what was gathered until then")
+	}
 	return 0, err
 }
 

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+const interruptRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: interrupted
+seed: 4
+duration: 5m
+arrivals:
+  process: uniform
+  segments:
+    - constant: {rate: 2}
+players:
+  perMatch: 2
+  sessionLength: {fixed: 2s}
+fleet:
+  policy: {minAvailable: {count: 3}}
+  podStartup: {fixed: 0s}
+nodes:
+  podsPerNode: 20
+  initial: 1
+  min: 1
+  max: 1
+`
+
+// TestInterruptFlushesAndTearsDown runs `loadgen run` as a user does and
+// presses Ctrl-C (SIGINT) a few seconds into the players: the command
+// exits non-zero, measured.json, the journal, model.json and the report
+// hold what was gathered, and the cluster it brought up is gone.
+func TestInterruptFlushesAndTearsDown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("brings up a local cluster")
+	}
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "github.com/fleetbench/fleetbench/cmd/loadgen",
+		"github.com/fleetbench/fleetbench/cmd/roomserver", "github.com/fleetbench/fleetbench/cmd/matchmaker", "github.com/fleetbench/fleetbench/cmd/fleetd")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	file, out, state := filepath.Join(dir, "s.yaml"), filepath.Join(dir, "out"), filepath.Join(dir, "state")
+	if err := os.WriteFile(file, []byte(interruptRun), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(bin, "loadgen"), "run", file, "-o", out, "--state-dir", state, "--name", "interrupt-test")
+	var stdout strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	journalFile := filepath.Join(out, "players.ndjson")
+	deadline := time.Now().Add(2 * time.Minute)
+	for lines(journalFile) < 5 && time.Now().Before(deadline) {
+		time.Sleep(500 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err == nil {
+			t.Errorf("an interrupted run exited 0:\n%s", stdout.String())
+		}
+	case <-time.After(2 * time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("no exit 2 minutes after Ctrl-C:\n%s", stdout.String())
+	}
+	run, err := results.ReadFile(filepath.Join(out, "measured.json"))
+	if err != nil {
+		t.Fatalf("measured.json after Ctrl-C: %v\n%s", err, stdout.String())
+	}
+	if n := run.Counters[results.Players]; n < 5 || n != int64(lines(journalFile)) {
+		t.Errorf("%d players in measured.json, %d in the journal: want the same, at least 5", n, lines(journalFile))
+	}
+	for _, f := range []string{"model.json", "report.html"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	status := exec.Command(filepath.Join(bin, "loadgen"), "cluster", "status", "--state-dir", state, "--name", "interrupt-test")
+	if b, err := status.CombinedOutput(); err == nil {
+		t.Errorf("cluster still up after an interrupted run without --keep:\n%s", b)
+	}
+	t.Logf("interrupted after %d players; output:\n%s", run.Counters[results.Players], stdout.String())
+}
+
+func lines(path string) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	n := 0
+	for s := bufio.NewScanner(f); s.Scan(); {
+		n++
+	}
+	return n
+}

@@ -1,0 +1,244 @@
+package loadgen
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// realRun plays a scenario (YAML) on a fresh local cluster, bounded by
+// limit, and returns the run and its output directory.
+func realRun(t *testing.T, yaml string, limit time.Duration) (*results.Run, string) {
+	t.Helper()
+	sc, err := scenarios.Parse([]byte(yaml), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := localtest.Start(t, localtest.Options{Spec: clusters.SpecFor(sc), BinDir: localtest.BuildStack(t)})
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	out := t.TempDir()
+	run, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run, out
+}
+
+// journal reads players.ndjson.
+func journal(t *testing.T, dir string) []Outcome {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "players.ndjson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []Outcome
+	for s := bufio.NewScanner(f); s.Scan(); {
+		var o Outcome
+		if err := json.Unmarshal(s.Bytes(), &o); err != nil {
+			t.Fatalf("journal line %q: %v", s.Text(), err)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// everySessionAccounted checks that no session was silently lost: each
+// disconnect has an outcome, each failed recovery a reason, and the
+// counters agree with the journal.
+func everySessionAccounted(t *testing.T, run *results.Run, players []Outcome) (ok, failed int64) {
+	t.Helper()
+	if int64(len(players)) != run.Counters[results.Players] {
+		t.Errorf("journal has %d players, counters %d", len(players), run.Counters[results.Players])
+	}
+	reasons := map[string]int64{}
+	for _, p := range players {
+		for _, rc := range p.Reconnects {
+			if rc.OK {
+				ok++
+			} else if failed++; rc.Reason == "" {
+				t.Errorf("player %s: a failed recovery without a reason", p.Player)
+			} else {
+				reasons[rc.Reason]++
+			}
+		}
+	}
+	if d := run.Counters[results.Disconnects]; ok+failed != d || run.Counters[results.RecoveriesOK] != ok || run.Counters[results.RecoveriesFailed] != failed {
+		t.Errorf("counters %v: %d disconnects, journal has %d recovered and %d failed", run.Counters, d, ok, failed)
+	}
+	for reason, n := range reasons {
+		if got := run.Counters[results.RecoveriesFailed+"_"+reason]; got != n {
+			t.Errorf("failures for %q: counter %d, journal %d", reason, got, n)
+		}
+	}
+	return ok, failed
+}
+
+const deployRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: drain-deploy
+seed: 5
+duration: 50s
+arrivals:
+  process: uniform
+  segments:
+    - constant: {rate: 1}
+players:
+  perMatch: 2
+  matchTimeout: 5s
+  sessionLength: {fixed: 25s}
+  allocation: {onNoServer: wait, timeout: 20s}
+  recoveryWindow: 20s
+  disconnect: {probability: 0, backoff: {base: 200ms, max: 1s, jitter: 0.5}}
+fleet:
+  policy: {minAvailable: {count: 3}}
+  podStartup: {fixed: 0s}
+  update: {rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%, drainAllocated: true}}
+nodes:
+  podsPerNode: 30
+  initial: 1
+  min: 1
+  max: 1
+timeline:
+  - {at: 25s, rollingDeploy: {version: v2}}
+slo:
+  timeToRoom: {p99: 10s}
+`
+
+// TestRollingDeployStorm: a draining rollout disconnects the players of
+// every old room in play; they reconnect to the match's new room. The
+// reconnect storm sits at the deploy and nowhere else, and every session
+// is accounted for.
+func TestRollingDeployStorm(t *testing.T) {
+	run, out := realRun(t, deployRun, 3*time.Minute)
+	ok, failed := everySessionAccounted(t, run, journal(t, out))
+	storms, before := results.Storms(run)
+	if before != 0 {
+		t.Errorf("%v reconnects before the deploy: want none (no client-side drops)", before)
+	}
+	if len(storms) != 1 || storms[0].Peak <= 0 || storms[0].Event.Kind != "rollingDeploy" {
+		t.Fatalf("storms %+v: want one, at the rollout, with reconnects", storms)
+	}
+	if ok == 0 {
+		t.Errorf("no session recovered after the drain (%d failed)", failed)
+	}
+	t.Logf("storm: %.0f reconnects, peak %.2f/s over %s; recovery ratio %d/%d = %.3f",
+		storms[0].Reconnects, storms[0].Peak, storms[0].Duration, ok, ok+failed, float64(ok)/float64(ok+failed))
+}
+
+const crashRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: crash
+seed: 9
+duration: 40s
+arrivals:
+  process: uniform
+  segments:
+    - constant: {rate: 1}
+players:
+  perMatch: 2
+  matchTimeout: 5s
+  sessionLength: {fixed: 25s}
+  allocation: {onNoServer: wait, timeout: 20s}
+  recoveryWindow: 20s
+  disconnect: {probability: 0, backoff: {base: 200ms, max: 1s, jitter: 0.5}}
+fleet:
+  policy: {minAvailable: {count: 3}}
+  podStartup: {fixed: 0s}
+nodes:
+  podsPerNode: 30
+  initial: 1
+  min: 1
+  max: 1
+timeline:
+  - {at: 20s, crash: {rooms: 3}}
+`
+
+// TestCrashAttributed: three rooms in play are SIGKILLed; their players'
+// reconnects are all attributed to the crash's storm, each with an
+// outcome (and each failure with its reason).
+func TestCrashAttributed(t *testing.T) {
+	run, out := realRun(t, crashRun, 3*time.Minute)
+	ok, failed := everySessionAccounted(t, run, journal(t, out))
+	storms, before := results.Storms(run)
+	if len(storms) != 1 || !strings.Contains(storms[0].Event.Detail, "3 rooms killed") {
+		t.Fatalf("storms %+v: want the crash of 3 rooms", storms)
+	}
+	if before != 0 || storms[0].Reconnects != float64(ok+failed) || ok+failed < 3 {
+		t.Errorf("storm %+v (%v before): want all %d disconnects (≥ 3: each room had players) at the crash", storms[0], before, ok+failed)
+	}
+	t.Logf("crash: %d disconnects, %d recovered, failures by reason %v", ok+failed, ok, failureReasons(run))
+}
+
+func failureReasons(run *results.Run) map[string]int64 {
+	out := map[string]int64{}
+	for k, v := range run.Counters {
+		if r, found := strings.CutPrefix(k, results.RecoveriesFailed+"_"); found {
+			out[r] = v
+		}
+	}
+	return out
+}
+
+const burstRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: burst
+seed: 11
+duration: 40s
+arrivals:
+  process: uniform
+  segments:
+    - {for: 8s, constant: {rate: 0.25}}
+    - {for: 10s, constant: {rate: 2}}
+    - constant: {rate: 0.25}
+players:
+  perMatch: 2
+  matchTimeout: 3s
+  sessionLength: {fixed: 20s}
+  allocation: {onNoServer: wait, timeout: 60s}
+  disconnect: {probability: 0}
+fleet:
+  policy: {minAvailable: {count: 2}}
+  podStartup: {fixed: 0s}
+nodes:
+  podsPerNode: 3
+  initial: 1
+  min: 1
+  max: 6
+  bootTime: {fixed: 2s}
+  scaleDownAfter: 10m
+`
+
+// TestBurstScaleUp: a burst outgrows the one room node; the autoscaler
+// adds nodes, and every added node has each autoscale-lag stage, in order.
+func TestBurstScaleUp(t *testing.T) {
+	run, _ := realRun(t, burstRun, 3*time.Minute)
+	added := run.Counters[results.NodesAdded]
+	if added == 0 {
+		t.Fatalf("counters %v: the burst added no node", run.Counters)
+	}
+	if int64(len(run.ScaleUps)) != added {
+		t.Errorf("%d scale-ups recorded for %d nodes added", len(run.ScaleUps), added)
+	}
+	for _, up := range run.ScaleUps {
+		if !(0 < up.Created && up.Created <= up.Ready && up.Ready <= up.PodRunning && up.PodRunning <= up.RoomReady) {
+			t.Errorf("scale-up %+v: want every stage, in order", up)
+		}
+		t.Logf("node %s: created %.2fs, Ready %.2fs, pod Running %.2fs, room Ready %.2fs", up.Node, up.Created, up.Ready, up.PodRunning, up.RoomReady)
+	}
+	if lag := run.Metrics[results.AutoscaleLag]; lag.Count != added {
+		t.Errorf("autoscale_lag %+v: want one sample per added node (%d)", lag, added)
+	}
+}
