@@ -43,7 +43,7 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 		return o
 	}
 	connectStart := time.Now()
-	p := &client.Player{}
+	p := &client.Player{Dialer: g.dialer}
 	if err := p.Join(ctx, "ws://"+asg.Address+"/ws", asg.Token); err != nil {
 		o.Failure = "connect"
 		return o

@@ -17,6 +17,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/stack/client"
 )
 
 // PCG streams (with the seed) of session lengths and client disconnects.
@@ -45,6 +46,7 @@ type generator struct {
 	http       *http.Client
 	rec        *Recorder
 	status     *status
+	dialer     *client.Dialer // shared: one write-buffer pool for every player
 	log        *slog.Logger
 	// allowRemote lets players dial rooms outside loopback.
 	allowRemote bool
@@ -86,7 +88,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	}
 	started := time.Now()
 	clk := newClock(started, speedupOf(sc))
-	g := &generator{start: started, matchmaker: addr, rec: rec, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration),
+	g := &generator{start: started, matchmaker: addr, rec: rec, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
 	obs := newObserver(clk, step)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -18,18 +19,40 @@ import (
 // Conn is one WebSocket to a room server; a goroutine reads into Next.
 type Conn struct {
 	ws   *websocket.Conn
-	msgs chan wire.Message
+	msgs chan *wire.Message // pointers: an idle connection's queue costs 8 bytes a slot
 	mu   sync.Mutex
 	err  error // why the read loop ended
 }
 
-// Dial connects to a room server's /ws URL.
-func Dial(ctx context.Context, url string) (*Conn, error) {
-	ws, _, err := websocket.DefaultDialer.DialContext(ctx, url, nil)
+// queued is how many messages wait for Next before the reader stops
+// reading (TCP then pushes back on the room): 3 s of 20 Hz states.
+const queued = 64
+
+// Dialer connects many sessions cheaply: small read buffers and one pool
+// of write buffers shared by all its connections, so an idle session holds
+// no write buffer (memory per idle session is what bounds a load
+// generator).
+type Dialer struct {
+	ws websocket.Dialer
+}
+
+// NewDialer returns a Dialer whose connections share a write-buffer pool.
+func NewDialer() *Dialer {
+	return &Dialer{ws: websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{},
+		HandshakeTimeout: 30 * time.Second}}
+}
+
+// Dial connects to a room server's /ws URL with a Dialer of its own; use
+// a shared Dialer's Dial for many connections.
+func Dial(ctx context.Context, url string) (*Conn, error) { return NewDialer().Dial(ctx, url) }
+
+// Dial connects to a WebSocket URL.
+func (d *Dialer) Dial(ctx context.Context, url string) (*Conn, error) {
+	ws, _, err := d.ws.DialContext(ctx, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
 	}
-	c := &Conn{ws: ws, msgs: make(chan wire.Message, 1024)}
+	c := &Conn{ws: ws, msgs: make(chan *wire.Message, queued)}
 	go c.read()
 	return c, nil
 }
@@ -39,8 +62,8 @@ func (c *Conn) read() {
 	for {
 		_, b, err := c.ws.ReadMessage()
 		if err == nil {
-			var m wire.Message
-			if err = json.Unmarshal(b, &m); err == nil {
+			m := new(wire.Message)
+			if err = json.Unmarshal(b, m); err == nil {
 				c.msgs <- m
 				continue
 			}
@@ -71,11 +94,11 @@ func (c *Conn) Next(ctx context.Context, types ...string) (wire.Message, error) 
 				return wire.Message{}, fmt.Errorf("%w: %v", ErrClosed, c.err)
 			}
 			if len(types) == 0 {
-				return m, nil
+				return *m, nil
 			}
 			for _, t := range types {
 				if m.Type == t {
-					return m, nil
+					return *m, nil
 				}
 			}
 		case <-ctx.Done():

@@ -19,6 +19,9 @@ type Player struct {
 	Applied uint64 // inputs applied, as the room reports
 	Sent    uint64 // last input sent
 	Conn    *Conn
+	// Dialer connects the player (nil: a Dialer of its own); share one
+	// across many players.
+	Dialer *Dialer
 }
 
 // RefusedError is a room server's error message.
@@ -49,7 +52,11 @@ func (p *Player) Reconnect(ctx context.Context, url, token string) error {
 }
 
 func (p *Player) connect(ctx context.Context, url string, hello wire.Message) error {
-	c, err := Dial(ctx, url)
+	d := p.Dialer
+	if d == nil {
+		d = NewDialer()
+	}
+	c, err := d.Dial(ctx, url)
 	if err != nil {
 		return err
 	}
