@@ -86,11 +86,15 @@ func everySessionAccounted(t *testing.T, run *results.Run, players []Outcome) (o
 	return ok, failed
 }
 
-const deployRun = `apiVersion: fleetbench/v1alpha1
+// pairs is a steady scenario of two-player matches on one big room node,
+// no client-side drops: every reconnect comes from the fleet. fleet and
+// timeline complete it.
+func pairs(name, duration, fleet, timeline string) string {
+	return `apiVersion: fleetbench/v1alpha1
 kind: Scenario
-name: drain-deploy
+name: ` + name + `
 seed: 5
-duration: 50s
+duration: ` + duration + `
 arrivals:
   process: uniform
   segments:
@@ -105,17 +109,17 @@ players:
 fleet:
   policy: {minAvailable: {count: 3}}
   podStartup: {fixed: 0s}
-  update: {rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%, drainAllocated: true}}
-nodes:
+` + fleet + `nodes:
   podsPerNode: 30
   initial: 1
   min: 1
   max: 1
 timeline:
-  - {at: 25s, rollingDeploy: {version: v2}}
-slo:
-  timeToRoom: {p99: 10s}
-`
+` + timeline
+}
+
+var deployRun = pairs("drain-deploy", "50s", "  update: {rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%, drainAllocated: true}}\n",
+	"  - {at: 25s, rollingDeploy: {version: v2}}\n")
 
 // TestRollingDeployStorm: a draining rollout disconnects the players of
 // every old room in play; they reconnect to the match's new room. The
@@ -138,33 +142,7 @@ func TestRollingDeployStorm(t *testing.T) {
 		storms[0].Reconnects, storms[0].Peak, storms[0].Duration, ok, ok+failed, float64(ok)/float64(ok+failed))
 }
 
-const crashRun = `apiVersion: fleetbench/v1alpha1
-kind: Scenario
-name: crash
-seed: 9
-duration: 40s
-arrivals:
-  process: uniform
-  segments:
-    - constant: {rate: 1}
-players:
-  perMatch: 2
-  matchTimeout: 5s
-  sessionLength: {fixed: 25s}
-  allocation: {onNoServer: wait, timeout: 20s}
-  recoveryWindow: 20s
-  disconnect: {probability: 0, backoff: {base: 200ms, max: 1s, jitter: 0.5}}
-fleet:
-  policy: {minAvailable: {count: 3}}
-  podStartup: {fixed: 0s}
-nodes:
-  podsPerNode: 30
-  initial: 1
-  min: 1
-  max: 1
-timeline:
-  - {at: 20s, crash: {rooms: 3}}
-`
+var crashRun = pairs("crash", "40s", "", "  - {at: 20s, crash: {rooms: 3}}\n")
 
 // TestCrashAttributed: three rooms in play are SIGKILLed; their players'
 // reconnects are all attributed to the crash's storm, each with an

@@ -1,15 +1,10 @@
 package loadgen
 
 import (
-	"bufio"
-	"context"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -48,19 +43,8 @@ slo:
 // the results add up: every arrival is a player, every player got a
 // room, the journal holds each one.
 func TestShortRealRun(t *testing.T) {
-	sc, err := scenarios.Parse([]byte(shortRun), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec := clusters.SpecFor(sc)
-	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: localtest.BuildStack(t)})
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	out := t.TempDir()
-	run, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	run, out := realRun(t, shortRun, 3*time.Minute)
+	sc, _ := scenarios.Parse([]byte(shortRun), ".")
 	arrivals := int64(len(modelArrivals(sc)))
 	if run.Counters[results.Players] != arrivals {
 		t.Errorf("%d players recorded, the schedule has %d", run.Counters[results.Players], arrivals)
@@ -89,16 +73,7 @@ func TestShortRealRun(t *testing.T) {
 	if err != nil || back.Meta.Source != results.SourceMeasured {
 		t.Fatalf("measured.json: %v %+v", err, back)
 	}
-	f, err := os.Open(filepath.Join(out, "players.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	lines := int64(0)
-	for s := bufio.NewScanner(f); s.Scan(); {
-		lines++
-	}
-	if lines != arrivals {
+	if lines := int64(len(journal(t, out))); lines != arrivals {
 		t.Errorf("journal has %d players, want %d", lines, arrivals)
 	}
 	t.Logf("time_to_room p50 %.3f s p99 %.3f s over %d players; %d disconnects, %d recovered", ttr.P50, ttr.P99, ttr.Count, run.Counters[results.Disconnects], run.Counters[results.RecoveriesOK])

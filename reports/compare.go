@@ -108,7 +108,8 @@ func overlaySeries(model, measured *results.Run, title, unit, name string) templ
 			end = math.Max(end, l.X[n-1])
 		}
 	}
-	return chart(title+": model (dashed) against measured", xl, unit, []line{m, ms}, roundTicks(0, end))
+	// The model's dashed line goes on top: a noisy measured series would hide it.
+	return chart(title+": model (dashed) against measured", xl, unit, []line{ms, m}, roundTicks(0, end))
 }
 
 // seriesLine is a run's series against seconds.
