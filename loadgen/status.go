@@ -44,7 +44,8 @@ func (s *status) joined(ttr float64) {
 	s.mu.Unlock()
 }
 
-// line renders one status line, and rotates the window when rotate.
+// line renders one status line; rates are over the wall time over, in
+// scenario seconds.
 func (s *status) line(now time.Time, nodes int, arrivalsBefore, reconnectsBefore int64, over time.Duration) string {
 	s.mu.Lock()
 	all := results.NewHistogram()
