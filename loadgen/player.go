@@ -136,6 +136,10 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 		}
 		err := p.Reconnect(ctx, url, token)
 		if err == nil {
+			if reason := verify(ctx, p, s.Window-time.Since(start)); reason != "" {
+				p.Conn.Drop()
+				return done(false, reason)
+			}
 			return done(true, "")
 		}
 		var refused *client.RefusedError
@@ -166,6 +170,34 @@ func (s session) backoff(n int) time.Duration {
 		d = s.BackoffMax
 	}
 	return time.Duration(float64(d) * (1 - s.Jitter*rand.Float64()))
+}
+
+// verify checks the recovered session against what the player did: the
+// room acknowledges every input sent (the unacknowledged ones were resent
+// by Reconnect), the states continue without a gap, and the room applied
+// each input exactly once (inputs are numbered from 1, so the count
+// applied equals the last one). It returns why not, or "".
+func verify(ctx context.Context, p *client.Player, within time.Duration) string {
+	ctx, cancel := context.WithTimeout(ctx, max(within, time.Second))
+	defer cancel()
+	var refused *client.RefusedError
+	switch err := p.Await(ctx, p.Sent); {
+	case err == nil:
+	case errors.As(err, &refused):
+		return refused.Msg.Code
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "inputs_unacknowledged"
+	case errors.Is(err, client.ErrClosed):
+		return "closed_after_rejoin"
+	default:
+		return "state_gap"
+	}
+	if p.Applied != p.Acked {
+		return "inputs_lost_or_duplicated"
+	}
+	return ""
 }
 
 // match queues the player at the matchmaker and waits for a room.

@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // TestTargetDownCountedByKind: players facing a matchmaker that is gone,
@@ -59,5 +63,73 @@ func TestTargetDownCountedByKind(t *testing.T) {
 	}
 	if run.Counters[results.Players] != 4 {
 		t.Errorf("counters %v: want 4 players", run.Counters)
+	}
+}
+
+// fakeRoom answers a join, then each input with a state; dupe and gap
+// bend the state: an extra applied input (a duplicate) or a skipped sequence number.
+func fakeRoom(t *testing.T, dupe, gap bool) string {
+	up := websocket.Upgrader{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer ws.Close()
+		if _, _, err := ws.ReadMessage(); err != nil {
+			return
+		}
+		_ = ws.WriteMessage(websocket.TextMessage, wire.Encode(wire.Message{Type: wire.TypeJoined, Room: "r1", Session: "s1", Player: "p1", Seq: 10}))
+		seq := uint64(10)
+		for {
+			_, b, err := ws.ReadMessage()
+			if err != nil {
+				return
+			}
+			in, err := wire.Decode(b)
+			if err != nil {
+				return
+			}
+			seq++
+			if gap {
+				seq++
+			}
+			applied := in.Input
+			if dupe {
+				applied++
+			}
+			_ = ws.WriteMessage(websocket.TextMessage, wire.Encode(wire.Message{Type: wire.TypeState, Room: "r1", Seq: seq,
+				Players: []wire.PlayerState{{Player: "p1", LastInput: in.Input, Applied: applied}}}))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return "ws://" + srv.Listener.Addr().String() + "/ws"
+}
+
+// TestVerifyRecovery: a recovered session counts only if the room
+// acknowledges the inputs resent, the states run on without a gap, and
+// each input was applied once.
+func TestVerifyRecovery(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		dupe, gap bool
+		want      string
+	}{
+		{"faithful", false, false, ""},
+		{"an input applied twice", true, false, "inputs_lost_or_duplicated"},
+		{"a state skipped", false, true, "state_gap"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The player had sent 3 inputs, the first acknowledged, when it lost its room.
+			p := &client.Player{Room: "r1", LastSeq: 10, Acked: 1, Applied: 1, Sent: 3}
+			ctx := context.Background()
+			if err := p.Reconnect(ctx, fakeRoom(t, tc.dupe, tc.gap), ""); err != nil {
+				t.Fatal(err)
+			}
+			defer p.Conn.Drop()
+			if got := verify(ctx, p, 5*time.Second); got != tc.want {
+				t.Errorf("verify = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }
