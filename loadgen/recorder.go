@@ -57,6 +57,7 @@ type Recorder struct {
 	lastSync time.Time
 	step     time.Duration
 	series   map[string][]float64 // events per scenario second, by series name
+	ttrSteps *results.StepPercentiles
 	// Allocation counters are per match, as the model counts them: a
 	// match's players share one allocation (or one failure).
 	matches, failedMatches map[string]bool
@@ -80,7 +81,7 @@ func NewRecorder(path string, step time.Duration, speedup float64, shards int) (
 	}
 	r := &Recorder{counters: map[string]int64{}, reasons: map[string]int64{}, speedup: speedup,
 		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
-		matches: map[string]bool{}, failedMatches: map[string]bool{}, shards: make([]histShard, max(shards, 1))}
+		matches: map[string]bool{}, failedMatches: map[string]bool{}, ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
 	for i := range r.shards {
 		r.shards[i].hists = map[string]*results.Histogram{}
 		for _, m := range recordedMetrics {
@@ -123,7 +124,10 @@ func (r *Recorder) Record(o Outcome) {
 			r.counters[results.AllocationFailures]++
 			r.count(results.SeriesFailures, o.At*k)
 		}
-	} else if !r.matches[o.Match] {
+	} else {
+		r.ttrSteps.Record(o.At*k, o.TimeToRoom*k)
+	}
+	if o.Failure == "" && !r.matches[o.Match] {
 		r.matches[o.Match] = true
 		r.counters[results.Matches]++
 		r.counters[results.Allocations]++
@@ -180,6 +184,9 @@ func (r *Recorder) Fill(run *results.Run) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	run.Series = results.Series{Step: r.step, Values: r.series}
+	points := max(len(r.series[results.SeriesArrivals]), r.ttrSteps.Points())
+	r.series[results.SeriesTimeToRoomP50] = r.ttrSteps.Series(0.5, points)
+	r.series[results.SeriesTimeToRoomP99] = r.ttrSteps.Series(0.99, points)
 	run.Summarize()
 	run.Counters = map[string]int64{}
 	for k, v := range r.counters {

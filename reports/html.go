@@ -32,6 +32,10 @@ type Input struct {
 	Runs      []*results.Run
 	Frontier  []FrontierPoint
 	CostLabel string
+	// Suites are a regression comparison's (loadgen compare).
+	Suites []Suite
+	// Scenario is the scenario's YAML, echoed at the end.
+	Scenario string
 }
 
 type runView struct {
@@ -39,9 +43,12 @@ type runView struct {
 	Label    string
 	Counters []kv
 	Charts   []template.HTML
-	Storms   []results.Storm
+	Storms   []stormView
 	// Background is the reconnects before the first disruption.
 	Background float64
+	Reasons    []kv
+	ScaleUps   template.HTML
+	Failed     int // SLOs missed
 }
 
 type kv struct {
@@ -52,7 +59,8 @@ type kv struct {
 // HTML writes the report.
 func HTML(w io.Writer, in Input) error {
 	t, err := template.New("report.html").Funcs(template.FuncMap{
-		"num": func(v float64) string { return fmt.Sprintf("%.4g", v) },
+		"num":    func(v float64) string { return fmt.Sprintf("%.4g", v) },
+		"change": FormatChange,
 	}).ParseFS(templates, "templates/report.html")
 	if err != nil {
 		return fmt.Errorf("report template: %w", err)
@@ -64,7 +72,9 @@ func HTML(w io.Writer, in Input) error {
 		Points   []FrontierPoint
 		Cheapest *FrontierPoint
 		Compare  *comparison
-	}{Title: in.Title}
+		Suites   []Suite
+		Scenario string
+	}{Title: in.Title, Suites: in.Suites, Scenario: in.Scenario}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
 	}
@@ -91,14 +101,23 @@ func view(r *results.Run) runView {
 	if r.Meta.Provider != "" {
 		v.Label += " · " + r.Meta.Provider
 	}
-	v.Storms, v.Background = results.Storms(r)
+	storms, background := results.Storms(r)
+	v.Storms, v.Background = stormViews(r, storms), background
+	v.Reasons, v.ScaleUps = reasons(r), scaleUpChart(r.ScaleUps)
+	for _, vd := range r.Verdicts {
+		if !vd.Pass {
+			v.Failed++
+		}
+	}
 	for k, c := range r.Counters {
 		v.Counters = append(v.Counters, kv{k, c})
 	}
 	sort.Slice(v.Counters, func(i, j int) bool { return v.Counters[i].K < v.Counters[j].K })
 	v.Charts = append(v.Charts,
 		percentileChart(r),
-		seriesChart(r, "Arrivals and allocations", "per second", results.SeriesArrivals, results.SeriesAllocations, results.SeriesFailures),
+		splitChart(r),
+		overTimeChart(r),
+		seriesChart(r, "Arrivals, allocations and failures", "per second", results.SeriesArrivals, results.SeriesAllocations, results.SeriesFailures),
 		seriesChart(r, "Ready buffer against target", "servers", results.SeriesReadyBuffer, results.SeriesTarget, results.SeriesStarting),
 		seriesChart(r, "Allocated rooms and waiting matches", "count", results.SeriesAllocated, results.SeriesWaitingMatch),
 		seriesChart(r, "Nodes and pending pods", "count", results.SeriesNodes, results.SeriesPendingPods),

@@ -37,7 +37,11 @@ func loadInput(t *testing.T) Input {
 	if err := json.Unmarshal(data, &sweep); err != nil {
 		t.Fatal(err)
 	}
-	in := Input{Title: "golden", Runs: []*results.Run{run}, CostLabel: "server-hours"}
+	scenario, err := os.ReadFile("../scenarios/node-loss.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Title: "golden", Runs: []*results.Run{run}, CostLabel: "server-hours", Scenario: string(scenario)}
 	for _, p := range sweep.Points {
 		in.Frontier = append(in.Frontier, FrontierPoint{Label: "size=" + p.Set["fleet.policy.buffer.size"], Cost: p.Cost.ServerSeconds / 3600, P99: p.P99, Pass: p.Pass, Pareto: p.Pareto})
 	}
@@ -77,13 +81,15 @@ func TestHTMLIsSelfContained(t *testing.T) {
 			t.Errorf("report has %q at %d: %q", pat, loc[0], html[max(0, loc[0]-40):min(len(html), loc[1]+40)])
 		}
 	}
-	for _, want := range []string{"SLO verdicts", "Latency distribution (percentile axis)", "Arrivals and allocations", "Ready buffer against target", "Nodes and pending pods", "Sweep frontier", "nodeLoss"} {
+	for _, want := range []string{"Summary", "SLO verdicts", "Latency distribution (percentile axis)", "Time to room and its parts",
+		"Time to room over time", "Arrivals, allocations and failures", "Ready buffer against target", "Nodes and pending pods",
+		"Reconnects around the nodeLoss at 1h0m0s", "Recovery and failure outcomes", "Sweep frontier", "nodeLoss", "Scenario", "kind: Scenario"} {
 		if !bytes.Contains(b.Bytes(), []byte(want)) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
-	if n := bytes.Count(b.Bytes(), []byte("<svg")); n < 6 {
-		t.Errorf("report has %d charts, want 6", n)
+	if n := bytes.Count(b.Bytes(), []byte("<svg")); n < 11 {
+		t.Errorf("report has %d charts, want 11", n)
 	}
 }
 

@@ -19,7 +19,8 @@ const (
 
 var palette = []string{"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"}
 
-// line is one named series of (x, y) points, drawn joined or as markers.
+// line is one named series of (x, y) points, drawn joined or as markers;
+// a NaN y is a gap.
 type line struct {
 	Name    string
 	X, Y    []float64
@@ -44,6 +45,9 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 	xa, ya := axis{min: math.Inf(1), max: math.Inf(-1)}, axis{min: 0, max: math.Inf(-1)}
 	for _, l := range lines {
 		for i := range l.X {
+			if math.IsNaN(l.Y[i]) {
+				continue // a gap: no sample there
+			}
 			xa.min, xa.max = math.Min(xa.min, l.X[i]), math.Max(xa.max, l.X[i])
 			ya.max = math.Max(ya.max, l.Y[i])
 		}
@@ -56,8 +60,7 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 	}
 	ya.max = niceCeil(ya.max)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<figure><figcaption>%s</figcaption><svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="%s">`,
-		template.HTMLEscapeString(title), chartW, chartH, template.HTMLEscapeString(title))
+	open(&b, title)
 	x0, x1, y0, y1 := float64(padL), float64(chartW-padR), float64(chartH-padB), float64(padT)
 	fmt.Fprintf(&b, `<path class="axis" d="M%.1f %.1fV%.1fH%.1f"/>`, x0, y1, y0, x1)
 	for i := 0; i <= 4; i++ {
@@ -92,12 +95,14 @@ func chart(title, xLabel, yLabel string, lines []line, xTicks []tick) template.H
 			continue
 		}
 		var d strings.Builder
+		cmd := 'M'
 		for k := range l.X {
-			cmd := 'L'
-			if k == 0 {
-				cmd = 'M'
+			if math.IsNaN(l.Y[k]) {
+				cmd = 'M' // the line breaks over a gap
+				continue
 			}
 			fmt.Fprintf(&d, "%c%.1f %.1f", cmd, xa.scale(l.X[k], x0, x1), ya.scale(l.Y[k], y0, y1))
+			cmd = 'L'
 		}
 		dash := ""
 		if l.Dash {
@@ -116,14 +121,15 @@ type tick struct {
 	label string
 }
 
-// roundTicks places ticks at round values (1, 2 or 5 × 10ⁿ apart) from lo.
+// roundTicks places ticks at round values (1, 2 or 5 × 10ⁿ apart, and
+// multiples of that) between lo and hi.
 func roundTicks(lo, hi float64) []tick {
 	if hi <= lo {
 		return []tick{{lo, fmtNum(lo)}}
 	}
 	step := niceCeil((hi - lo) / 6)
 	var out []tick
-	for v := lo; v <= hi+step*1e-9; v += step {
+	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
 		out = append(out, tick{v, fmtNum(v)})
 	}
 	return out

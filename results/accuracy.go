@@ -2,6 +2,7 @@ package results
 
 import (
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/stat"
 )
@@ -39,13 +40,21 @@ func CompareModel(model, measured *Run) ([]Accuracy, error) {
 		if err != nil {
 			return nil, err
 		}
-		xa, wa := ha.Distribution()
-		xb, wb := hb.Distribution()
+		ks, w1 := distances(ha, hb)
 		out = append(out, Accuracy{Metric: name, Model: a, Measured: b,
-			RelP50: rel(b.P50, a.P50), RelP90: rel(b.P90, a.P90), RelP99: rel(b.P99, a.P99),
-			KS: stat.KolmogorovSmirnov(xa, wa, xb, wb), W1: stat.WassersteinDistance(xa, xb, wa, wb)})
+			RelP50: rel(b.P50, a.P50), RelP90: rel(b.P90, a.P90), RelP99: rel(b.P99, a.P99), KS: ks, W1: w1})
 	}
 	return out, nil
+}
+
+// distances are the KS D and Wasserstein-1 distance of two histograms.
+func distances(a, b *Histogram) (ks, w1 float64) {
+	xa, wa := a.Distribution()
+	xb, wb := b.Distribution()
+	ks = stat.KolmogorovSmirnov(xa, wa, xb, wb)
+	// WassersteinDistance normalizes the weights it is given in place.
+	w1 = stat.WassersteinDistance(xa, xb, slices.Clone(wa), slices.Clone(wb))
+	return ks, w1
 }
 
 func rel(measured, model float64) float64 {

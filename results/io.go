@@ -3,6 +3,7 @@ package results
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -78,4 +79,34 @@ func ReadFile(path string) (*Run, error) {
 		return nil, fmt.Errorf("reading run %s: meta.source is %q, want %q or %q", path, r.Meta.Source, SourceModel, SourceMeasured)
 	}
 	return &r, nil
+}
+
+// RunFiles are the names a run is written under.
+var RunFiles = map[string]bool{"model.json": true, "measured.json": true}
+
+// ReadDir reads every run under dir (model.json and measured.json files,
+// at any depth: repetitions sit in subdirectories), in path order.
+func ReadDir(dir string) ([]*Run, error) {
+	var runs []*Run
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !RunFiles[d.Name()] {
+			return nil
+		}
+		r, err := ReadFile(path)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading runs under %s: %w", dir, err)
+	}
+	if len(runs) == 0 {
+		return nil, fmt.Errorf("no model.json or measured.json under %s", dir)
+	}
+	return runs, nil
 }

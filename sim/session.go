@@ -20,7 +20,7 @@ func (mm *matchmaker) assign(m *model, id, s int32) {
 	m.rec.metric(mAllocWait, m.now-mt.formedAt)
 	for _, arrived := range mt.players {
 		m.rec.metric(mMatchWait, mt.formedAt-arrived)
-		m.rec.metric(mTimeToRoom, m.now-arrived)
+		m.rec.timeToRoom(arrived, m.now-arrived)
 	}
 	mt.end = m.now + m.session.Sample(m.rSessions)
 	m.q.push(mt.end, evSessionEnd, id, mt.gen)

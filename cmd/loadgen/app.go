@@ -19,6 +19,8 @@ const (
 const usage = `usage:
   loadgen run FILE [--provider local|kind|kube] [-o DIR] [--keep] [--allow-remote] [-q] [--set PATH=VALUE]
                  (cluster, stack, players; measured.json beside the model in report.html)
+  loadgen compare --baseline DIR --current DIR [--junit FILE] [--html FILE] [--json FILE]
+                 (regressions and SLOs; exit 1 on a regression, a changed model or a failed SLO)
   loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
   loadgen cluster down   [--provider local|kind|kube] [--name NAME]
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = e.clusterCmd(args[1:])
 	case "run":
 		code, err = e.runCmd(args[1:])
+	case "compare":
+		code, err = e.compareCmd(args[1:])
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0])}
 	}

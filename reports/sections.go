@@ -1,0 +1,108 @@
+package reports
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/fleetbench/fleetbench/results"
+)
+
+// overTimeChart draws time-to-room percentiles per step of arrival (gaps
+// where no player arrived).
+func overTimeChart(r *results.Run) template.HTML {
+	names := []string{results.SeriesTimeToRoomP50, results.SeriesTimeToRoomP99}
+	step := r.Series.Step.Seconds()
+	div, xl := timeAxis(float64(len(r.Series.Values[names[0]])) * step)
+	var lines []line
+	end := 0.0
+	for _, n := range names {
+		l := seriesLine(r, n)
+		for k := range l.X {
+			l.X[k] /= div
+			if l.Y[k] < 0 {
+				l.Y[k] = math.NaN()
+			}
+			end = math.Max(end, l.X[k])
+		}
+		if len(l.X) > 0 {
+			lines = append(lines, l)
+		}
+	}
+	return chart("Time to room over time (by arrival)", xl, "seconds", lines, roundTicks(0, end))
+}
+
+// splitChart sets time to room beside its parts at p50, p90 and p99.
+func splitChart(r *results.Run) template.HTML {
+	groups := []string{"p50", "p90", "p99"}
+	var bs []barSeries
+	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.Connect} {
+		m, ok := r.Metrics[name]
+		if !ok || m.Count == 0 {
+			continue
+		}
+		bs = append(bs, barSeries{Name: name, Values: []float64{m.P50, m.P90, m.P99}})
+	}
+	return bars("Time to room and its parts: match wait, allocation wait, connect", "seconds", groups, bs)
+}
+
+// stormView is one disruption's reconnect storm, with a chart of the
+// reconnects around it.
+type stormView struct {
+	results.Storm
+	Chart template.HTML
+}
+
+func stormViews(r *results.Run, storms []results.Storm) []stormView {
+	var out []stormView
+	step := r.Series.Step.Seconds()
+	vals := r.Series.Values[results.SeriesReconnects]
+	for _, s := range storms {
+		at, _ := time.ParseDuration(s.Event.At)
+		from := max(0, int(at.Seconds()/step)-5)
+		to := min(len(vals), int((at+s.Duration).Seconds()/step)+6)
+		l := line{Name: "reconnects/s"}
+		for i := from; i < to; i++ {
+			l.X = append(l.X, (float64(i+1)*step-at.Seconds())/60)
+			l.Y = append(l.Y, vals[i])
+		}
+		title := fmt.Sprintf("Reconnects around the %s at %s", s.Event.Kind, s.Event.At)
+		var ticks []tick
+		if n := len(l.X); n > 0 {
+			ticks = roundTicks(l.X[0], l.X[n-1])
+		}
+		out = append(out, stormView{Storm: s, Chart: chart(title, "minutes from the disruption", "per second", []line{l}, ticks)})
+	}
+	return out
+}
+
+// reasons are the counters that say why: failed players by kind,
+// failed recoveries by reason, interrupted players.
+func reasons(r *results.Run) []kv {
+	var out []kv
+	for k, v := range r.Counters {
+		if strings.HasPrefix(k, "players_failed_") || strings.HasPrefix(k, results.RecoveriesFailed+"_") || k == "players_interrupted" {
+			if v > 0 {
+				out = append(out, kv{k, v})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].K < out[j].K })
+	return out
+}
+
+// scaleUpChart stacks each added node's autoscale-lag stages.
+func scaleUpChart(ups []results.ScaleUp) template.HTML {
+	if len(ups) == 0 {
+		return ""
+	}
+	stages := []string{"pending → node created", "→ node Ready", "→ pod Running", "→ room Ready"}
+	var rows []stackRow
+	for _, u := range ups {
+		rows = append(rows, stackRow{Label: u.Node, Parts: []float64{u.Created, u.Ready - u.Created, u.PodRunning - u.Ready, u.RoomReady - u.PodRunning}})
+	}
+	return stacked("Autoscale lag by stage, per added node", "seconds from the first Unschedulable room", stages, rows)
+}

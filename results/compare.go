@@ -1,0 +1,314 @@
+package results
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Verdicts of a comparison row.
+const (
+	NoChange    = "~"
+	Regression  = "regression"
+	Improvement = "improvement"
+)
+
+// CompareOptions tune what counts as a change.
+type CompareOptions struct {
+	// MinEffect is the smallest relative change of a percentile that
+	// counts (default 5%): a significant 1% shift is not worth a red build.
+	MinEffect float64
+	// MinRatioEffect is the smallest change of a ratio, absolute (default
+	// 0.001: a tenth of a percentage point).
+	MinRatioEffect float64
+	// Alpha is the significance level of the tests (default 0.05).
+	Alpha float64
+	// Resamples is the bootstrap's size (default 1,000).
+	Resamples int
+	// Seed makes the bootstrap repeatable.
+	Seed uint64
+}
+
+func (o *CompareOptions) defaults() {
+	if o.MinEffect == 0 {
+		o.MinEffect = 0.05
+	}
+	if o.MinRatioEffect == 0 {
+		o.MinRatioEffect = 0.001
+	}
+	if o.Alpha == 0 {
+		o.Alpha = 0.05
+	}
+	if o.Resamples == 0 {
+		o.Resamples = 1000
+	}
+}
+
+// Delta is one row of a comparison: a metric's percentile or a ratio.
+type Delta struct {
+	Name     string  `json:"name"` // "time_to_room.p99", "recovery_ratio"
+	Baseline float64 `json:"baseline"`
+	Current  float64 `json:"current"`
+	// Change is relative ((current − baseline) / baseline) for
+	// percentiles, absolute for ratios; Low and High bound it (95%,
+	// bootstrap for percentiles, normal for ratios).
+	Change   float64 `json:"change"`
+	Low      float64 `json:"low"`
+	High     float64 `json:"high"`
+	Relative bool    `json:"relative"`
+	// KS and W1 compare the whole distributions (latency rows).
+	KS float64 `json:"ks,omitempty"`
+	W1 float64 `json:"w1,omitempty"`
+	// P is the one-sided p-value for "worse": Mann–Whitney U over the
+	// runs' values when both sides have ≥ 2 runs, else the bootstrap's
+	// share of resamples not worse (percentiles) or a two-proportion z
+	// test (ratios).
+	P       float64 `json:"p"`
+	Verdict string  `json:"verdict"`
+}
+
+// Comparison is baseline against current.
+type Comparison struct {
+	BaselineRuns, CurrentRuns int
+	Rows                      []Delta
+}
+
+// Regressions are the rows judged worse.
+func (c *Comparison) Regressions() []Delta {
+	var out []Delta
+	for _, d := range c.Rows {
+		if d.Verdict == Regression {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// comparedPercentiles are the percentiles compared per latency metric.
+var comparedPercentiles = []struct {
+	name string
+	q    float64
+}{{"p50", 0.5}, {"p90", 0.9}, {"p99", 0.99}}
+
+// Compare judges current runs (repetitions of one scenario) against
+// baseline runs. Every latency metric is worse when higher; the
+// allocation failure ratio is worse when higher, the recovery ratio when
+// lower.
+func Compare(baseline, current []*Run, opts CompareOptions) (*Comparison, error) {
+	opts.defaults()
+	if len(baseline) == 0 || len(current) == 0 {
+		return nil, fmt.Errorf("compare: %d baseline and %d current runs, need at least one of each", len(baseline), len(current))
+	}
+	b, err := Merge(baseline)
+	if err != nil {
+		return nil, err
+	}
+	c, err := Merge(current)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0xc0ffee))
+	out := &Comparison{BaselineRuns: len(baseline), CurrentRuns: len(current)}
+	for _, name := range AccuracyMetrics {
+		if b.Metrics[name].Count == 0 || c.Metrics[name].Count == 0 {
+			continue
+		}
+		rows, err := comparePercentiles(name, b, c, baseline, current, opts, rng)
+		if err != nil {
+			return nil, err
+		}
+		out.Rows = append(out.Rows, rows...)
+	}
+	out.Rows = append(out.Rows,
+		compareRatio("allocation_failure_ratio", true, opts, baseline, current, func(r *Run) (int64, int64) {
+			f := r.Counters[AllocationFailures]
+			return f, f + r.Counters[Allocations]
+		}),
+		compareRatio("recovery_ratio", false, opts, baseline, current, func(r *Run) (int64, int64) {
+			ok := r.Counters[RecoveriesOK]
+			return ok, ok + r.Counters[RecoveriesFailed]
+		}))
+	return out, nil
+}
+
+func comparePercentiles(name string, b, c *Run, baseline, current []*Run, opts CompareOptions, rng *rand.Rand) ([]Delta, error) {
+	hb, err := b.Histogram(name)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := c.Histogram(name)
+	if err != nil {
+		return nil, err
+	}
+	xb, wb := hb.Distribution()
+	xc, wc := hc.Distribution()
+	ks, w1 := distances(hb, hc)
+	// One bootstrap for all percentiles: resampled counts per bucket.
+	boot := make([][]float64, len(comparedPercentiles))
+	cb, cc := make([]float64, len(wb)), make([]float64, len(wc))
+	for range opts.Resamples {
+		resample(wb, cb, rng)
+		resample(wc, cc, rng)
+		for i, p := range comparedPercentiles {
+			qb, qc := quantile(xb, cb, p.q), quantile(xc, cc, p.q)
+			boot[i] = append(boot[i], rel(qc, qb))
+		}
+	}
+	var rows []Delta
+	for i, p := range comparedPercentiles {
+		d := Delta{Name: name + "." + p.name, Baseline: quantile(xb, wb, p.q), Current: quantile(xc, wc, p.q), Relative: true, KS: ks, W1: w1}
+		d.Change = rel(d.Current, d.Baseline)
+		changes := finite(boot[i])
+		if math.IsNaN(d.Change) || len(changes) == 0 {
+			// A zero baseline: no relative change to speak of.
+			d.Change, d.Low, d.High, d.P, d.Verdict = 0, 0, 0, 1, NoChange
+			rows = append(rows, d)
+			continue
+		}
+		sort.Float64s(changes)
+		d.Low, d.High = stat.Quantile(0.025, stat.Empirical, changes, nil), stat.Quantile(0.975, stat.Empirical, changes, nil)
+		worse := d.Change > 0
+		d.P = shareNotBeyond(changes, worse)
+		if len(baseline) >= 2 && len(current) >= 2 {
+			d.P = runsP(baseline, current, name, p.q, worse)
+		}
+		d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinEffect, opts.Alpha, true)
+		rows = append(rows, d)
+	}
+	return rows, nil
+}
+
+// judge gives a row's verdict: a change counts when it is large enough,
+// its interval excludes no change, and its test is significant (p ≤ α:
+// three runs a side, fully separated, give Mann–Whitney's p = 0.05).
+func judge(change, low, high, p, minEffect, alpha float64, higherIsWorse bool) string {
+	if math.Abs(change) < minEffect || p > alpha || (low <= 0 && high >= 0) {
+		return NoChange
+	}
+	if (change > 0) == higherIsWorse {
+		return Regression
+	}
+	return Improvement
+}
+
+// resample draws a Poisson bootstrap resample of counts into out: each
+// bucket's count is Poisson with its original count as mean (Hanley &
+// MacGibbon's approximation of the multinomial bootstrap, O(buckets) and
+// without allocation; gonum's samplers allocate a generator per draw).
+func resample(counts, out []float64, rng *rand.Rand) {
+	for i, c := range counts {
+		out[i] = poisson(c, rng)
+	}
+}
+
+// poisson draws from Poisson(mean): Knuth's product of uniforms for
+// small means, the normal approximation above 30.
+func poisson(mean float64, rng *rand.Rand) float64 {
+	if mean <= 0 {
+		return 0
+	}
+	if mean > 30 {
+		return math.Max(0, math.Round(mean+math.Sqrt(mean)*rng.NormFloat64()))
+	}
+	limit, k, prod := math.Exp(-mean), 0.0, rng.Float64()
+	for prod > limit {
+		k++
+		prod *= rng.Float64()
+	}
+	return k
+}
+
+// quantile of a weighted sample (values ascending).
+func quantile(values, weights []float64, q float64) float64 {
+	total := 0.0
+	for _, w := range weights {
+		total += w
+	}
+	target := math.Ceil(q * total)
+	seen := 0.0
+	for i, w := range weights {
+		seen += w
+		if seen >= target && w > 0 {
+			return values[i]
+		}
+	}
+	return values[len(values)-1]
+}
+
+// shareNotBeyond is the bootstrap's one-sided p: the share of resampled
+// changes on the other side of zero.
+func shareNotBeyond(changes []float64, positive bool) float64 {
+	n := 0
+	for _, c := range changes {
+		if (positive && c <= 0) || (!positive && c >= 0) {
+			n++
+		}
+	}
+	return float64(n+1) / float64(len(changes)+1)
+}
+
+// runsP tests the runs' q-percentiles with Mann–Whitney U, one-sided in
+// the direction of the change.
+func runsP(baseline, current []*Run, name string, q float64, higher bool) float64 {
+	values := func(runs []*Run) []float64 {
+		var out []float64
+		for _, r := range runs {
+			if h, err := r.Histogram(name); err == nil && h.Count() > 0 {
+				out = append(out, h.Quantile(q))
+			}
+		}
+		return out
+	}
+	x, y := values(baseline), values(current)
+	if !higher {
+		x, y = y, x
+	}
+	_, p := MannWhitney(x, y)
+	return p
+}
+
+// compareRatio compares a pooled proportion (hits of total per run).
+func compareRatio(name string, higherIsWorse bool, opts CompareOptions, baseline, current []*Run, of func(*Run) (int64, int64)) Delta {
+	pool := func(runs []*Run) (float64, float64) {
+		var h, n int64
+		for _, r := range runs {
+			a, b := of(r)
+			h, n = h+a, n+b
+		}
+		return float64(h), float64(n)
+	}
+	hb, nb := pool(baseline)
+	hc, nc := pool(current)
+	d := Delta{Name: name, P: 1, Verdict: NoChange}
+	if nb == 0 || nc == 0 {
+		return d
+	}
+	d.Baseline, d.Current = hb/nb, hc/nc
+	d.Change = d.Current - d.Baseline
+	se := math.Sqrt(d.Baseline*(1-d.Baseline)/nb + d.Current*(1-d.Current)/nc)
+	d.Low, d.High = d.Change-1.96*se, d.Change+1.96*se
+	pooled := (hb + hc) / (nb + nc)
+	if sp := math.Sqrt(pooled * (1 - pooled) * (1/nb + 1/nc)); sp > 0 {
+		z := d.Change / sp
+		if d.Change < 0 {
+			z = -z
+		}
+		d.P = 1 - distuv.UnitNormal.CDF(z)
+	}
+	d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinRatioEffect, opts.Alpha, higherIsWorse)
+	return d
+}
+
+func finite(v []float64) []float64 {
+	out := v[:0:0]
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
