@@ -8,7 +8,9 @@ import (
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -200,6 +202,28 @@ func frontierChart(ps []FrontierPoint, costLabel string) template.HTML {
 		f.X, f.Y = append(f.X, p.Cost), append(f.Y, p.P99)
 	}
 	return chart("Cost against p99 time to room", costLabel, "p99 seconds", []line{f, pass, fail}, nil)
+}
+
+// NewFrontierPoint is a sweep point (its settings, cost, p99 time to
+// room, verdicts) on the frontier chart, priced in money when the
+// scenario has a price, else node-hours, else server-hours (the label).
+func NewFrontierPoint(set map[string]string, c results.Cost, p99 float64, pass, pareto bool) (FrontierPoint, string) {
+	var parts []string
+	for k, v := range set {
+		parts = append(parts, k[strings.LastIndex(k, ".")+1:]+"="+v)
+	}
+	slices.Sort(parts)
+	p := FrontierPoint{Label: strings.Join(parts, " "), P99: p99, Pass: pass, Pareto: pareto}
+	switch {
+	case c.Money > 0:
+		p.Cost = c.Money
+		return p, "cost (money)"
+	case c.NodeSeconds > 0:
+		p.Cost = c.NodeSeconds / 3600
+		return p, "node-hours"
+	}
+	p.Cost = c.ServerSeconds / 3600
+	return p, "server-hours"
 }
 
 // Cheapest returns the cheapest point that meets every SLO.

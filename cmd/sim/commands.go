@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
@@ -96,11 +95,7 @@ func (e env) sweepCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	var points []reports.FrontierPoint
-	costLabel := "cost"
-	for _, p := range res.Points {
-		points = append(points, reports.FrontierPoint{Label: label(p.Set), Cost: frontierCost(p.Cost, &costLabel), P99: p.P99, Pass: p.Pass, Pareto: p.Pareto})
-	}
+	points, costLabel := frontier(res)
 	var html bytes.Buffer
 	if err := reports.HTML(&html, reports.Input{Title: "fleetbench sweep: " + res.Scenario, Frontier: points, CostLabel: costLabel}); err != nil {
 		return err
@@ -170,26 +165,16 @@ func (e env) checkCmd(args []string) (int, error) {
 	return exitOK, nil
 }
 
-func label(set map[string]string) string {
-	var parts []string
-	for k, v := range set {
-		parts = append(parts, k[strings.LastIndex(k, ".")+1:]+"="+v)
+// frontier turns a sweep's points into the report's.
+func frontier(res *sim.SweepResult) ([]reports.FrontierPoint, string) {
+	var points []reports.FrontierPoint
+	costLabel := "cost"
+	for _, p := range res.Points {
+		var fp reports.FrontierPoint
+		fp, costLabel = reports.NewFrontierPoint(p.Set, p.Cost, p.P99, p.Pass, p.Pareto)
+		points = append(points, fp)
 	}
-	slices.Sort(parts)
-	return strings.Join(parts, " ")
-}
-
-func frontierCost(c results.Cost, lbl *string) float64 {
-	switch {
-	case c.Money > 0:
-		*lbl = "cost (money)"
-		return c.Money
-	case c.NodeSeconds > 0:
-		*lbl = "node-hours"
-		return c.NodeSeconds / 3600
-	}
-	*lbl = "server-hours"
-	return c.ServerSeconds / 3600
+	return points, costLabel
 }
 
 func passWord(ok bool) string {

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fleetbench/fleetbench/reports"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/sim"
+)
+
+const usage = `usage: report FILE|DIR... -o report.html [--title TEXT] [--scenario FILE]
+  FILE: a run (model.json, measured.json) or a sweep (sweep.json); DIR: every run under it.
+  A model run and a measured run of one scenario are also set side by side.
+`
+
+// run is the whole command: exit 0 when written, 2 for bad input.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	out := fs.String("o", "", "the HTML file to write")
+	title := fs.String("title", "fleetbench report", "the report's title")
+	scenario := fs.String("scenario", "", "a scenario file to echo at the end")
+	var inputs []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
+		}
+		if args = fs.Args(); len(args) > 0 {
+			inputs, args = append(inputs, args[0]), args[1:]
+		}
+	}
+	if *out == "" || len(inputs) == 0 {
+		fmt.Fprint(stderr, "report: needs FILE|DIR... and -o FILE\n"+usage)
+		return 2
+	}
+	in := reports.Input{Title: *title}
+	for _, path := range inputs {
+		if err := add(&in, path); err != nil {
+			fmt.Fprintf(stderr, "report: %v\n", err)
+			return 2
+		}
+	}
+	if *scenario != "" {
+		b, err := os.ReadFile(*scenario)
+		if err != nil {
+			fmt.Fprintf(stderr, "report: --scenario: %v\n", err)
+			return 2
+		}
+		in.Scenario = string(b)
+	}
+	var html bytes.Buffer
+	if err := reports.HTML(&html, in); err != nil {
+		fmt.Fprintf(stderr, "report: %v\n", err)
+		return 1
+	}
+	if err := results.WriteAtomic(*out, html.Bytes()); err != nil {
+		fmt.Fprintf(stderr, "report: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d runs%s)\n", *out, len(in.Runs), map[bool]string{true: ", a sweep"}[len(in.Frontier) > 0])
+	return 0
+}
+
+// add reads one input into the report.
+func add(in *reports.Input, path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		runs, err := results.ReadDir(path)
+		if err != nil {
+			return err
+		}
+		in.Runs = append(in.Runs, runs...)
+		return nil
+	}
+	if filepath.Base(path) == "sweep.json" || strings.HasSuffix(path, ".sweep.json") {
+		return addSweep(in, path)
+	}
+	r, err := results.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	in.Runs = append(in.Runs, r)
+	return nil
+}
+
+func addSweep(in *reports.Input, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var res sim.SweepResult
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&res); err != nil {
+		return fmt.Errorf("sweep %s: %w", path, err)
+	}
+	if len(res.Points) == 0 {
+		return fmt.Errorf("sweep %s: no points", path)
+	}
+	for _, p := range res.Points {
+		fp, label := reports.NewFrontierPoint(p.Set, p.Cost, p.P99, p.Pass, p.Pareto)
+		in.Frontier, in.CostLabel = append(in.Frontier, fp), label
+	}
+	return nil
+}
