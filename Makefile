@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test deps loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test deps nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -18,17 +18,20 @@ test: deps components
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
 
-## deps: Debian packages the tests use (redis-server), installed when missing and root
+## deps: Debian packages the tests use, installed when missing and root: redis-server (needed),
+## chromium (the report's browser test; skipped without it)
 deps:
-	@command -v redis-server >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }; \
-	  else echo "install Debian's redis-server (the tests need it)"; exit 1; fi; }
+	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
+	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+	elif [ -n "$$missing" ]; then echo "not root: install Debian's $$missing yourself (the browser test skips without chromium)"; fi; \
+	command -v redis-server >/dev/null || { echo "redis-server is needed by the tests"; exit 1; }
 
 ## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache,
 ## and the stack's binaries into bin/ (the local runner's fleetbench/* images)
 components:
-	$(GO) build -o bin/ ./cmd/loadgen ./cmd/roomserver ./cmd/matchmaker ./cmd/fleetd
+	$(GO) build -o bin/ ./cmd/loadgen ./cmd/roomserver ./cmd/matchmaker ./cmd/fleetd ./cmd/report
 	bin/loadgen cluster build
 
 ## cluster-up / cluster-down: the local cluster (SCENARIO=FILE sizes its node pool)
@@ -48,6 +51,24 @@ bench-cluster: components
 loadtest: deps components
 	bin/loadgen run scenarios/rolling-deploy.yaml --set speedup=60 \
 	  --set 'arrivals.segments[0].constant.rate=0.2' -o $(OUT)/loadtest
+
+## nightly: the regression suite — the model of every shipped scenario (compared exactly) and
+## REPS real runs of each scenarios/suite/ scenario on PROVIDER — against $(BASELINE); writes
+## $(OUT)/nightly/report.html, junit.xml and compare.json; exit 1 on a regression, a changed model
+## or a newly missed SLO
+REPS ?= 3
+PROVIDER ?= local
+BASELINE ?= baselines/$(PROVIDER)
+nightly: deps components
+	$(GO) build -o bin/sim ./cmd/sim
+	bash scripts/nightly.sh $(OUT)/nightly/current
+	bin/loadgen compare --baseline $(BASELINE) --current $(OUT)/nightly/current \
+	  --junit $(OUT)/nightly/junit.xml --html $(OUT)/nightly/report.html --json $(OUT)/nightly/compare.json
+
+## baseline: record the suite's runs as the new baseline (commit $(BASELINE) deliberately)
+baseline: deps components
+	$(GO) build -o bin/sim ./cmd/sim
+	bash scripts/nightly.sh $(BASELINE) --slim
 
 ## bench-loadgen: the pacer's arrival-rate error and lateness at 2,000 arrivals/s; sessions held
 ## per GB of RSS (50,000 sessions) and CPU per 1,000 messages against an echo target, beside k6

@@ -190,3 +190,20 @@ func FuzzParseWith(f *testing.F) {
 		_, _ = ParseWith(doc, dir, []Override{{Path: path, Value: value}})
 	})
 }
+
+// TestSuiteScenariosLoad: the nightly suite's real-run scenarios are valid.
+func TestSuiteScenariosLoad(t *testing.T) {
+	files, err := filepath.Glob("suite/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no suite scenarios: %v", err)
+	}
+	for _, f := range files {
+		s, err := Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := strings.TrimSuffix(filepath.Base(f), ".yaml"); s.Name != want {
+			t.Errorf("%s: name %q, want %q", f, s.Name, want)
+		}
+	}
+}
