@@ -207,3 +207,21 @@ func TestSuiteScenariosLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestYAMLRoundTrip: the scenario a report echoes loads back as the same
+// scenario, for every shipped one.
+func TestYAMLRoundTrip(t *testing.T) {
+	for _, name := range Shipped() {
+		s, err := LoadShipped(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := Parse([]byte(s.YAML()), ".")
+		if err != nil {
+			t.Fatalf("%s: the echoed scenario does not load: %v\n%s", name, err, s.YAML())
+		}
+		if back.Hash() != s.Hash() {
+			t.Errorf("%s: echoed scenario differs (hash %s, want %s)", name, back.Hash(), s.Hash())
+		}
+	}
+}

@@ -131,6 +131,38 @@ func child(m *yaml.Node, key string) *yaml.Node {
 
 // Hash identifies the scenario's content (after overrides and defaults),
 // including the rows of its trace files.
+// YAML is the scenario as it runs: defaults filled in, overrides
+// applied (what a report echoes).
+func (s *Scenario) YAML() string {
+	var n yaml.Node
+	err := n.Encode(s)
+	var out []byte
+	if err == nil {
+		dropNulls(&n)
+		out, err = yaml.Marshal(&n)
+	}
+	if err != nil {
+		return fmt.Sprintf("# the scenario could not be written: %v\n", err)
+	}
+	return string(out)
+}
+
+// dropNulls removes unset (null) fields: the alternatives not chosen.
+func dropNulls(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		kept := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if v := n.Content[i+1]; v.Kind != yaml.ScalarNode || v.Tag != "!!null" {
+				kept = append(kept, n.Content[i], v)
+			}
+		}
+		n.Content = kept
+	}
+	for _, c := range n.Content {
+		dropNulls(c)
+	}
+}
+
 func (s *Scenario) Hash() string {
 	out, err := yaml.Marshal(s)
 	if err != nil {

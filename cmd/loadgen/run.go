@@ -115,7 +115,7 @@ func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir stri
 	}
 	var html bytes.Buffer
 	title := fmt.Sprintf("fleetbench real run: %s (model beside measurement)", sc.Name)
-	if err := reports.HTML(&html, reports.Input{Title: title, Runs: []*results.Run{model, measured}}); err != nil {
+	if err := reports.HTML(&html, reports.Input{Title: title, Runs: []*results.Run{model, measured}, Scenario: sc.YAML()}); err != nil {
 		return err
 	}
 	report := filepath.Join(dir, "report.html")

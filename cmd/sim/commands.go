@@ -50,7 +50,7 @@ func (e env) runCmd(args []string) error {
 	}
 	// Render everything before writing anything: no partial output.
 	var html bytes.Buffer
-	if err := reports.HTML(&html, reports.Input{Title: "fleetbench model: " + sc.Name, Runs: []*results.Run{r}}); err != nil {
+	if err := reports.HTML(&html, reports.Input{Title: "fleetbench model: " + sc.Name, Runs: []*results.Run{r}, Scenario: sc.YAML()}); err != nil {
 		return err
 	}
 	data, err := results.Marshal(r)
@@ -97,7 +97,7 @@ func (e env) sweepCmd(args []string) error {
 	}
 	points, costLabel := frontier(res)
 	var html bytes.Buffer
-	if err := reports.HTML(&html, reports.Input{Title: "fleetbench sweep: " + res.Scenario, Frontier: points, CostLabel: costLabel}); err != nil {
+	if err := reports.HTML(&html, reports.Input{Title: "fleetbench sweep: " + res.Scenario, Frontier: points, CostLabel: costLabel, Scenario: string(doc)}); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(res, "", " ")
