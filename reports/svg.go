@@ -12,8 +12,8 @@ import (
 // the golden test), while a few hundred bytes of paths do the job.
 
 const (
-	chartW, chartH = 720, 240
-	padL, padR     = 56, 150
+	chartW, chartH = 780, 240
+	padL, padR     = 56, 200
 	padT, padB     = 16, 32
 )
 
