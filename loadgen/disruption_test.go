@@ -108,6 +108,7 @@ players:
   disconnect: {probability: 0, backoff: {base: 200ms, max: 1s, jitter: 0.5}}
 fleet:
   policy: {minAvailable: {count: 3}}
+  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
   podStartup: {fixed: 0s}
 ` + fleet + `nodes:
   podsPerNode: 30
@@ -189,6 +190,7 @@ players:
   disconnect: {probability: 0}
 fleet:
   policy: {minAvailable: {count: 2}}
+  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
   podStartup: {fixed: 0s}
 nodes:
   podsPerNode: 3

@@ -37,7 +37,7 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 		o.Failure, o.Match = failureKind(err), asg.Match
 		return o
 	}
-	o.MatchWait, o.AllocWait, o.Room, o.Match = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match
+	o.MatchWait, o.AllocWait, o.Room, o.Match, o.Waited = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match, asg.Waited
 	if err := checkLoopback("room", asg.Address, g.allowRemote); err != nil {
 		o.Failure = "remote_refused"
 		return o

@@ -24,6 +24,7 @@ type Outcome struct {
 	MatchWait  float64     `json:"matchWait,omitempty"`
 	AllocWait  float64     `json:"allocWait,omitempty"`
 	Connect    float64     `json:"connect,omitempty"`
+	Waited     bool        `json:"waited,omitempty"` // the match found no Ready room and waited
 	Room       string      `json:"room,omitempty"`
 	Match      string      `json:"match,omitempty"`
 	Failure    string      `json:"failure,omitempty"` // why the player never got a room
@@ -131,6 +132,9 @@ func (r *Recorder) Record(o Outcome) {
 		r.matches[o.Match] = true
 		r.counters[results.Matches]++
 		r.counters[results.Allocations]++
+		if o.Waited {
+			r.counters[results.AllocationWaits]++
+		}
 		r.count(results.SeriesAllocations, (o.At+o.MatchWait+o.AllocWait)*k)
 	}
 	for _, rc := range o.Reconnects {

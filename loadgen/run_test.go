@@ -29,6 +29,7 @@ players:
   disconnect: {probability: 0.5, backoff: {base: 200ms, max: 1s}}
 fleet:
   policy: {minAvailable: {count: 3}}
+  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
   podStartup: {fixed: 0s}
 nodes:
   podsPerNode: 6

@@ -27,6 +27,7 @@ players:
   sessionLength: {fixed: 2s}
 fleet:
   policy: {minAvailable: {count: 3}}
+  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
   podStartup: {fixed: 0s}
 nodes:
   podsPerNode: 20

@@ -54,6 +54,8 @@ type Controller struct {
 	pods   cache.Store
 	tmpls  cache.Store
 	kick   chan struct{}
+	// replicas is the policy's size at the last tick (the loop's alone).
+	replicas int
 
 	mu        sync.Mutex
 	noneSince map[string]time.Time // when each room was last seen turning None
@@ -86,18 +88,21 @@ func (c *Controller) Run(ctx context.Context) error {
 	}
 	t := time.NewTicker(resync)
 	defer t.Stop()
+	// With a syncInterval the policy is consulted on the tick only, like
+	// OpenKruiseGame's polling autoscaler; changes in between get the
+	// workload controller's step (Maintain), as in the model.
+	tick := true
 	for {
-		if err := c.reconcile(ctx); err != nil {
+		if err := c.reconcile(ctx, tick || c.cfg.SyncInterval <= 0); err != nil {
 			c.log.Warn("reconcile", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+			tick = true
 		case <-c.kick:
-			if c.cfg.SyncInterval > 0 {
-				continue // act on the tick only, like OpenKruiseGame's autoscaler
-			}
+			tick = false
 		}
 	}
 }
@@ -109,8 +114,9 @@ func (c *Controller) poke() {
 	}
 }
 
-// reconcile applies one plan.
-func (c *Controller) reconcile(ctx context.Context) error {
+// reconcile applies one plan: the policy's (Decide) when tick, else the
+// workload controller's at the last tick's replicas (Maintain).
+func (c *Controller) reconcile(ctx context.Context, tick bool) error {
 	obj, ok, err := c.tmpls.GetByKey(c.cfg.Namespace + "/" + c.cfg.Template)
 	if err != nil || !ok {
 		return fmt.Errorf("pod template %s/%s not found", c.cfg.Namespace, c.cfg.Template)
@@ -128,6 +134,9 @@ func (c *Controller) reconcile(ctx context.Context) error {
 		pods[p.Name] = p
 		rooms = append(rooms, c.room(p, hash, now))
 	}
+	if !tick {
+		return c.apply(ctx, tmpl, hash, pods, Maintain(rooms, c.replicas, c.cfg.Strategy))
+	}
 	waiting := 0
 	if c.cfg.Waiting != nil {
 		var all []*corev1.Pod
@@ -139,6 +148,12 @@ func (c *Controller) reconcile(ctx context.Context) error {
 		}
 	}
 	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, waiting)
+	c.replicas = plan.Desired
+	return c.apply(ctx, tmpl, hash, pods, plan)
+}
+
+// apply carries a plan out and keeps every room's annotations in step.
+func (c *Controller) apply(ctx context.Context, tmpl *corev1.PodTemplate, hash string, pods map[string]*corev1.Pod, plan Plan) error {
 	var errs []error
 	for range plan.Create {
 		errs = append(errs, c.create(ctx, tmpl, hash))

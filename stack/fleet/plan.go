@@ -62,6 +62,27 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 	p.Status.Live, p.Status.WaitingRequests = len(live), waiting
 	p.Desired = buffer.Desired(p.Status)
 
+	if rollout(&p, live, strategy) {
+		return p
+	}
+	switch n := len(live); {
+	case n < p.Desired:
+		p.Create = p.Desired - n
+	case n > p.Desired:
+		// Old versions go first (OnDelete leaves them otherwise), then policy order.
+		surplus := n - p.Desired
+		idle := func(r Room) bool { return r.State != policy.None || r.IdleFor >= idleTimeout }
+		first := pick(live, surplus, func(r Room) bool { return !r.Current && idle(r) })
+		second := pick(live, surplus-len(first), func(r Room) bool { return r.Current && idle(r) })
+		p.Delete = append(append(p.Delete, first...), second...)
+	}
+	return p
+}
+
+// rollout advances a rolling update toward the current template, with
+// the plan's Desired; false when there is none to advance (no old rooms,
+// or OnDelete).
+func rollout(p *Plan, live []Room, strategy Strategy) bool {
 	old, oldIdle, oldAllocated, ready, current := 0, 0, 0, 0, 0
 	for _, r := range live {
 		if r.Ready {
@@ -79,26 +100,36 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 			oldAllocated++
 		}
 	}
-	if old > 0 && !strategy.OnDelete {
-		step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle,
-			OldAllocated: oldAllocated, DrainAllocated: strategy.DrainAllocated},
-			strategy.MaxSurge(p.Desired), strategy.MaxUnavailable(p.Desired))
-		p.Create = step.Create
-		p.Delete = append(p.Delete, pick(live, step.DeleteOld, func(r Room) bool { return !r.Current })...)
-		p.Drain = drainOrder(live, step.DrainOld)
+	if old == 0 || strategy.OnDelete {
+		return false
+	}
+	step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle,
+		OldAllocated: oldAllocated, DrainAllocated: strategy.DrainAllocated},
+		strategy.MaxSurge(p.Desired), strategy.MaxUnavailable(p.Desired))
+	p.Create = step.Create
+	p.Delete = append(p.Delete, pick(live, step.DeleteOld, func(r Room) bool { return !r.Current })...)
+	p.Drain = drainOrder(live, step.DrainOld)
+	return true
+}
+
+// Maintain is the workload controller's step between the autoscaler's
+// ticks (syncInterval > 0), as the model's: the pods are kept at the last
+// tick's replicas — a crashed or lost room is replaced at once — and a
+// rolling update advances, but the policy is not consulted: an Allocated
+// room is not replaced, and a WaitToBeDeleted room keeps its pod, until
+// the next tick (OpenKruiseGame's autoscaler polls).
+func Maintain(rooms []Room, replicas int, strategy Strategy) Plan {
+	p := Plan{Desired: replicas}
+	var live []Room
+	for _, r := range rooms {
+		if r.State != policy.WaitToBeDeleted && r.State != policy.Kill {
+			live = append(live, r)
+		}
+	}
+	if rollout(&p, live, strategy) {
 		return p
 	}
-	switch n := len(live); {
-	case n < p.Desired:
-		p.Create = p.Desired - n
-	case n > p.Desired:
-		// Old versions go first (OnDelete leaves them otherwise), then policy order.
-		surplus := n - p.Desired
-		idle := func(r Room) bool { return r.State != policy.None || r.IdleFor >= idleTimeout }
-		first := pick(live, surplus, func(r Room) bool { return !r.Current && idle(r) })
-		second := pick(live, surplus-len(first), func(r Room) bool { return r.Current && idle(r) })
-		p.Delete = append(append(p.Delete, first...), second...)
-	}
+	p.Create = max(0, replicas-len(rooms))
 	return p
 }
 

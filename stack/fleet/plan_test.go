@@ -152,3 +152,22 @@ func applyPlan(t *testing.T, step int, rs []Room, p Plan, next *int) []Room {
 	}
 	return rs
 }
+
+// TestMaintainBetweenTicks: between the autoscaler's ticks the pods stay
+// at the last tick's replicas: a lost room is replaced, an allocated or
+// recycled one is not (its pod still counts), nothing is deleted, and a
+// rollout advances.
+func TestMaintainBetweenTicks(t *testing.T) {
+	if p := Maintain(rooms("A", "A", "N"), 4, rolling(1, 0)); p.Create != 1 || len(p.Delete) != 0 {
+		t.Errorf("a room lost: %+v, want one created", p)
+	}
+	if p := Maintain(rooms("A", "W", "N"), 3, rolling(1, 0)); p.Create != 0 || len(p.Delete) != 0 {
+		t.Errorf("a room recycled: %+v, want nothing until the tick", p)
+	}
+	if p := Maintain(rooms("n", "n", "a"), 3, rolling(1, 0)); p.Create != 1 {
+		t.Errorf("a rollout between ticks: %+v, want a surge", p)
+	}
+	if p := Maintain(rooms("A", "A", "N"), 3, Strategy{OnDelete: true}); p.Create != 0 {
+		t.Errorf("at the target: %+v", p)
+	}
+}

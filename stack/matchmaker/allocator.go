@@ -31,6 +31,9 @@ import (
 type Room struct {
 	Name, Address string
 	Version       int
+	// Waited: no Ready room was free when the match asked (the model's
+	// allocation_waits).
+	Waited bool
 }
 
 // ErrNoRoom: no Ready room in opsState None (within the wait, if any).
@@ -98,6 +101,7 @@ func (a *Allocator) notify() {
 // Allocate gives match a room. With wait, it waits (until ctx ends) for
 // one to become free; without, it fails at once with ErrNoRoom.
 func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room, error) {
+	waited := false
 	for {
 		a.mu.Lock()
 		pod, changed := a.pick(), a.changed
@@ -107,6 +111,7 @@ func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room
 				return Room{}, ErrNoRoom
 			}
 			a.waiting.Add(1)
+			waited = true
 			select {
 			case <-changed:
 				a.waiting.Add(-1)
@@ -118,6 +123,7 @@ func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room
 		}
 		room, err := a.claim(ctx, pod, match)
 		if err == nil {
+			room.Waited = waited
 			return room, nil
 		}
 		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {

@@ -135,6 +135,8 @@ type Assignment struct {
 	Token       string `json:"token"`
 	MatchWaitMs int64  `json:"matchWaitMs"`
 	AllocWaitMs int64  `json:"allocWaitMs"`
+	// Waited: the match found no Ready room and waited for one.
+	Waited bool `json:"waited,omitempty"`
 }
 
 type request struct {
@@ -220,7 +222,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, needMatch bool) 
 func (s *Server) assign(w http.ResponseWriter, player, match string, room Room, matchWait, allocWait time.Duration) {
 	tok := wire.Sign(s.cfg.Key, wire.Claims{Room: room.Name, Player: player, Match: match, Expiry: time.Now().Add(s.cfg.TokenTTL).UnixMilli()})
 	writeJSON(w, http.StatusOK, Assignment{Match: match, Room: room.Name, Address: room.Address, Token: tok,
-		MatchWaitMs: matchWait.Milliseconds(), AllocWaitMs: allocWait.Milliseconds()})
+		MatchWaitMs: matchWait.Milliseconds(), AllocWaitMs: allocWait.Milliseconds(), Waited: room.Waited})
 }
 
 func (s *Server) fail(w http.ResponseWriter, code int, err error) {
