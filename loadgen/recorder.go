@@ -192,7 +192,12 @@ func (r *Recorder) Fill(run *results.Run) error {
 	r.series[results.SeriesTimeToRoomP50] = r.ttrSteps.Series(0.5, points)
 	r.series[results.SeriesTimeToRoomP99] = r.ttrSteps.Series(0.99, points)
 	run.Summarize()
+	// Every counter of the contract, zero or not, as the model writes them.
 	run.Counters = map[string]int64{}
+	for _, k := range []string{results.Players, results.Matches, results.Allocations, results.AllocationWaits, results.AllocationFailures,
+		results.Disconnects, results.Reconnects, results.RecoveriesOK, results.RecoveriesFailed} {
+		run.Counters[k] = 0
+	}
 	for k, v := range r.counters {
 		run.Counters[k] = v
 	}
