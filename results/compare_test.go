@@ -52,6 +52,7 @@ func TestComparePlantedRegression(t *testing.T) {
 	if len(c.Regressions()) == 0 {
 		t.Error("no regressions listed")
 	}
+	t.Logf("planted +30%%: p99 %+.1f%%, interval %+.1f%% … %+.1f%%, p = %.3g", p99.Change*100, p99.Low*100, p99.High*100, p99.P)
 
 	c, err = Compare([]*Run{base}, []*Run{same}, CompareOptions{Seed: 1})
 	if err != nil {
