@@ -20,8 +20,12 @@ const (
 // CompareOptions tune what counts as a change.
 type CompareOptions struct {
 	// MinEffect is the smallest relative change of a percentile that
-	// counts (default 5%): a significant 1% shift is not worth a red build.
+	// counts (default 10%): a significant 3% shift is not worth a red build.
 	MinEffect float64
+	// MinAbsolute is the smallest change of a percentile, in seconds, that
+	// counts (default 50 ms): a connect time going from 8 to 11 ms is
+	// loopback noise, whatever its relative size.
+	MinAbsolute float64
 	// MinRatioEffect is the smallest change of a ratio, absolute (default
 	// 0.001: a tenth of a percentage point).
 	MinRatioEffect float64
@@ -35,7 +39,10 @@ type CompareOptions struct {
 
 func (o *CompareOptions) defaults() {
 	if o.MinEffect == 0 {
-		o.MinEffect = 0.05
+		o.MinEffect = 0.10
+	}
+	if o.MinAbsolute == 0 {
+		o.MinAbsolute = 0.05
 	}
 	if o.MinRatioEffect == 0 {
 		o.MinRatioEffect = 0.001
@@ -177,6 +184,9 @@ func comparePercentiles(name string, b, c *Run, baseline, current []*Run, opts C
 			d.P = runsP(baseline, current, name, p.q, worse)
 		}
 		d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinEffect, opts.Alpha, true)
+		if math.Abs(d.Current-d.Baseline) < opts.MinAbsolute {
+			d.Verdict = NoChange
+		}
 		rows = append(rows, d)
 	}
 	return rows, nil

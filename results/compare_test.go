@@ -94,3 +94,17 @@ func TestCompareRepeatedRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareIgnoresMillisecondNoise: a 30% slower connect of 10 ms is
+// below the 50 ms that counts, however significant.
+func TestCompareIgnoresMillisecondNoise(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	exp := func(scale float64) func() float64 { return func() float64 { return scale * rng.ExpFloat64() } }
+	c, err := Compare([]*Run{runFrom(3000, exp(0.01), 0, 1, 0)}, []*Run{runFrom(3000, exp(0.013), 0, 1, 0)}, CompareOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := row(t, c, "time_to_room.p99"); d.Verdict != NoChange || d.Change < 0.1 {
+		t.Errorf("10 ms → 13 ms: %+v, want a visible change judged no change", d)
+	}
+}
