@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test deps nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -30,9 +30,12 @@ deps:
 
 ## components: build the local cluster's Kubernetes, etcd, kwok and Karpenter into the cache,
 ## and the stack's binaries into bin/ (the local runner's fleetbench/* images)
-components:
-	$(GO) build -o bin/ ./cmd/loadgen ./cmd/roomserver ./cmd/matchmaker ./cmd/fleetd ./cmd/report
+components: bins
 	bin/loadgen cluster build
+
+## bins: the commands into bin/ (the stack's binaries are the local runner's fleetbench/* images)
+bins:
+	$(GO) build -o bin/ ./cmd/sim ./cmd/loadgen ./cmd/roomserver ./cmd/matchmaker ./cmd/fleetd ./cmd/report
 
 ## cluster-up / cluster-down: the local cluster (SCENARIO=FILE sizes its node pool)
 cluster-up: components
@@ -59,15 +62,15 @@ loadtest: deps components
 REPS ?= 3
 PROVIDER ?= local
 BASELINE ?= baselines/$(PROVIDER)
-nightly: deps components
-	$(GO) build -o bin/sim ./cmd/sim
+# Only the local provider needs the locally built cluster components.
+SUITE_DEPS = deps $(if $(filter local,$(PROVIDER)),components,bins)
+nightly: $(SUITE_DEPS)
 	bash scripts/nightly.sh $(OUT)/nightly/current
 	bin/loadgen compare --baseline $(BASELINE) --current $(OUT)/nightly/current \
 	  --junit $(OUT)/nightly/junit.xml --html $(OUT)/nightly/report.html --json $(OUT)/nightly/compare.json
 
 ## baseline: record the suite's runs as the new baseline (commit $(BASELINE) deliberately)
-baseline: deps components
-	$(GO) build -o bin/sim ./cmd/sim
+baseline: $(SUITE_DEPS)
 	bash scripts/nightly.sh $(BASELINE) --slim
 
 ## bench-loadgen: the pacer's arrival-rate error and lateness at 2,000 arrivals/s; sessions held
