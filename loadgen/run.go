@@ -82,12 +82,12 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		return nil, err
 	}
 	step := results.StepFor(sc.Duration.Duration)
-	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), step, speedupOf(sc), runtime.GOMAXPROCS(0))
+	started := time.Now()
+	clk := newClock(started, sc.Speedup)
+	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), step, clk.speedup, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
-	started := time.Now()
-	clk := newClock(started, speedupOf(sc))
 	g := &generator{start: started, matchmaker: addr, rec: rec, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
@@ -105,7 +105,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
-		Version: cfg.Version, Speedup: speedupOf(sc), Started: started.UTC().Format(time.RFC3339),
+		Version: cfg.Version, Speedup: clk.speedup, Started: started.UTC().Format(time.RFC3339),
 		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
 	}}
 	run.Meta.Host, _ = os.Hostname()
@@ -151,11 +151,4 @@ func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk cloc
 	})
 	wg.Wait()
 	return players
-}
-
-func speedupOf(sc *scenarios.Scenario) float64 {
-	if sc.Speedup > 0 {
-		return sc.Speedup
-	}
-	return 1
 }

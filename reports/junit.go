@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/fleetbench/fleetbench/results"
 )
 
 // JUnit XML, as CI systems read it: one suite per scenario and source,
@@ -72,7 +74,7 @@ func JUnit(w io.Writer, suites []Suite) error {
 		switch {
 		case s.Missing:
 			add(class, "baseline", "no baseline runs for this scenario and source", "run make baseline to record one")
-		case s.Source == "model":
+		case s.Source == results.SourceModel:
 			msg := ""
 			if s.Changed {
 				msg = "the model's output changed: accept it with make baseline if intended"
@@ -82,7 +84,7 @@ func JUnit(w io.Writer, suites []Suite) error {
 		if s.Comparison != nil {
 			for _, d := range s.Comparison.Rows {
 				msg := ""
-				if d.Verdict == "regression" {
+				if d.Verdict == results.Regression {
 					msg = fmt.Sprintf("%s: %s → %s (%s, 95%% CI %s … %s, p = %.3g)", d.Name, fmtVal(d.Baseline), fmtVal(d.Current),
 						FormatChange(d.Change, d.Relative), FormatChange(d.Low, d.Relative), FormatChange(d.High, d.Relative), d.P)
 				}

@@ -21,13 +21,16 @@ type Accuracy struct {
 	KS, W1 float64
 }
 
-// AccuracyMetrics are the metrics compared, in report order.
-var AccuracyMetrics = []string{TimeToRoom, MatchWait, AllocWait, Connect, ReconnectLatency, AutoscaleLag, PodStartup, NodeBoot}
+// latencyMetrics are the metrics compared (model against measurement,
+// baseline against current), in report order.
+func latencyMetrics() []string {
+	return []string{TimeToRoom, MatchWait, AllocWait, Connect, ReconnectLatency, AutoscaleLag, PodStartup, NodeBoot}
+}
 
 // CompareModel measures each metric both runs hold with samples.
 func CompareModel(model, measured *Run) ([]Accuracy, error) {
 	var out []Accuracy
-	for _, name := range AccuracyMetrics {
+	for _, name := range latencyMetrics() {
 		a, b := model.Metrics[name], measured.Metrics[name]
 		if a.Count == 0 || b.Count == 0 {
 			continue

@@ -120,7 +120,7 @@ func Compare(baseline, current []*Run, opts CompareOptions) (*Comparison, error)
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0xc0ffee))
 	out := &Comparison{BaselineRuns: len(baseline), CurrentRuns: len(current)}
-	for _, name := range AccuracyMetrics {
+	for _, name := range latencyMetrics() {
 		if b.Metrics[name].Count == 0 || c.Metrics[name].Count == 0 {
 			continue
 		}

@@ -81,9 +81,6 @@ func ReadFile(path string) (*Run, error) {
 	return &r, nil
 }
 
-// RunFiles are the names a run is written under.
-var RunFiles = map[string]bool{"model.json": true, "measured.json": true}
-
 // ReadDir reads every run under dir (model.json and measured.json files,
 // at any depth: repetitions sit in subdirectories), in path order.
 func ReadDir(dir string) ([]*Run, error) {
@@ -92,7 +89,7 @@ func ReadDir(dir string) ([]*Run, error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !RunFiles[d.Name()] {
+		if d.IsDir() || (d.Name() != "model.json" && d.Name() != "measured.json") {
 			return nil
 		}
 		r, err := ReadFile(path)

@@ -2,8 +2,14 @@ package results
 
 import "time"
 
-// Disruptions are the timeline kinds that disconnect players.
-var Disruptions = map[string]bool{"rollingDeploy": true, "nodeLoss": true, "crash": true, "redisRestart": true}
+// IsDisruption reports whether a timeline kind disconnects players.
+func IsDisruption(kind string) bool {
+	switch kind {
+	case "rollingDeploy", "nodeLoss", "crash", "redisRestart":
+		return true
+	}
+	return false
+}
 
 // Storm is the reconnect storm after one disruption: the reconnects
 // series from the event to the next disruption (or the run's end).
@@ -28,7 +34,7 @@ func Storms(r *Run) (storms []Storm, before float64) {
 	var events []Event
 	var starts []int
 	for _, ev := range r.Events {
-		if at, err := time.ParseDuration(ev.At); err == nil && Disruptions[ev.Kind] {
+		if at, err := time.ParseDuration(ev.At); err == nil && IsDisruption(ev.Kind) {
 			events = append(events, ev)
 			starts = append(starts, int(at.Seconds()/step))
 		}

@@ -7,24 +7,17 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
-
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // downTimeout bounds tearing the cluster down after Ctrl-C.
 const downTimeout = time.Minute
@@ -73,7 +66,7 @@ func (e env) runCmd(args []string) (int, error) {
 	if err := p.Up(e.ctx); err != nil {
 		return 0, err
 	}
-	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: version(),
+	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: buildinfo.Version(),
 		Logger: e.logger(f.verbose), AllowRemote: *remote}
 	if !*quiet {
 		cfg.Status = e.stdout
@@ -106,7 +99,7 @@ func (e env) runCmd(args []string) (int, error) {
 // besideModel runs the model on the same scenario and writes model.json
 // and report.html (prediction beside measurement).
 func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir string) error {
-	model, err := sim.Run(sc, sim.Options{Version: version()})
+	model, err := sim.Run(sc, sim.Options{Version: buildinfo.Version()})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -44,7 +45,7 @@ func (e env) runCmd(args []string) error {
 	if err != nil {
 		return fmt.Errorf("scenario %s:\n%w", file, err)
 	}
-	r, err := sim.Run(sc, sim.Options{Version: version()})
+	r, err := sim.Run(sc, sim.Options{Version: buildinfo.Version()})
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func (e env) sweepCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: version()})
+	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: buildinfo.Version()})
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
 		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
-	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: version(), Logger: e.logger(*verbose)})
+	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose)})
 	if err != nil {
 		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
 	}

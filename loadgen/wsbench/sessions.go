@@ -22,7 +22,7 @@ type Sessions struct {
 	// Dialing bounds the handshakes in flight while connecting.
 	Dialing int
 
-	held, failed, sent atomic.Int64
+	held, failed atomic.Int64
 }
 
 // Held is the number of sessions connected now.
@@ -73,7 +73,6 @@ func (s *Sessions) play(ctx context.Context, c *client.Conn) error {
 		if err := c.Send(wire.Message{Type: wire.TypeInput, Input: n}); err != nil {
 			return err
 		}
-		s.sent.Add(1)
 		m, err := c.Next(ctx)
 		if err != nil {
 			return err
