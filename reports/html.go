@@ -36,6 +36,8 @@ type Input struct {
 	CostLabel string
 	// Suites are a regression comparison's (loadgen compare).
 	Suites []Suite
+	// Sizing is a sizing check's answer (sim check).
+	Sizing *results.Sizing
 	// Scenario is the scenario's YAML, echoed at the end.
 	Scenario string
 }
@@ -75,8 +77,9 @@ func HTML(w io.Writer, in Input) error {
 		Cheapest *FrontierPoint
 		Compare  *comparison
 		Suites   []Suite
+		Sizing   *sizingView
 		Scenario string
-	}{Title: in.Title, Suites: in.Suites, Scenario: in.Scenario}
+	}{Title: in.Title, Suites: in.Suites, Sizing: newSizingView(in.Sizing), Scenario: in.Scenario}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
 	}
@@ -100,6 +103,9 @@ func HTML(w io.Writer, in Input) error {
 
 func view(r *results.Run) runView {
 	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed)}
+	if n := r.Meta.Replications; n > 1 {
+		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", r.Meta.Scenario, r.Meta.Source, n, r.Meta.Seed)
+	}
 	if r.Meta.Provider != "" {
 		v.Label += " · " + r.Meta.Provider
 	}

@@ -53,9 +53,15 @@ func TestHTMLGolden(t *testing.T) {
 	if err := HTML(&b, loadInput(t)); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "report.golden.html")
+	assertGolden(t, "report.golden.html", b.Bytes())
+}
+
+// assertGolden compares got with testdata/name, rewriting it with -update.
+func assertGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name)
 	if *update {
-		if err := os.WriteFile(golden, b.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,7 +69,7 @@ func TestHTMLGolden(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (run go test ./reports -update)", err)
 	}
-	if !bytes.Equal(b.Bytes(), want) {
+	if !bytes.Equal(got, want) {
 		t.Errorf("report differs from %s (run go test ./reports -update and review the diff)", golden)
 	}
 }
@@ -133,5 +139,28 @@ func TestModelBesideMeasurement(t *testing.T) {
 	players := regexp.MustCompile(`<tr><td>players</td><td>(\d+)</td><td>(\d+)</td></tr>`).FindStringSubmatch(html)
 	if players == nil || players[1] == players[2] {
 		t.Errorf("counters not side by side: %v", players)
+	}
+}
+
+// TestSizingGolden renders a sizing check (sim check on cmd/sim's small
+// scenario with an empty buffer) as its section of the report.
+func TestSizingGolden(t *testing.T) {
+	data, err := os.ReadFile("testdata/small.check.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s results.Sizing
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := HTML(&b, Input{Title: "sizing golden", Sizing: &s}); err != nil {
+		t.Fatal(err)
+	}
+	assertGolden(t, "sizing.golden.html", b.Bytes())
+	for _, want := range []string{"(c) DES-verified minimum", "the value below (c)", "Share of days meeting every SLO", "misses"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("sizing section lacks %q", want)
+		}
 	}
 }

@@ -15,44 +15,83 @@ func Merge(runs []*Run) (*Run, error) {
 		}
 		return runs[0], nil
 	}
-	first := runs[0]
-	out := &Run{
-		Meta:     first.Meta,
-		Metrics:  map[string]Metric{},
-		Counters: map[string]int64{},
-		Series:   Series{Step: first.Series.Step, Values: map[string][]float64{}},
-		Events:   first.Events,
-	}
-	out.Meta.Replications = len(runs)
-	hists := map[string]*Histogram{}
-	n := float64(len(runs))
+	var p Pool
 	for _, r := range runs {
-		if err := mergeHistograms(hists, r); err != nil {
+		if err := p.Add(r); err != nil {
 			return nil, err
 		}
-		for name, v := range r.Counters {
-			out.Counters[name] += v
+	}
+	return p.Run(), nil
+}
+
+// Pool merges replications one at a time, as Merge does at once, so a
+// caller that simulates many days need not hold them all.
+type Pool struct {
+	n     int
+	out   *Run
+	hists map[string]*Histogram
+}
+
+// Add pools one more replication.
+func (p *Pool) Add(r *Run) error {
+	if p.out == nil {
+		p.out = &Run{
+			Meta:     r.Meta,
+			Counters: map[string]int64{},
+			Series:   Series{Step: r.Series.Step, Values: map[string][]float64{}},
+			Events:   r.Events,
 		}
-		out.Cost.NodeSeconds += r.Cost.NodeSeconds / n
-		out.Cost.ServerSeconds += r.Cost.ServerSeconds / n
-		out.Cost.IdleServerSeconds += r.Cost.IdleServerSeconds / n
-		out.Cost.Money += r.Cost.Money / n
-		for name, vals := range r.Series.Values {
-			acc := out.Series.Values[name]
-			if acc == nil {
-				acc = make([]float64, len(vals))
-			}
-			for i := range min(len(acc), len(vals)) {
-				acc[i] += vals[i] / n
-			}
-			out.Series.Values[name] = acc
+		p.hists = map[string]*Histogram{}
+	}
+	if err := mergeHistograms(p.hists, r); err != nil {
+		return err
+	}
+	p.n++
+	out := p.out
+	for name, v := range r.Counters {
+		out.Counters[name] += v
+	}
+	out.Cost.NodeSeconds += r.Cost.NodeSeconds
+	out.Cost.ServerSeconds += r.Cost.ServerSeconds
+	out.Cost.IdleServerSeconds += r.Cost.IdleServerSeconds
+	out.Cost.Money += r.Cost.Money
+	for name, vals := range r.Series.Values {
+		acc, ok := out.Series.Values[name]
+		if !ok {
+			acc = make([]float64, len(vals))
+		}
+		for i := range min(len(acc), len(vals)) {
+			acc[i] += vals[i]
+		}
+		out.Series.Values[name] = acc
+	}
+	return nil
+}
+
+// Len is the number of replications pooled.
+func (p *Pool) Len() int { return p.n }
+
+// Run returns the pooled run, summarized, and empties the pool; nil when
+// nothing was added.
+func (p *Pool) Run() *Run {
+	if p.out == nil {
+		return nil
+	}
+	out, n := p.out, float64(p.n)
+	out.Meta.Replications = p.n
+	for _, vals := range out.Series.Values {
+		for i := range vals {
+			vals[i] /= n
 		}
 	}
-	out.Histograms = hists
+	c := out.Cost
+	out.Cost = Cost{NodeSeconds: round6(c.NodeSeconds / n), ServerSeconds: round6(c.ServerSeconds / n),
+		IdleServerSeconds: round6(c.IdleServerSeconds / n), Money: round6(c.Money / n)}
+	out.Metrics = map[string]Metric{}
+	out.Histograms = p.hists
 	out.Summarize()
-	out.Cost = Cost{NodeSeconds: round6(out.Cost.NodeSeconds), ServerSeconds: round6(out.Cost.ServerSeconds),
-		IdleServerSeconds: round6(out.Cost.IdleServerSeconds), Money: round6(out.Cost.Money)}
-	return out, nil
+	*p = Pool{}
+	return out
 }
 
 // mergeHistograms adds a run's histograms (raw if kept, else decoded).

@@ -23,13 +23,14 @@ const (
 // buckets (±2%), so percentiles over time cost a few kilobytes per step
 // instead of an HdrHistogram each. Steps are allocated as samples arrive.
 type StepPercentiles struct {
-	step   float64
-	counts [][]uint32
+	step     float64
+	logRatio float64 // log(stepBucketRatio), once: Record is on the model's hot path
+	counts   [][]uint32
 }
 
 // NewStepPercentiles records in steps of step.
 func NewStepPercentiles(step time.Duration) *StepPercentiles {
-	return &StepPercentiles{step: step.Seconds()}
+	return &StepPercentiles{step: step.Seconds(), logRatio: math.Log(stepBucketRatio)}
 }
 
 // Record adds a sample of seconds at time at (seconds from the start).
@@ -44,14 +45,14 @@ func (p *StepPercentiles) Record(at, seconds float64) {
 	if p.counts[i] == nil {
 		p.counts[i] = make([]uint32, stepBuckets)
 	}
-	p.counts[i][stepBucket(seconds)]++
+	p.counts[i][p.bucket(seconds)]++
 }
 
-func stepBucket(v float64) int {
+func (p *StepPercentiles) bucket(v float64) int {
 	if v < stepBucketBase {
 		return 0
 	}
-	b := 1 + int(math.Log(v/stepBucketBase)/math.Log(stepBucketRatio))
+	b := 1 + int(math.Log(v/stepBucketBase)/p.logRatio)
 	return min(b, stepBuckets-1)
 }
 

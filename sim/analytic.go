@@ -5,6 +5,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/fleetbench/fleetbench/results"
+
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -12,8 +14,8 @@ import (
 // allocation rate: Erlang-B for dropped allocations, the M/M/S waiting
 // tail (Erlang-C) for FIFO waits, the Poisson tail (Palm) for the
 // demand-aware policy — each averaged over the controller tick's phase.
-func analytic(sc *scenarios.Scenario) Analytic {
-	a := Analytic{PeakRate: sc.Curve().Peak() / float64(sc.Players.PerMatch)}
+func analytic(sc *scenarios.Scenario) results.Analytic {
+	a := results.Analytic{PeakRate: sc.Curve().Peak() / float64(sc.Players.PerMatch)}
 	a.Lead = sc.Fleet.PodStartup.Sampler().Mean()
 	a.LeadWithNode = a.Lead
 	if sc.Nodes.PodsPerNode > 0 {
@@ -137,9 +139,9 @@ func smallest(ok func(int) bool) int {
 
 // nodeRule applies OpenKruiseGame's guidance: keep enough idle servers to
 // fill the spare nodes that cover peak demand during a node's lead time.
-func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) NodeRule {
+func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) results.NodeRule {
 	p := sc.Nodes.PodsPerNode
-	r := NodeRule{Applies: p > 0, PodsPerNode: p}
+	r := results.NodeRule{Applies: p > 0, PodsPerNode: p}
 	if p <= 0 {
 		return r
 	}

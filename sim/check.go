@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -13,70 +12,37 @@ import (
 // searchCap bounds the buffer sizes the sizing search tries.
 const searchCap = 1 << 16
 
-// CheckReport holds the three sizing answers for a scenario's fleet.
-type CheckReport struct {
-	Scenario   string `json:"scenario"`
-	Knob       string `json:"knob"` // the field sized, e.g. fleet.policy.minAvailable.count
-	Configured int    `json:"configured"`
-	Reps       int    `json:"reps"`
-
-	NodeRule NodeRule `json:"nodeRule"`
-	Analytic Analytic `json:"analytic"`
-	Verified Verified `json:"verified"`
-
-	// ConfiguredRun is the DES of the scenario as configured, merged over reps.
-	ConfiguredRun *results.Run `json:"-"`
-	Pass          bool         `json:"pass"`
+// CheckOptions tune the sizing check; start from DefaultCheckOptions.
+type CheckOptions struct {
+	// Target is the share of days that must meet every SLO.
+	Target float64
+	// Days is the first look of the day rule, MaxDays its budget per value.
+	Days, MaxDays int
+	// SearchDays is the number of search days per trial.
+	SearchDays int
+	// Workers run days in parallel (0 = GOMAXPROCS).
+	Workers int
+	Options
 }
 
-// NodeRule is OpenKruiseGame's node-size rule: minAvailable ≥ podsPerNode ×
-// spare nodes keeps that many idle nodes ahead of the autoscaler.
-type NodeRule struct {
-	Applies         bool    `json:"applies"`
-	PodsPerNode     int     `json:"podsPerNode"`
-	ConfiguredSpare int     `json:"configuredSpareNodes"`
-	NodeLead        float64 `json:"nodeLeadSeconds"` // batch + provision + boot + startup + tick
-	PeakDemand      float64 `json:"peakDemandDuringLead"`
-	SpareNodes      int     `json:"spareNodesNeeded"`
-	Recommended     int     `json:"recommended"`
-	Cost            Cost    `json:"cost"`
+// Validate refuses a target outside (0, 1) and a budget too small to
+// decide it, saying what would; call it before any work.
+func (o CheckOptions) Validate() error {
+	_, err := o.rule()
+	return err
 }
 
-// Analytic is the formula answer at the peak allocation rate.
-type Analytic struct {
-	PeakRate     float64 `json:"peakAllocationsPerSecond"`
-	Lead         float64 `json:"leadSeconds"`         // pod startup
-	LeadWithNode float64 `json:"leadWithNodeSeconds"` // + provision + boot, when a node is needed
-	Formula      string  `json:"formula"`
-	Min          int     `json:"min"`         // pods land on free node capacity
-	MinWithNode  int     `json:"minWithNode"` // every replacement waits for a node
-	// SyncCap is the least minAvailable that can sustain the peak at all
-	// under OpenKruiseGame's rule, which adds at most minAvailable servers
-	// per sync when servers are recycled: ⌈λ·T⌉ (0 when it does not apply).
-	SyncCap int    `json:"syncCap,omitempty"`
-	Cost    Cost   `json:"cost"`
-	Note    string `json:"note,omitempty"`
+func (o CheckOptions) rule() (dayRule, error) {
+	if o.SearchDays < 1 {
+		return dayRule{}, fmt.Errorf("--search-days %d: must be at least 1", o.SearchDays)
+	}
+	return newDayRule(o.Target, o.Days, o.MaxDays)
 }
 
-// Verified is the smallest value the DES shows meets every SLO.
-type Verified struct {
-	Found   bool     `json:"found"`
-	Min     int      `json:"min"`
-	Cost    Cost     `json:"cost"`
-	Failing []string `json:"failing,omitempty"` // SLOs missed where the search stopped
-	// StoppedAt is where a fruitless search stopped: at the cap, or where
-	// no match waited any more (more buffer cannot help).
-	StoppedAt int `json:"stoppedAt,omitempty"`
-}
-
-// Cost of holding a buffer over the scenario: idle server-hours, and
-// money where the scenario prices nodes.
-type Cost struct {
-	IdleServerHours float64 `json:"idleServerHours"`
-	Money           float64 `json:"money"` // of the idle server-hours
-	// FleetMoney is the whole fleet's cost over the scenario (DES only).
-	FleetMoney float64 `json:"fleetMoney,omitempty"`
-	Simulated  bool    `json:"simulated"` // from the DES rather than an estimate
+// DefaultCheckOptions are the check's defaults: a target of 0.95, looks
+// at 30, 60 and 100 days, 20 search days per trial.
+func DefaultCheckOptions() CheckOptions {
+	return CheckOptions{Target: 0.95, Days: 30, MaxDays: 100, SearchDays: 20}
 }
 
 // knob finds the integer field a sizing search can vary, and the largest
@@ -99,9 +65,12 @@ func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 	return "", 0, 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
 }
 
-// Check answers "is my buffer big enough?" three ways: the node-size rule,
-// the analytic minimum and the DES-verified minimum (reps per trial).
-func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts Options) (*CheckReport, error) {
+// Check answers "is my buffer big enough?" three ways — the node-size
+// rule, the analytic minimum and the DES-verified minimum — and judges the
+// configured value and each answer by the share of simulated days that
+// meet every SLO (see dayRule). The search for the DES minimum runs on its
+// own days; its answer is then verified, and moved, on other days.
+func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*results.Sizing, error) {
 	sc, err := scenarios.Parse(doc, dir)
 	if err != nil {
 		return nil, err
@@ -110,97 +79,87 @@ func Check(ctx context.Context, doc []byte, dir string, reps, workers int, opts 
 	if err != nil {
 		return nil, err
 	}
-	rep := &CheckReport{Scenario: sc.Name, Knob: name, Configured: configured, Reps: max(reps, 1)}
+	rule, err := o.rule()
+	if err != nil {
+		return nil, err
+	}
+	rep := &results.Sizing{Scenario: sc.Name, Knob: name, Configured: configured, Rule: rule.describe()}
+	rep.Rule.SearchDaysPerTrial = o.SearchDays
+	rep.Rule.SearchSeeds = fmt.Sprintf("%d…%d", sc.Seed, sc.Seed+uint64(o.SearchDays)-1)
+	rep.Rule.VerifySeeds = fmt.Sprintf("%d…", sc.Seed+verifySeedOffset)
 	rep.Analytic = analytic(sc)
 	rep.NodeRule = nodeRule(sc, configured, rep.Analytic.PeakRate)
 	rep.Analytic.Cost = estimateCost(sc, rep.Analytic.Min)
 	rep.NodeRule.Cost = estimateCost(sc, rep.NodeRule.Recommended)
 
-	trial := func(v int) (*results.Run, error) {
-		s, err := scenarios.ParseWith(doc, dir, []scenarios.Override{{Path: name, Value: strconv.Itoa(v)}})
-		if err != nil {
-			return nil, err
-		}
-		run, err := Replicate(ctx, s, reps, workers, opts)
-		if err == nil && opts.Logger != nil {
-			opts.Logger.InfoContext(ctx, "sizing trial", "knob", name, "value", v, "pass", run.Passed(), "failing", failing(run))
-		}
-		return run, err
-	}
-	if rep.ConfiguredRun, err = trial(configured); err != nil {
-		return nil, err
-	}
-	rep.Pass = rep.ConfiguredRun.Passed()
-	rep.Verified, err = search(trial, configured, limit, rep.Pass, rep.ConfiguredRun)
+	d := newDayRunner(ctx, doc, dir, name, o.Workers, o.Options)
+	v := &verifier{d: d, rule: rule, base: sc.Seed + verifySeedOffset, seen: map[int]*trial{}, charted: configured}
+	conf, err := v.judge(configured)
 	if err != nil {
 		return nil, err
 	}
-	if rep.Verified.Found {
-		c := &rep.Verified.Cost
-		c.Money = math.Round(c.IdleServerHours*serverHourPrice(sc)*100) / 100
+	rep.ConfiguredDays, rep.ConfiguredRun = conf.share(rule), conf.pooled()
+	rep.Pass = rep.ConfiguredDays.Decision == results.Meets
+
+	s := &searcher{d: d, rule: rule, days: o.SearchDays, base: sc.Seed}
+	start, verified, err := s.search(configured, limit)
+	if err != nil {
+		return nil, err
 	}
+	if verified.StoppedAt == 0 && !verified.Found {
+		if verified, err = v.walk(start, limit); err != nil {
+			return nil, err
+		}
+	}
+	if verified.Found {
+		if verified, err = v.report(verified, sc); err != nil {
+			return nil, err
+		}
+	}
+	rep.Verified = verified
+	if err := v.judgeRules(rep, limit); err != nil {
+		return nil, err
+	}
+	rep.Judged = v.judged()
+	rep.SearchDays, rep.VerifyDays = s.simulated, d.simulated-s.simulated
 	return rep, nil
 }
 
-// search finds the smallest passing value, assuming more buffer never
-// hurts: gallop up from a failing value, then bisect.
-func search(trial func(int) (*results.Run, error), configured, limit int, configuredPass bool, configuredRun *results.Run) (Verified, error) {
-	lo, hi := -1, configured // lo fails, hi passes
-	best := configuredRun
-	if !configuredPass {
-		if configured >= limit {
-			return Verified{Failing: failing(configuredRun), StoppedAt: configured}, nil
+// judgeRules judges the values of (a) and (b) the same way as (c), so a
+// user sees which rule is safe and which is cheap.
+func (v *verifier) judgeRules(rep *results.Sizing, limit int) error {
+	share := func(value int) (*results.DayShare, error) {
+		if value < 0 || value > limit {
+			return nil, nil
 		}
-		lo = configured
-		hi = min(max(2*configured, 8), limit)
-		for {
-			run, err := trial(hi)
-			if err != nil {
-				return Verified{}, err
-			}
-			if run.Passed() {
-				best = run
-				break
-			}
-			// With no waits and no failures every match found a Ready
-			// server at once: a bigger buffer cannot change anything.
-			saturated := run.Counters[results.AllocationWaits] == 0 && run.Counters[results.AllocationFailures] == 0
-			if hi >= limit || saturated {
-				return Verified{Failing: failing(run), StoppedAt: hi}, nil
-			}
-			lo, hi = hi, min(2*hi, limit)
-		}
-	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		run, err := trial(mid)
+		c, err := v.judge(value)
 		if err != nil {
-			return Verified{}, err
+			return nil, err
 		}
-		if run.Passed() {
-			hi, best = mid, run
-		} else {
-			lo = mid
+		s := c.share(v.rule)
+		return &s, nil
+	}
+	var err error
+	if rep.NodeRule.Applies {
+		if rep.NodeRule.Days, err = share(rep.NodeRule.Recommended); err != nil {
+			return err
 		}
 	}
-	c := Cost{IdleServerHours: best.Cost.IdleServerSeconds / 3600, FleetMoney: best.Cost.Money, Simulated: true}
-	return Verified{Found: true, Min: hi, Cost: c}, nil
-}
-
-func failing(r *results.Run) []string {
-	var out []string
-	for _, v := range r.Verdicts {
-		if !v.Pass {
-			out = append(out, v.SLO)
+	if rep.Analytic.Min >= 0 {
+		if rep.Analytic.MinDays, err = share(rep.Analytic.Min); err != nil {
+			return err
+		}
+		if rep.Analytic.MinWithNodeDays, err = share(rep.Analytic.MinWithNode); err != nil {
+			return err
 		}
 	}
-	return out
+	return nil
 }
 
 // estimateCost prices s servers held idle for the whole scenario.
-func estimateCost(sc *scenarios.Scenario, s int) Cost {
+func estimateCost(sc *scenarios.Scenario, s int) results.SizingCost {
 	hours := float64(s) * sc.Duration.Hours()
-	return Cost{IdleServerHours: hours, Money: math.Round(hours*serverHourPrice(sc)*100) / 100}
+	return results.SizingCost{IdleServerHours: hours, Money: math.Round(hours*serverHourPrice(sc)*100) / 100}
 }
 
 // serverHourPrice is a server's share of a node-hour.

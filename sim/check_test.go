@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -39,7 +40,7 @@ fleet: {policy: {buffer: {size: 1}}, syncInterval: 0s, podStartup: {exponential:
 nodes: {podsPerNode: 0}
 slo: {timeToRoom: {p99: 6s}, allocationFailures: {max: 0.01}}
 `)
-	rep, err := Check(context.Background(), doc, ".", 3, 0, Options{})
+	rep, err := Check(context.Background(), doc, ".", DefaultCheckOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,5 +74,76 @@ func TestSweepDoesNotDependOnWorkers(t *testing.T) {
 	}
 	if !bytes.Equal(encode(1), encode(3)) {
 		t.Error("a sweep on 1 worker differs from one on 3")
+	}
+}
+
+// TestEveningPeakAnswerHoldsOnUnseenDays is the point of judging per day:
+// the check's answer for evening-peak meets the target on 100 days whose
+// seeds (1001–1100) neither its search (42–61) nor its verification
+// (42+2³²…) used. Pooled over three seeds the old check said 58, which
+// missed timeToRoom.p99 on 15 of 20 such days.
+func TestEveningPeakAnswerHoldsOnUnseenDays(t *testing.T) {
+	doc, err := scenarios.ShippedDocument("evening-peak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultCheckOptions()
+	rep, err := Check(context.Background(), doc, ".", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Verified.Found || rep.Verified.Days.Decision != "meets" {
+		t.Fatalf("no verified answer: %+v", rep.Verified)
+	}
+	d := newDayRunner(context.Background(), doc, ".", rep.Knob, 0, Options{})
+	c, err := d.newTrial(rep.Verified.Min, 1001)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.extend(c, 100, verifyChunk, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s = %d: %d of %d unseen days met every SLO (failing on some day: %v)", rep.Knob, rep.Verified.Min, c.met, c.days, c.failing())
+	if float64(c.met) < opts.Target*float64(c.days) {
+		t.Errorf("the answer %d met every SLO on %d of %d unseen days: below the target %g", rep.Verified.Min, c.met, c.days, opts.Target)
+	}
+}
+
+// TestCheckFindsTheBruteForceAnswer: on a scenario whose share of days
+// meeting the SLO was established by brute force over 1,000 days per
+// value (testdata/cliff.bruteforce.json, with the command that made it),
+// the sequential rule picks the value brute force does.
+func TestCheckFindsTheBruteForceAnswer(t *testing.T) {
+	var bf struct {
+		Command string
+		Points  []struct{ Value, Days, Met int }
+	}
+	data, err := os.ReadFile("testdata/cliff.bruteforce.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &bf); err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultCheckOptions()
+	want := -1
+	for _, p := range bf.Points {
+		if float64(p.Met) >= opts.Target*float64(p.Days) {
+			want = p.Value
+			break
+		}
+	}
+	doc, err := os.ReadFile("testdata/cliff.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), doc, "testdata", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("brute force: %d; check: %+v (below: %+v), %d search and %d verification days",
+		want, rep.Verified.Days, rep.Verified.Below, rep.SearchDays, rep.VerifyDays)
+	if !rep.Verified.Found || rep.Verified.Min != want {
+		t.Errorf("check's DES-verified minimum = %d (found %v), brute force over 1,000 days a value says %d", rep.Verified.Min, rep.Verified.Found, want)
 	}
 }

@@ -57,7 +57,7 @@ func randomFleet(t *testing.T, r *rand.Rand, strategy string) *model {
 	sc := scenarios.Default()
 	sc.Fleet.Scheduling = strategy
 	sc.Nodes.Initial = 6
-	m, err := newModel(sc)
+	m, err := newModel(sc, true)
 	if err != nil {
 		t.Fatal(err)
 	}

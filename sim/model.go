@@ -45,7 +45,7 @@ type model struct {
 	redisDown [][2]float64 // intervals when session state is unavailable
 }
 
-func newModel(sc *scenarios.Scenario) (*model, error) {
+func newModel(sc *scenarios.Scenario, stepPercentiles bool) (*model, error) {
 	m := &model{sc: sc, end: sc.Duration.Seconds()}
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(sc.Seed, stream)) }
 	m.rArrivals, m.rSessions, m.rStartup = rng(streamArrivals), rng(streamSessions), rng(streamStartup)
@@ -54,7 +54,7 @@ func newModel(sc *scenarios.Scenario) (*model, error) {
 	m.startup = sc.Fleet.PodStartup.Sampler()
 	m.provision = sc.Nodes.ProvisionDelay.Sampler()
 	m.boot = sc.Nodes.BootTime.Sampler()
-	m.rec.init(sc)
+	m.rec.init(sc, stepPercentiles)
 	m.arrivals.init(sc, m.rArrivals)
 	m.mm.init(sc)
 	if err := m.fleet.init(sc); err != nil {

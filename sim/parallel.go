@@ -69,23 +69,7 @@ feed:
 	return nil
 }
 
-// Replicate runs reps replications (seeds seed, seed+1, …) in parallel
-// and merges them into one run, judged against the scenario's SLOs.
-func Replicate(ctx context.Context, sc *scenarios.Scenario, reps, workers int, opts Options) (*results.Run, error) {
-	jobs := replicationJobs(sc, reps)
-	runs, err := RunAll(ctx, jobs, workers, opts)
-	if err != nil {
-		return nil, err
-	}
-	merged, err := results.Merge(runs)
-	if err != nil {
-		return nil, err
-	}
-	merged.Meta.ScenarioHash = sc.Hash()
-	merged.Verdicts = results.Judge(merged, sc.SLO)
-	return merged, nil
-}
-
+// replicationJobs are reps replications of a scenario: seeds seed, seed+1, ….
 func replicationJobs(sc *scenarios.Scenario, reps int) []Job {
 	jobs := make([]Job, max(reps, 1))
 	for i := range jobs {

@@ -68,13 +68,13 @@ type recorder struct {
 	rates    [nRates][]float64
 	gauges   map[string][]float64
 	sampled  int
-	ttrSteps *results.StepPercentiles // time_to_room percentiles by arrival step
+	ttrSteps *results.StepPercentiles // time_to_room percentiles by arrival step; nil: not kept
 
 	nodeSec, serverSec, idleSec float64
 	events                      []results.Event
 }
 
-func (r *recorder) init(sc *scenarios.Scenario) {
+func (r *recorder) init(sc *scenarios.Scenario, stepPercentiles bool) {
 	step := results.StepFor(sc.Duration.Duration)
 	r.step = step.Seconds()
 	r.points = int(math.Ceil(sc.Duration.Seconds() / r.step))
@@ -85,7 +85,9 @@ func (r *recorder) init(sc *scenarios.Scenario) {
 		r.rates[i] = make([]float64, r.points)
 	}
 	r.gauges = map[string][]float64{}
-	r.ttrSteps = results.NewStepPercentiles(step)
+	if stepPercentiles {
+		r.ttrSteps = results.NewStepPercentiles(step)
+	}
 	for _, name := range []string{results.SeriesReadyBuffer, results.SeriesTarget, results.SeriesAllocated,
 		results.SeriesStarting, results.SeriesNodes, results.SeriesPendingPods, results.SeriesWaitingMatch} {
 		r.gauges[name] = make([]float64, 0, r.points)
@@ -98,7 +100,9 @@ func (r *recorder) count(id int, n int64)          { r.counters[id] += n }
 // timeToRoom records a player's time to room, by its arrival's step too.
 func (r *recorder) timeToRoom(arrived, seconds float64) {
 	r.hist[mTimeToRoom].Record(seconds)
-	r.ttrSteps.Record(arrived, seconds)
+	if r.ttrSteps != nil {
+		r.ttrSteps.Record(arrived, seconds)
+	}
 }
 
 func (r *recorder) rate(id int, t float64) {
@@ -186,8 +190,10 @@ func (r *recorder) run(m *model) *results.Run {
 	for name, vals := range r.gauges {
 		out.Series.Values[name] = vals
 	}
-	out.Series.Values[results.SeriesTimeToRoomP50] = r.ttrSteps.Series(0.5, r.points)
-	out.Series.Values[results.SeriesTimeToRoomP99] = r.ttrSteps.Series(0.99, r.points)
+	if r.ttrSteps != nil {
+		out.Series.Values[results.SeriesTimeToRoomP50] = r.ttrSteps.Series(0.5, r.points)
+		out.Series.Values[results.SeriesTimeToRoomP99] = r.ttrSteps.Series(0.99, r.points)
+	}
 	out.Cost = results.Cost{NodeSeconds: round3(r.nodeSec), ServerSeconds: round3(r.serverSec), IdleServerSeconds: round3(r.idleSec)}
 	price := m.sc.Nodes.HourlyCost
 	if m.nodes.unlimited {

@@ -18,13 +18,16 @@ type Options struct {
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool
+	// judgeOnly skips what only charts read (time to room's percentiles
+	// per step, 15% of a run), for days that are judged and counted only.
+	judgeOnly bool
 }
 
 // Run simulates a validated scenario and returns its model run, with
 // verdicts against the scenario's SLOs. The same scenario (and seed)
 // always gives the same run.
 func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
-	m, err := newModel(sc)
+	m, err := newModel(sc, !opts.judgeOnly)
 	if err != nil {
 		return nil, fmt.Errorf("sim %s: %w", sc.Name, err)
 	}

@@ -30,7 +30,7 @@ func world(t *testing.T, edit func(*scenarios.Scenario)) *scenarios.Scenario {
 // simulate runs the model and returns it for inspection with its run.
 func simulate(t *testing.T, sc *scenarios.Scenario) (*model, *results.Run) {
 	t.Helper()
-	m, err := newModel(sc)
+	m, err := newModel(sc, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestAllocationPrefersTheNewestVersion(t *testing.T) {
 		sc.Fleet.AfterMatch = "reuse"
 		sc.Timeline = []scenarios.Event{{At: scenarios.D(time.Hour), RollingDeploy: &scenarios.RollingDeploy{Version: "v2"}}}
 	})
-	m, err := newModel(sc)
+	m, err := newModel(sc, true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,10 +62,14 @@ func (a Axis) Values() []string {
 
 // SweepPoint is one grid point, its replications merged.
 type SweepPoint struct {
-	Set      map[string]string `json:"set"`
-	P99      float64           `json:"timeToRoomP99"`
-	P50      float64           `json:"timeToRoomP50"`
-	Cost     results.Cost      `json:"cost"`
+	Set  map[string]string `json:"set"`
+	P99  float64           `json:"timeToRoomP99"`
+	P50  float64           `json:"timeToRoomP50"`
+	Cost results.Cost      `json:"cost"`
+	// DaysMet counts the replications (days) that met every SLO, each
+	// judged by itself; Pass is whether all did. Verdicts and the
+	// percentiles above are pooled over the replications, for display.
+	DaysMet  int               `json:"daysMet"`
 	Pass     bool              `json:"pass"`
 	Verdicts []results.Verdict `json:"verdicts"`
 	Pareto   bool              `json:"pareto"`
@@ -114,12 +118,20 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 	res.Points = make([]SweepPoint, len(grid))
 	// Merging encodes histograms: do it in parallel too, not after.
 	err = parallel(ctx, len(grid), workers, func(i int) error {
-		merged, err := results.Merge(runs[i*res.Reps : (i+1)*res.Reps])
+		days := runs[i*res.Reps : (i+1)*res.Reps]
+		met := 0
+		for _, r := range days {
+			r.Summarize()
+			if passed(results.Judge(r, scs[i].SLO)) {
+				met++
+			}
+		}
+		merged, err := results.Merge(days)
 		if err != nil {
 			return err
 		}
 		merged.Verdicts = results.Judge(merged, scs[i].SLO)
-		p := SweepPoint{Set: map[string]string{}, Cost: merged.Cost, Pass: merged.Passed(), Verdicts: merged.Verdicts}
+		p := SweepPoint{Set: map[string]string{}, Cost: merged.Cost, DaysMet: met, Pass: met == len(days), Verdicts: merged.Verdicts}
 		for _, o := range grid[i] {
 			p.Set[o.Path] = o.Value
 		}
@@ -133,6 +145,15 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 	}
 	markPareto(res.Points)
 	return res, nil
+}
+
+func passed(verdicts []results.Verdict) bool {
+	for _, v := range verdicts {
+		if !v.Pass {
+			return false
+		}
+	}
+	return true
 }
 
 // costOf is what the frontier trades against latency: money when priced,

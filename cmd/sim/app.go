@@ -22,7 +22,8 @@ const (
 const usage = `usage:
   sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
-  sim check FILE [--set PATH=VALUE]... [--reps N] [--workers N] [--json] [--verbose]
+  sim check FILE [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
+            [--workers N] [--json] [-o DIR] [--verbose]
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 `
 

@@ -133,31 +133,62 @@ func mustRead(t *testing.T, p string) string {
 }
 
 func TestCheckExitStatus(t *testing.T) {
-	code, stdout, stderr := runCLI(t, "check", "testdata/small.yaml", "--reps", "2")
+	code, stdout, stderr := runCLI(t, "check", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=9")
 	if code != exitOK || !strings.Contains(stdout, "verdict: PASS") {
 		t.Fatalf("roomy buffer: exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"(a) node-size rule: n/a", "(b) analytic minimum", "(c) DES-verified minimum"} {
+	for _, want := range []string{"(a) node-size rule: n/a", "(b) analytic minimum", "(c) DES-verified minimum", "days met", "95% interval", "days simulated:"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, stdout)
 		}
 	}
-	code, stdout, _ = runCLI(t, "check", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0", "--reps", "2", "--json")
+	dir := t.TempDir()
+	code, stdout, _ = runCLI(t, "check", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0", "--json", "-o", dir)
 	if code != exitSLO {
 		t.Fatalf("empty buffer: exit %d, want %d\n%s", code, exitSLO, stdout)
 	}
 	var rep struct {
-		Pass     bool
-		Verified struct {
+		Pass           bool
+		ConfiguredDays struct{ Decision string }
+		Verified       struct {
 			Found bool
 			Min   int
+			Days  struct{ Met, Days int }
+			Below struct{ Decision string }
 		}
+		RunSeconds float64
 	}
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pass || !rep.Verified.Found || rep.Verified.Min < 1 {
+	if rep.Pass || rep.ConfiguredDays.Decision != "misses" || !rep.Verified.Found || rep.Verified.Min < 1 {
 		t.Errorf("check report %+v: want a failing configuration and a verified minimum ≥ 1", rep)
+	}
+	if rep.Verified.Days.Met != rep.Verified.Days.Days || rep.Verified.Below.Decision == "meets" || rep.RunSeconds <= 0 {
+		t.Errorf("check report %+v: want the answer met on every day, the value below not shown to meet, a run time", rep)
+	}
+	if written, _ := os.ReadFile(filepath.Join(dir, "check.json")); !bytes.Equal(written, []byte(stdout)) {
+		t.Error("check.json differs from the --json output")
+	}
+	if html, _ := os.ReadFile(filepath.Join(dir, "report.html")); !bytes.Contains(html, []byte("Share of days meeting every SLO")) {
+		t.Error("report.html lacks the sizing section's chart")
+	}
+}
+
+func TestCheckRefusesTargetsAndBudgetsItCannotDecide(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--target", "1.2"}, "--target 1.2: must be a share strictly between 0 and 1"},
+		{[]string{"--target", "0"}, "--target 0: must be"},
+		{[]string{"--max-days", "50"}, "--max-days 94 (with --days 30) would decide it"},
+		{[]string{"--days", "0"}, "--days 0"},
+	} {
+		code, _, stderr := runCLI(t, append([]string{"check", "testdata/small.yaml"}, tc.args...)...)
+		if code != exitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d with %q", tc.args, code, stderr, exitUsage, tc.want)
+		}
 	}
 }
 

@@ -121,51 +121,6 @@ func (e env) sweepCmd(args []string) error {
 	return nil
 }
 
-func (e env) checkCmd(args []string) (int, error) {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	reps := fs.Int("reps", 3, "replications per trial")
-	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	verbose := fs.Bool("verbose", false, "log each sizing trial to stderr")
-	var sets multi
-	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
-	file, err := parse(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	overrides, err := parseOverrides(sets)
-	if err != nil {
-		return exitUsage, err
-	}
-	if *reps < 1 {
-		return exitUsage, fmt.Errorf("check: --reps must be ≥ 1")
-	}
-	doc, dir, err := scenarios.Read(file)
-	if err != nil {
-		return exitUsage, err
-	}
-	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
-		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
-	}
-	rep, err := sim.Check(e.ctx, doc, dir, *reps, *workers, sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose)})
-	if err != nil {
-		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
-	}
-	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", " ")
-		if err := enc.Encode(rep); err != nil {
-			return exitUsage, err
-		}
-	} else {
-		printCheck(e, rep)
-	}
-	if !rep.Pass {
-		return exitSLO, nil
-	}
-	return exitOK, nil
-}
-
 // frontier turns a sweep's points into the report's.
 func frontier(res *sim.SweepResult) ([]reports.FrontierPoint, string) {
 	var points []reports.FrontierPoint

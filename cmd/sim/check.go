@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/fleetbench/fleetbench/internal/buildinfo"
+	"github.com/fleetbench/fleetbench/reports"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
+)
+
+func (e env) checkCmd(args []string) (int, error) {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	out := fs.String("o", "", "also write check.json and report.html into this directory")
+	opts := sim.DefaultCheckOptions()
+	fs.Float64Var(&opts.Target, "target", opts.Target, "share of days that must meet every SLO, in (0, 1)")
+	fs.IntVar(&opts.Days, "days", opts.Days, "days simulated at a value's first look (then doubled at each look)")
+	fs.IntVar(&opts.MaxDays, "max-days", opts.MaxDays, "days a value may take before it is left undecided")
+	fs.IntVar(&opts.SearchDays, "search-days", opts.SearchDays, "days per trial of the search (other seeds than verification)")
+	fs.IntVar(&opts.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
+	var sets multi
+	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
+	file, err := parse(fs, args)
+	if err != nil {
+		return exitUsage, err
+	}
+	opts.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose)}
+	if err := opts.Validate(); err != nil {
+		return exitUsage, fmt.Errorf("check: %w", err)
+	}
+	overrides, err := parseOverrides(sets)
+	if err != nil {
+		return exitUsage, err
+	}
+	doc, dir, err := scenarios.Read(file)
+	if err != nil {
+		return exitUsage, err
+	}
+	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
+		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
+	}
+	started := time.Now()
+	rep, err := sim.Check(e.ctx, doc, dir, opts)
+	if err != nil {
+		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
+	}
+	rep.RunSeconds = time.Since(started).Round(time.Millisecond).Seconds()
+	data, err := json.MarshalIndent(rep, "", " ")
+	if err != nil {
+		return exitUsage, fmt.Errorf("encoding check: %w", err)
+	}
+	data = append(data, '\n')
+	if *out != "" {
+		var html bytes.Buffer
+		in := reports.Input{Title: "fleetbench sizing check: " + rep.Scenario, Sizing: rep, Runs: []*results.Run{rep.ConfiguredRun}, Scenario: string(doc)}
+		if err := reports.HTML(&html, in); err != nil {
+			return exitUsage, err
+		}
+		if err := writeOutputs(*out, map[string][]byte{"check.json": data, "report.html": html.Bytes()}); err != nil {
+			return exitUsage, err
+		}
+	}
+	if *asJSON {
+		if _, err := e.stdout.Write(data); err != nil {
+			return exitUsage, err
+		}
+	} else {
+		printCheck(e, rep)
+		if *out != "" {
+			fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "check.json"), filepath.Join(*out, "report.html"))
+		}
+	}
+	if !rep.Pass {
+		return exitSLO, nil
+	}
+	return exitOK, nil
+}
