@@ -93,6 +93,28 @@ func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
 	return nil
 }
 
+// HoldDown takes a pod's processes down for d, at the same pod and
+// address (a Redis restart with downtime): the local provider's runner
+// kills them and restarts them d later. Other providers have no such
+// hook: the pod is killed and its controller makes a new one, so the
+// downtime is that pod's startup; the returned note says which happened.
+func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.Duration) (string, error) {
+	if c.Name() != "local" {
+		return "pod killed, recreated by its controller (downtime not held)", c.KillPod(ctx, namespace, name)
+	}
+	client, err := c.Client()
+	if err != nil {
+		return "", err
+	}
+	until := time.Now().Add(d).UTC().Format(time.RFC3339Nano)
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{DownUntilAnnotation: until}}})
+	if _, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		return "", fmt.Errorf("hold down pod %s/%s: %w", namespace, name, err)
+	}
+	c.log.Info("pod held down", "pod", namespace+"/"+name, "for", d)
+	return fmt.Sprintf("down %s", d), nil
+}
+
 // Handlers receive watch events; nil handlers are skipped. old is nil on
 // add, new is nil on delete.
 type Handlers struct {

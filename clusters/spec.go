@@ -24,6 +24,10 @@ const (
 	DefaultName   = "fleetbench"
 	FieldManager  = "fleetbench"
 	RoomCPUMillis = 1000 // each room server requests one core; a node has podsPerNode of them
+	// DownUntilAnnotation (RFC 3339, on a pod the local runner realizes)
+	// kills the pod's processes and holds their restart until that time: a
+	// process that is down for a while, at the same pod and address.
+	DownUntilAnnotation = "fleetbench.dev/down-until"
 )
 
 // Spec is what a provider needs from a scenario: the node pool and the

@@ -33,6 +33,10 @@ func realRun(t *testing.T, yaml string, limit time.Duration) (*results.Run, stri
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every real run keeps the results contract's identities, as the model does.
+	if err := run.Identities(); err != nil {
+		t.Errorf("counters %v: %v", run.Counters, err)
+	}
 	return run, out
 }
 

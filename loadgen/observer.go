@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,27 +18,32 @@ import (
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
-// observer watches the room pods and the nodes: it times each node
-// scale-up (the first Unschedulable room → node created → node Ready →
-// a room Ready on it), samples the fleet's series, and integrates cost,
-// with the model's definitions.
+// observer watches the room pods, the nodes and the autoscaler's
+// nominations: it times each node scale-up (the Unschedulable rooms the
+// autoscaler added that node for → node created → node Ready → a room
+// Running, then Ready on it), samples the fleet's series, and integrates
+// cost, with the model's definitions. Times are the watch's (the moment
+// each change was seen), as clusterloader2 measures.
 type observer struct {
 	mu     sync.Mutex
 	clock  clock
+	now    func() time.Time
 	step   time.Duration // of scenario time
 	pods   map[string]*roomPod
 	nodes  map[string]*nodeState
 	hists  map[string]*results.Histogram
 	series map[string][]float64
-	events []results.Event
-	// pendingSince is the oldest Unschedulable room not yet placed: what
-	// a new node was added for.
-	pendingSince time.Time
-	cost         results.Cost
-	last         time.Time // cost integrated up to here
-	scaleUps     []*results.ScaleUp
-	added        int64 // autoscaled nodes created while watching
-	removed      int64 // room nodes deleted while watching
+	// nominated lists, per NodeClaim, the rooms Karpenter nominated to it:
+	// what the claim's node was added for; unschedulable is when each room
+	// was first seen Unschedulable (kept after the room is gone).
+	nominated     map[string][]string
+	unschedulable map[string]time.Time
+	// autoscaled are the nodes the autoscaler added, in creation order,
+	// kept after they are removed; their stages are timed at the end.
+	autoscaled []*nodeState
+	cost       results.Cost
+	last       time.Time // cost integrated up to here
+	removed    int64     // room nodes deleted while watching
 }
 
 type roomPod struct {
@@ -50,14 +56,19 @@ type roomPod struct {
 }
 
 type nodeState struct {
-	created, ready time.Time
-	trigger        time.Time // the pending room it was added for (zero: static)
-	up             *results.ScaleUp
+	name                  string
+	claim                 string // the NodeClaim it realizes (autoscaled nodes)
+	created, ready        time.Time
+	podRunning, roomReady time.Time // its first room's
+	// boundPending is the earliest Unschedulable time of the rooms that
+	// were pending before it was created and were placed on it.
+	boundPending time.Time
 }
 
 func newObserver(c clock, step time.Duration) *observer {
-	o := &observer{clock: c, last: c.start, step: step, pods: map[string]*roomPod{}, nodes: map[string]*nodeState{},
-		hists: map[string]*results.Histogram{}, series: map[string][]float64{}}
+	o := &observer{clock: c, now: time.Now, last: c.start, step: step, pods: map[string]*roomPod{}, nodes: map[string]*nodeState{},
+		hists: map[string]*results.Histogram{}, series: map[string][]float64{},
+		nominated: map[string][]string{}, unschedulable: map[string]time.Time{}}
 	for _, m := range []string{results.AutoscaleLag, results.NodeBoot, results.PodStartup} {
 		o.hists[m] = results.NewHistogram()
 	}
@@ -66,7 +77,7 @@ func newObserver(c clock, step time.Duration) *observer {
 
 // run watches until ctx ends, sampling every step.
 func (o *observer) run(ctx context.Context, c *clusters.Cluster) error {
-	if err := c.Watch(ctx, clusters.Handlers{Pod: o.pod, Node: o.node}); err != nil {
+	if err := c.Watch(ctx, clusters.Handlers{Pod: o.pod, Node: o.node, Event: o.event}); err != nil {
 		return err
 	}
 	t := time.NewTicker(o.clock.wall(o.step))
@@ -82,7 +93,7 @@ func (o *observer) run(ctx context.Context, c *clusters.Cluster) error {
 }
 
 func (o *observer) pod(_, p *corev1.Pod) {
-	now := time.Now()
+	now := o.now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.integrate(now)
@@ -102,39 +113,73 @@ func (o *observer) pod(_, p *corev1.Pod) {
 	}
 	r.state, _ = policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
 	r.pending = p.Spec.NodeName == ""
-	if r.pending && o.pendingSince.IsZero() {
-		o.pendingSince = now
+	if _, seen := o.unschedulable[p.Name]; r.pending && !seen && unschedulable(p) {
+		o.unschedulable[p.Name] = now
 	}
 	if !r.pending && r.node == "" {
 		r.node, r.scheduled = p.Spec.NodeName, now
+		at, was := o.unschedulable[p.Name]
+		if n := o.nodes[r.node]; n != nil && was && at.Before(n.created) && (n.boundPending.IsZero() || at.Before(n.boundPending)) {
+			n.boundPending = at
+		}
 	}
 	n := o.nodes[r.node]
 	if !r.running && p.Status.Phase == corev1.PodRunning {
 		r.running = true
-		if n != nil && n.up != nil && n.up.PodRunning == 0 {
-			n.up.PodRunning = o.span(n.trigger, now)
+		if n != nil && n.podRunning.IsZero() {
+			n.podRunning = now
 		}
 	}
 	wasReady := r.ready
 	r.ready = clusters.PodReady(p)
 	if r.ready && !wasReady {
 		o.hists[results.PodStartup].Record(o.clock.secs(now.Sub(r.scheduled)))
-		if n != nil && n.up != nil && n.up.RoomReady == 0 {
-			up := n.up
-			up.RoomReady = o.span(n.trigger, now)
-			o.hists[results.AutoscaleLag].Record(up.RoomReady)
-			o.events = append(o.events, results.Event{At: o.clock.stamp(now), Kind: "scaleUp",
-				Detail: fmt.Sprintf("node %s: pending→created %.1fs, →Ready %.1fs, →pod Running %.1fs, →room Ready %.1fs",
-					r.node, up.Created, up.Ready, up.PodRunning, up.RoomReady)})
+		if n != nil && n.roomReady.IsZero() {
+			n.roomReady = now
 		}
-	}
-	if !o.anyPending() {
-		o.pendingSince = time.Time{}
 	}
 }
 
+// unschedulable reports the scheduler's verdict that no node fits the pod
+// (a pod not yet looked at is pending but not Unschedulable).
+func unschedulable(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Reason == corev1.PodReasonUnschedulable {
+			return true
+		}
+	}
+	return false
+}
+
+// event records Karpenter's nominations: "Pod should schedule on:
+// nodeclaim/NAME[, node/NAME]" on a room pending for a node to be made.
+func (o *observer) event(e *corev1.Event) {
+	if e.Reason != "Nominated" || e.InvolvedObject.Kind != "Pod" {
+		return
+	}
+	claim := nominatedClaim(e.Message)
+	if claim == "" {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if pods := o.nominated[claim]; !slices.Contains(pods, e.InvolvedObject.Name) {
+		o.nominated[claim] = append(pods, e.InvolvedObject.Name)
+	}
+}
+
+// nominatedClaim is the NodeClaim a Nominated event names, if any.
+func nominatedClaim(msg string) string {
+	_, rest, ok := strings.Cut(msg, "nodeclaim/")
+	if !ok {
+		return ""
+	}
+	name, _, _ := strings.Cut(rest, ",")
+	return strings.TrimSpace(name)
+}
+
 func (o *observer) node(old, n *corev1.Node) {
-	now := time.Now()
+	now := o.now()
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.integrate(now)
@@ -152,31 +197,19 @@ func (o *observer) node(old, n *corev1.Node) {
 	}
 	st := o.nodes[n.Name]
 	if st == nil {
-		st = &nodeState{created: now}
-		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled && !o.pendingSince.IsZero() {
-			st.trigger = o.pendingSince
-			st.up = &results.ScaleUp{Node: n.Name, At: o.clock.stamp(now), Created: o.span(st.trigger, now)}
-			o.scaleUps = append(o.scaleUps, st.up)
-			o.added++
+		st = &nodeState{name: n.Name, created: now}
+		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled {
+			// Karpenter's kwok provider names the node's host after its
+			// NodeClaim; other providers' nodes are matched by the rooms
+			// placed on them.
+			st.claim = n.Labels[corev1.LabelHostname]
+			o.autoscaled = append(o.autoscaled, st)
 		}
 		o.nodes[n.Name] = st
 	}
 	if st.ready.IsZero() && clusters.ReadyNodes([]corev1.Node{*n}) == 1 {
 		st.ready = now
-		if st.up != nil {
-			o.hists[results.NodeBoot].Record(o.clock.secs(now.Sub(st.created)))
-			st.up.Ready = o.span(st.trigger, now)
-		}
 	}
-}
-
-func (o *observer) anyPending() bool {
-	for _, r := range o.pods {
-		if r.pending {
-			return true
-		}
-	}
-	return false
 }
 
 // integrate adds node-seconds and (idle) server-seconds up to now.
@@ -236,28 +269,69 @@ func (o *observer) roomNodes() int {
 	return len(o.nodes)
 }
 
+// scaleUp times an autoscaled node from its own trigger: the earliest
+// Unschedulable time of the rooms nominated to its NodeClaim, else of the
+// rooms that were pending before it was created and were placed on it. A
+// node with neither was not added for rooms, and is left out.
+func (o *observer) scaleUp(st *nodeState) (results.ScaleUp, bool) {
+	var trigger time.Time
+	for _, pod := range o.nominated[st.claim] {
+		if at, ok := o.unschedulable[pod]; ok && (trigger.IsZero() || at.Before(trigger)) {
+			trigger = at
+		}
+	}
+	if trigger.IsZero() {
+		trigger = st.boundPending
+	}
+	if trigger.IsZero() {
+		return results.ScaleUp{}, false
+	}
+	up := results.ScaleUp{Node: st.name, At: o.clock.stamp(st.created), Created: o.span(trigger, st.created)}
+	for _, stage := range []struct {
+		at  time.Time
+		out *float64
+	}{{st.ready, &up.Ready}, {st.podRunning, &up.PodRunning}, {st.roomReady, &up.RoomReady}} {
+		if !stage.at.IsZero() {
+			*stage.out = o.span(trigger, stage.at)
+		}
+	}
+	return up, true
+}
+
 // fill adds the observations to run.
 func (o *observer) fill(run *results.Run, hourlyCost float64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.integrate(time.Now())
+	o.integrate(o.now())
+	for _, st := range o.autoscaled {
+		if !st.ready.IsZero() {
+			o.hists[results.NodeBoot].Record(o.clock.secs(st.ready.Sub(st.created)))
+		}
+		up, ok := o.scaleUp(st)
+		if !ok {
+			continue
+		}
+		run.ScaleUps = append(run.ScaleUps, up)
+		if up.RoomReady > 0 {
+			o.hists[results.AutoscaleLag].Record(up.RoomReady)
+			run.Events = append(run.Events, results.Event{At: o.clock.stamp(st.roomReady), Kind: "scaleUp",
+				Detail: fmt.Sprintf("node %s: pending→created %.1fs, →Ready %.1fs, →pod Running %.1fs, →room Ready %.1fs",
+					up.Node, up.Created, up.Ready, up.PodRunning, up.RoomReady)})
+		}
+	}
 	for name, h := range o.hists {
 		run.Histograms[name] = h
 	}
 	for name, v := range o.series {
 		run.Series.Values[name] = v
 	}
-	run.Events = append(run.Events, o.events...)
 	slices.SortStableFunc(run.Events, func(a, b results.Event) int {
 		da, _ := time.ParseDuration(a.At)
 		db, _ := time.ParseDuration(b.At)
 		return cmp.Compare(da, db)
 	})
-	for _, up := range o.scaleUps {
-		run.ScaleUps = append(run.ScaleUps, *up)
-	}
 	run.Cost = o.cost
-	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = o.added, o.removed
+	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = int64(len(o.autoscaled)), o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost
 	run.Summarize()
 }

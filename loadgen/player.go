@@ -128,12 +128,18 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 	}
 	url, token := "ws://"+asg.Address+"/ws", ""
 	var lastReason string
+	// moved: the last attempt learned the match's new room, which is tried
+	// at once; backing off is for retrying a room that did not answer.
+	moved := false
 	for attempt := 0; time.Since(start) < s.Window; attempt++ {
-		select {
-		case <-ctx.Done():
-			return done(false, "cancelled")
-		case <-time.After(s.backoff(attempt)):
+		if !moved {
+			select {
+			case <-ctx.Done():
+				return done(false, "cancelled")
+			case <-time.After(s.backoff(attempt)):
+			}
 		}
+		moved = false
 		err := p.Reconnect(ctx, url, token)
 		if err == nil {
 			if reason := verify(ctx, p, s.Window-time.Since(start)); reason != "" {
@@ -152,7 +158,9 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 			// The room is gone or draining: the match gets another room.
 			lastReason = "room_gone"
 			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
-				url, token = "ws://"+again.Address+"/ws", again.Token
+				next := "ws://" + again.Address + "/ws"
+				moved = next != url // a new room: no reason to wait
+				url, token = next, again.Token
 			} else {
 				lastReason = failureKind(rerr)
 			}

@@ -122,6 +122,7 @@ func (r *Recorder) Record(o Outcome) {
 		r.reasons["players_failed_"+o.Failure]++
 		if o.Match != "" && !r.failedMatches[o.Match] {
 			r.failedMatches[o.Match] = true
+			r.counters[results.Matches]++ // formed, though not allocated
 			r.counters[results.AllocationFailures]++
 			r.count(results.SeriesFailures, o.At*k)
 		}
@@ -139,9 +140,11 @@ func (r *Recorder) Record(o Outcome) {
 	}
 	for _, rc := range o.Reconnects {
 		r.counters[results.Disconnects]++
-		r.counters[results.Reconnects]++
-		r.count(results.SeriesReconnects, rc.At*k)
 		if rc.OK {
+			// A reconnect is a rejoin, counted when it happened, as the
+			// model counts it (results.Reconnects).
+			r.counters[results.Reconnects]++
+			r.count(results.SeriesReconnects, (rc.At+rc.Latency)*k)
 			r.counters[results.RecoveriesOK]++
 		} else {
 			r.counters[results.RecoveriesFailed]++

@@ -71,7 +71,15 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cfg.Cluster.DeployStack(ctx, settings, 1); err != nil {
+	// The model starts with nodes.initial Ready nodes; the local cluster
+	// has nodes.min static ones and Karpenter for the rest (kind's nodes
+	// are fixed at creation; other clusters are as they are).
+	if cfg.Cluster.Name() == "local" && sc.Nodes.PodsPerNode > 0 {
+		if err := cfg.Cluster.WarmNodes(ctx, sc.Nodes.Initial, sc.Nodes.PodsPerNode); err != nil {
+			return nil, err
+		}
+	}
+	if err := cfg.Cluster.DeployStack(ctx, settings, initialRooms(sc)); err != nil {
 		return nil, fmt.Errorf("deploying the stack: %w", err)
 	}
 	addr, err := cfg.Cluster.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
@@ -120,6 +128,26 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
 	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)
+}
+
+// initialRooms is the idle fleet the policy keeps before any player
+// arrives: the run starts once that many rooms are Ready, so it measures
+// the scenario and not the deploy (an empty buffer starts at once).
+func initialRooms(sc *scenarios.Scenario) int {
+	switch p := sc.Fleet.Policy; {
+	case p.MinAvailable != nil && p.MinAvailable.Count != nil:
+		return *p.MinAvailable.Count
+	case p.Buffer != nil:
+		size := p.Buffer.Min
+		if p.Buffer.Size != nil {
+			size = max(*p.Buffer.Size, p.Buffer.Min)
+		}
+		if p.Buffer.Max > 0 {
+			size = min(size, p.Buffer.Max)
+		}
+		return size
+	}
+	return 0
 }
 
 // replay paces the scenario's arrivals and plays each as a player; it

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,7 +32,7 @@ func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, 
 			return done
 		case <-time.After(time.Until(at)):
 		}
-		kind, detail, err := fire(ctx, c, ev, rng)
+		kind, detail, err := fire(ctx, c, ev, rng, clk.wall)
 		if err != nil {
 			detail += " (failed: " + err.Error() + ")"
 		}
@@ -44,7 +41,9 @@ func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, 
 	return done
 }
 
-func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *rand.Rand) (string, string, error) {
+// fire takes one timeline action through the cluster's hooks; wall turns
+// a scenario duration into wall time.
+func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *rand.Rand, wall func(time.Duration) time.Duration) (string, string, error) {
 	client, err := c.Client()
 	if err != nil {
 		return "", "", err
@@ -79,34 +78,14 @@ func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *ran
 		}
 		return "nodeLoss", fmt.Sprintf("%d nodes deleted", len(victims)), nil
 	case ev.RedisRestart != nil:
-		return "redisRestart", "redis-server killed; the runner restarts it in its pod", restartRedis(ctx, c)
+		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=redis"})
+		if err != nil || len(pods.Items) == 0 {
+			return "redisRestart", "", fmt.Errorf("no redis pod: %v", err)
+		}
+		detail, err := c.HoldDown(ctx, ns, pods.Items[0].Name, wall(ev.RedisRestart.Downtime.Duration))
+		return "redisRestart", detail, err
 	}
 	return "unknown", "", nil
-}
-
-// restartRedis kills the Redis container's process so that it restarts in
-// the same pod, at the same address, empty: on the local provider its PID
-// is in the container ID; elsewhere the pod is deleted and recreated.
-func restartRedis(ctx context.Context, c *clusters.Cluster) error {
-	client, err := c.Client()
-	if err != nil {
-		return err
-	}
-	pods, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: "app=redis"})
-	if err != nil || len(pods.Items) == 0 {
-		return fmt.Errorf("no redis pod: %v", err)
-	}
-	p := pods.Items[0]
-	for _, cs := range p.Status.ContainerStatuses {
-		if pid, ok := strings.CutPrefix(cs.ContainerID, "process://"); ok {
-			n, err := strconv.Atoi(pid)
-			if err != nil {
-				return err
-			}
-			return syscall.Kill(n, syscall.SIGKILL)
-		}
-	}
-	return c.KillPod(ctx, manifests.Namespace, p.Name)
 }
 
 // pick chooses up to n items at random (deterministic for the seed).

@@ -21,34 +21,58 @@ const (
 	NodeBoot         = "node_boot"
 )
 
-// Counter names.
+// Counter names: what each counts, the same in a model and a measured
+// run. Identities that hold in both (checked in tests): every match is
+// allocated, failed, or still waiting at the end (matches ≥ allocations +
+// allocation_failures); every disconnect ends as a recovery, a failed
+// recovery with its reason, or a session that ended first (disconnects ≥
+// recoveries_ok + recoveries_failed); reconnects = recoveries_ok.
 const (
-	Players            = "players"
-	Matches            = "matches"
-	Allocations        = "allocations" // successful allocations
-	AllocationWaits    = "allocation_waits"
+	// Players is the player arrivals (each one attempt to get a room).
+	Players = "players"
+	// Matches is the matches formed (full, or short-handed at the timeout).
+	Matches = "matches"
+	// Allocations is the matches that got a Ready room.
+	Allocations = "allocations"
+	// AllocationWaits is the allocations that found no Ready room at once
+	// and waited for one (a subset of allocations).
+	AllocationWaits = "allocation_waits"
+	// AllocationFailures is the matches that got no room within the
+	// allocation timeout (or at once, with onNoServer: fail).
 	AllocationFailures = "allocation_failures"
-	Disconnects        = "disconnects"
-	Reconnects         = "reconnects"
-	RecoveriesOK       = "recoveries_ok"
-	RecoveriesFailed   = "recoveries_failed"
-	NodesAdded         = "nodes_added"
-	NodesRemoved       = "nodes_removed"
+	// Disconnects is the sessions dropped while in a room: a client-side
+	// drop, or a room drained or killed under its players.
+	Disconnects = "disconnects"
+	// Reconnects is the disconnected sessions that rejoined a room, counted
+	// when they rejoined (the reconnects series is their rate per second).
+	Reconnects = "reconnects"
+	// RecoveriesOK is the rejoined sessions whose state was recovered
+	// exactly (every input applied once, sequence contiguous).
+	RecoveriesOK = "recoveries_ok"
+	// RecoveriesFailed is the disconnected sessions that could not be
+	// restored (each with a reason: recoveries_failed_REASON).
+	RecoveriesFailed = "recoveries_failed"
+	// NodesAdded is the nodes the autoscaler added during the run.
+	NodesAdded = "nodes_added"
+	// NodesRemoved is the room nodes removed during the run (consolidated
+	// or lost).
+	NodesRemoved = "nodes_removed"
 )
 
-// Series names.
+// Series names: gauges are sampled at the end of each step (counts of
+// rooms, nodes, pods or matches); rates are per second, averaged over it.
 const (
-	SeriesReadyBuffer  = "ready_buffer"
-	SeriesTarget       = "buffer_target"
-	SeriesAllocated    = "allocated"
-	SeriesStarting     = "starting"
-	SeriesNodes        = "nodes"
-	SeriesPendingPods  = "pending_pods"
-	SeriesArrivals     = "arrivals"    // per second
-	SeriesAllocations  = "allocations" // per second
-	SeriesFailures     = "failures"    // per second
-	SeriesReconnects   = "reconnects"  // per second
-	SeriesWaitingMatch = "waiting_matches"
+	SeriesReadyBuffer  = "ready_buffer"    // Ready rooms in opsState None
+	SeriesTarget       = "buffer_target"   // the policy's desired replicas
+	SeriesAllocated    = "allocated"       // rooms in play
+	SeriesStarting     = "starting"        // room pods placed, not yet Ready
+	SeriesNodes        = "nodes"           // room nodes
+	SeriesPendingPods  = "pending_pods"    // room pods no node fits
+	SeriesArrivals     = "arrivals"        // players per second
+	SeriesAllocations  = "allocations"     // allocations per second
+	SeriesFailures     = "failures"        // allocation failures per second
+	SeriesReconnects   = "reconnects"      // rejoins per second (see Reconnects)
+	SeriesWaitingMatch = "waiting_matches" // matches waiting for a room
 )
 
 // Run is one model or measured run of a scenario.

@@ -1,6 +1,9 @@
 package results
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // IsDisruption reports whether a timeline kind disconnects players.
 func IsDisruption(kind string) bool {
@@ -11,20 +14,36 @@ func IsDisruption(kind string) bool {
 	return false
 }
 
-// Storm is the reconnect storm after one disruption: the reconnects
-// series from the event to the next disruption (or the run's end).
+// Storm is the reconnect storm after one disruption: the reconnects above
+// the rate before it, from the event until the rate is back within noise
+// of that rate. Both engines' runs are measured alike.
 type Storm struct {
-	Event      Event
-	Peak       float64 // reconnects per second, the highest step
-	Reconnects float64 // in all
-	// Duration runs from the event to the end of the last step with a
-	// reconnect; 0 when there was none.
+	Event Event
+	// Baseline is the reconnect rate (per second) over the baseline
+	// window before the event: client-side drops, not the disruption.
+	Baseline float64
+	Peak     float64 // reconnects per second, the highest step of the storm
+	// Reconnects are the storm's excess over the baseline, in all.
+	Reconnects float64
+	// Duration runs from the event to the end of the storm's last step
+	// above the noise; 0 when no step rose above it.
 	Duration time.Duration
 }
 
+// Baseline window and the end of a storm.
+const (
+	baselineWindow = 30 * time.Minute
+	// quietFor is how long the rate must stay within noise of the
+	// baseline for a storm to be over (at least quietSteps steps).
+	quietFor   = time.Minute
+	quietSteps = 3
+	// noiseSigmas is how far above the baseline a step's count may be by
+	// chance: Poisson counts, so sqrt(mean) per step.
+	noiseSigmas = 3
+)
+
 // Storms finds the storm after each disruption of the run's timeline, and
-// the reconnects before the first one (the background rate: client-side
-// drops, not the fleet).
+// the reconnects before the first one (the background: client-side drops).
 func Storms(r *Run) (storms []Storm, before float64) {
 	step := r.Series.Step.Seconds()
 	series := r.Series.Values[SeriesReconnects]
@@ -39,37 +58,55 @@ func Storms(r *Run) (storms []Storm, before float64) {
 			starts = append(starts, int(at.Seconds()/step))
 		}
 	}
-	sum := func(from, to int) (total, peak float64, last int) {
-		last = -1
-		for i := max(from, 0); i < min(to, len(series)); i++ {
-			total += series[i] * step
-			if series[i] > peak {
-				peak = series[i]
-			}
-			if series[i] > 0 {
-				last = i
-			}
-		}
-		return total, peak, last
+	first := len(series)
+	if len(starts) > 0 {
+		first = min(starts[0], len(series))
 	}
-	end := len(series)
-	if len(starts) == 0 {
-		before, _, _ = sum(0, end)
-		return nil, before
+	for _, v := range series[:max(first, 0)] {
+		before += v * step
 	}
-	before, _, _ = sum(0, starts[0])
+	windowSteps := max(1, int(baselineWindow.Seconds()/step))
+	quiet := max(quietSteps, int(math.Ceil(quietFor.Seconds()/step)))
+	stormEnd := 0 // the previous storm's end: not part of the next baseline
 	for k, ev := range events {
-		to := end
+		start, to := starts[k], len(series)
 		if k+1 < len(starts) {
-			to = starts[k+1]
+			to = min(starts[k+1], to)
 		}
-		total, peak, last := sum(starts[k], to)
-		s := Storm{Event: ev, Peak: peak, Reconnects: total}
+		s := Storm{Event: ev, Baseline: meanRate(series, max(stormEnd, start-windowSteps), start)}
+		limit := s.Baseline + noiseSigmas*math.Sqrt(s.Baseline/step)
+		last, calm := -1, 0
+		for i := max(start, 0); i < to && calm < quiet; i++ {
+			if series[i] > limit {
+				last, calm = i, 0
+			} else {
+				calm++
+			}
+		}
+		for i := max(start, 0); i <= last; i++ {
+			s.Reconnects += (series[i] - s.Baseline) * step
+			s.Peak = math.Max(s.Peak, series[i])
+		}
+		s.Reconnects = math.Max(0, math.Round(s.Reconnects*1e6)/1e6)
 		if last >= 0 {
 			at, _ := time.ParseDuration(ev.At)
 			s.Duration = max(0, time.Duration(float64(last+1)*step*float64(time.Second))-at)
+			stormEnd = last + 1
 		}
 		storms = append(storms, s)
 	}
 	return storms, before
+}
+
+// meanRate is the mean of series[from:to] (0 when empty).
+func meanRate(series []float64, from, to int) float64 {
+	from, to = max(from, 0), min(to, len(series))
+	if to <= from {
+		return 0
+	}
+	sum := 0.0
+	for _, v := range series[from:to] {
+		sum += v
+	}
+	return sum / float64(to-from)
 }

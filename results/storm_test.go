@@ -1,6 +1,7 @@
 package results
 
 import (
+	"math"
 	"testing"
 	"time"
 )
@@ -20,10 +21,37 @@ func TestStorms(t *testing.T) {
 	if len(storms) != 2 {
 		t.Fatalf("storms %+v: want one per disruption (scale-ups are not)", storms)
 	}
-	if s := storms[0]; s.Peak != 3 || s.Reconnects != 60 || s.Duration != 30*time.Second {
-		t.Errorf("deploy storm %+v: want peak 3/s, 60 reconnects over 30 s", s)
+	// The background before it: 1 reconnect in 60 s, so 60 − 30 s × 1/60.
+	if s := storms[0]; s.Peak != 3 || s.Reconnects != 59.5 || s.Duration != 30*time.Second {
+		t.Errorf("deploy storm %+v: want peak 3/s, 59.5 reconnects above the background over 30 s", s)
 	}
 	if s := storms[1]; s.Peak != 0.5 || s.Reconnects != 5 || s.Duration != 10*time.Second {
 		t.Errorf("crash storm %+v", s)
+	}
+}
+
+// TestStormIsAnExcess: a storm on a steady background of drops counts
+// only what rises above it, and ends when the rate is back within noise,
+// not at the next disruption.
+func TestStormIsAnExcess(t *testing.T) {
+	// 10 s steps, 1 reconnect/s all along (with Poisson-sized wobble), a
+	// deploy at 10 min adds 5/s for 30 s.
+	var series []float64
+	for i := range 200 {
+		v := 1.0 + 0.2*float64(i%3-1)
+		if i >= 60 && i < 63 {
+			v += 5
+		}
+		series = append(series, v)
+	}
+	r := &Run{Series: Series{Step: 10 * time.Second, Values: map[string][]float64{SeriesReconnects: series}},
+		Events: []Event{{At: "10m0s", Kind: "rollingDeploy"}}}
+	storms, _ := Storms(r)
+	if len(storms) != 1 {
+		t.Fatalf("storms %+v", storms)
+	}
+	s := storms[0]
+	if s.Duration != 30*time.Second || math.Abs(s.Reconnects-150) > 3 || math.Abs(s.Baseline-1) > 0.01 {
+		t.Errorf("storm %+v: want 150 reconnects above a baseline of 1/s, over 30 s (not the 1,400 s to the run's end)", s)
 	}
 }

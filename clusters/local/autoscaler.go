@@ -69,8 +69,10 @@ func roomAllocatable(s clusters.Spec) string {
 // static minimum, consolidated once empty for scaleDownAfter.
 func nodePool(s clusters.Spec) string {
 	limit := ""
+	// Karpenter counts a node's capacity against the limit, reserve
+	// included: (max − min) nodes of podsPerNode rooms and the reserve.
 	if extra := s.Nodes.Max - s.Nodes.Min; extra >= 0 {
-		limit = fmt.Sprintf("  limits:\n    cpu: %dm\n", extra*s.Nodes.PodsPerNode*clusters.RoomCPUMillis)
+		limit = fmt.Sprintf("  limits:\n    cpu: %dm\n", extra*(s.Nodes.PodsPerNode*clusters.RoomCPUMillis+kubeReservedMillis))
 	}
 	return fmt.Sprintf(`apiVersion: karpenter.kwok.sh/v1alpha1
 kind: KWOKNodeClass

@@ -37,9 +37,13 @@ type worker struct {
 	termCh   chan time.Duration // grace period; buffered, first send wins
 	killOnce sync.Once
 	killCh   chan string // why
-	exits    chan exit
-	probes   chan probeResult
-	done     chan struct{} // closed when run returns: senders stop waiting
+	// downCh asks to kill the processes and hold their restart until a
+	// time; heldUntil is the last such time honoured (the loop's alone).
+	downCh    chan time.Time
+	heldUntil time.Time
+	exits     chan exit
+	probes    chan probeResult
+	done      chan struct{} // closed when run returns: senders stop waiting
 }
 
 type exit struct {
@@ -54,7 +58,7 @@ func newWorker(r *Runner, pod *corev1.Pod, delay time.Duration) *worker {
 		delay:  delay,
 		dir:    filepath.Join(r.cfg.PodsDir, pod.Namespace+"_"+pod.Name+"_"+string(pod.UID)[:8]),
 		phase:  corev1.PodPending,
-		termCh: make(chan time.Duration, 1), killCh: make(chan string, 1),
+		termCh: make(chan time.Duration, 1), killCh: make(chan string, 1), downCh: make(chan time.Time, 1),
 		exits: make(chan exit, 8), probes: make(chan probeResult, 8), done: make(chan struct{}),
 	}
 	for _, c := range pod.Spec.Containers {
@@ -66,6 +70,16 @@ func newWorker(r *Runner, pod *corev1.Pod, delay time.Duration) *worker {
 // terminate asks for a graceful stop (SIGTERM, grace, SIGKILL, finalize).
 func (w *worker) terminate(grace time.Duration) {
 	w.once.Do(func() { w.termCh <- grace })
+}
+
+// holdDown asks for the processes to be killed and held down until
+// `until` (repeated annotations of the same time are taken once).
+func (w *worker) holdDown(until time.Time) {
+	select {
+	case w.downCh <- until:
+	case <-w.done:
+	default: // a request is already queued; the loop takes the newest pod state next time
+	}
 }
 
 // kill stops the processes at once and reports nothing: the pod or its
@@ -144,6 +158,9 @@ func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 				c.restarts++
 				c.waitReason = "CrashLoopBackOff"
 				c.backoffUntil = time.Now().Add(backoff(c.restarts))
+				if w.heldUntil.After(c.backoffUntil) {
+					c.backoffUntil = w.heldUntil
+				}
 				arm()
 				log.Warn("container exited; restarting", "container", c.spec.Name, "code", e.code, "restarts", c.restarts)
 			}
@@ -166,6 +183,13 @@ func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 				c.ready = p.ready
 				w.report(ctx)
 			}
+		case until := <-w.downCh:
+			if until.Equal(w.heldUntil) || !until.After(time.Now()) {
+				continue
+			}
+			w.heldUntil = until
+			log.Info("held down", "until", until)
+			w.signalAll(syscall.SIGKILL) // each exit restarts at heldUntil
 		case grace := <-w.termCh:
 			w.stop(grace, log)
 			w.finalize(ctx, log)

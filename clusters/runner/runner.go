@@ -153,6 +153,12 @@ func (r *Runner) podChanged(obj any) {
 	r.mu.Unlock()
 	if pod.DeletionTimestamp != nil {
 		w.terminate(gracePeriod(pod))
+		return
+	}
+	if v, ok := pod.Annotations[clusters.DownUntilAnnotation]; ok {
+		if until, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			w.holdDown(until)
+		}
 	}
 }
 

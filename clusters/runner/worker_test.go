@@ -167,3 +167,26 @@ func TestWorkerRetriesAFailedStart(t *testing.T) {
 	}
 	eventually(t, "Running after the retry", func() bool { p, _ := podStatus(t, client); return running(p) })
 }
+
+// TestWorkerHoldsDown: a hold-down (a Redis restart with downtime) kills
+// the process and starts it again no sooner than the time asked, in the
+// same pod.
+func TestWorkerHoldsDown(t *testing.T) {
+	marks := filepath.Join(t.TempDir(), "starts")
+	pod := shellPod(`date +%s.%N >> ` + marks + `; exec sleep 30`)
+	r, client := testRunner(t, pod)
+	w := newWorker(r, pod, 0)
+	go w.run()
+	defer func() { w.kill("test over"); <-w.done }()
+	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
+	until := time.Now().Add(1500 * time.Millisecond)
+	w.holdDown(until)
+	eventually(t, "a second start", func() bool {
+		data, _ := os.ReadFile(marks)
+		return strings.Count(string(data), "\n") >= 2
+	})
+	if now := time.Now(); now.Before(until) {
+		t.Errorf("restarted %v before the hold ended", until.Sub(now))
+	}
+	eventually(t, "Running again", func() bool { p, _ := podStatus(t, client); return running(p) })
+}

@@ -68,6 +68,7 @@ func run(log *slog.Logger) error {
 	}
 	if *countWaiting {
 		cfg.Waiting = fleet.MatchmakerWaiting(&http.Client{})
+		cfg.WaitingChange = fleet.MatchmakerWaitingChange(&http.Client{})
 	}
 	rc, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
 	if err != nil {

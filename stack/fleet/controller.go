@@ -44,6 +44,11 @@ type Config struct {
 	// Waiting, when set, reports how many matches wait for a room (the
 	// demand-aware policies add them); see MatchmakerWaiting.
 	Waiting func(ctx context.Context, pods []*corev1.Pod) (int, error)
+	// WaitingChange, when set with no SyncInterval, long-polls the number
+	// of waiting matches so that a match starting to wait triggers a
+	// reconcile at once, as every event does in the model; see
+	// MatchmakerWaitingChange.
+	WaitingChange func(ctx context.Context, pods []*corev1.Pod, unlike int) (int, error)
 }
 
 // Controller reconciles the fleet.
@@ -57,13 +62,17 @@ type Controller struct {
 	// replicas is the policy's size at the last tick (the loop's alone).
 	replicas int
 
+	// expect holds this controller's creates and deletes the cache has not
+	// shown yet (the loop's alone).
+	expect expectations
+
 	mu        sync.Mutex
 	noneSince map[string]time.Time // when each room was last seen turning None
 }
 
 // New returns a controller; Run starts it.
 func New(cfg Config, client kubernetes.Interface, log *slog.Logger) *Controller {
-	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}}
+	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations()}
 }
 
 // Run watches the room pods and the template and reconciles until ctx ends.
@@ -88,6 +97,9 @@ func (c *Controller) Run(ctx context.Context) error {
 	}
 	t := time.NewTicker(resync)
 	defer t.Stop()
+	if c.cfg.WaitingChange != nil && c.cfg.SyncInterval <= 0 {
+		go c.watchWaiting(ctx)
+	}
 	// With a syncInterval the policy is consulted on the tick only, like
 	// OpenKruiseGame's polling autoscaler; changes in between get the
 	// workload controller's step (Maintain), as in the model.
@@ -103,6 +115,30 @@ func (c *Controller) Run(ctx context.Context) error {
 			tick = true
 		case <-c.kick:
 			tick = false
+		}
+	}
+}
+
+// watchWaiting pokes a reconcile whenever the number of waiting matches
+// changes (long polls; a failed one is retried after a second).
+func (c *Controller) watchWaiting(ctx context.Context) {
+	last := -1
+	for ctx.Err() == nil {
+		var pods []*corev1.Pod
+		for _, o := range c.pods.List() {
+			pods = append(pods, o.(*corev1.Pod))
+		}
+		n, err := c.cfg.WaitingChange(ctx, pods, last)
+		if err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		if n != last {
+			last = n
+			c.poke()
 		}
 	}
 }
@@ -126,14 +162,19 @@ func (c *Controller) reconcile(ctx context.Context, tick bool) error {
 	pods := map[string]*corev1.Pod{}
 	var rooms []Room
 	now := time.Now()
+	inCache := map[string]bool{}
 	for _, o := range c.pods.List() {
 		p := o.(*corev1.Pod)
-		if p.Labels[TemplateHashLabel] == "" || p.DeletionTimestamp != nil || !owned(p, tmpl) {
+		inCache[p.Name] = true
+		if c.expect.observe(p) || p.Labels[TemplateHashLabel] == "" || p.DeletionTimestamp != nil || !owned(p, tmpl) {
 			continue
 		}
 		pods[p.Name] = p
 		rooms = append(rooms, c.room(p, hash, now))
 	}
+	// Rooms created but not yet in the cache count; rooms deleted but still
+	// there do not (skipped above).
+	rooms = append(rooms, c.expect.pending(now, inCache)...)
 	if !tick {
 		return c.apply(ctx, tmpl, hash, pods, Maintain(rooms, c.replicas, c.cfg.Strategy))
 	}
@@ -204,7 +245,11 @@ func (c *Controller) create(ctx context.Context, tmpl *corev1.PodTemplate, hash 
 	}
 	pod.Labels[TemplateHashLabel] = hash
 	pod.OwnerReferences = []metav1.OwnerReference{{APIVersion: "v1", Kind: "PodTemplate", Name: tmpl.Name, UID: tmpl.UID}}
-	_, err := c.client.CoreV1().Pods(c.cfg.Namespace).Create(ctx, pod, metav1.CreateOptions{FieldManager: "fleetd"})
+	created, err := c.client.CoreV1().Pods(c.cfg.Namespace).Create(ctx, pod, metav1.CreateOptions{FieldManager: "fleetd"})
+	if err == nil {
+		c.expect.created[created.Name] = expected{at: time.Now(), state: Room{Name: created.Name, State: policy.None, Current: true,
+			Created: created.CreationTimestamp.Time}}
+	}
 	return err
 }
 
@@ -220,6 +265,9 @@ func (c *Controller) delete(ctx context.Context, p *corev1.Pod) error {
 	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 		return nil // changed or gone: the next plan sees it as it is
 	}
+	if err == nil {
+		c.expect.deleted[p.Name] = time.Now()
+	}
 	return err
 }
 
@@ -233,6 +281,9 @@ func (c *Controller) drain(ctx context.Context, p *corev1.Pod) error {
 	err := c.client.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, p.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &p.UID}})
 	if apierrors.IsConflict(err) || apierrors.IsNotFound(err) {
 		return nil
+	}
+	if err == nil {
+		c.expect.deleted[p.Name] = time.Now()
 	}
 	return err
 }

@@ -52,16 +52,20 @@ type Allocator struct {
 	synced   cache.InformerSynced
 
 	conflicts atomic.Int64 // claims refused: another writer changed the room first
-	waiting   atomic.Int64 // matches blocked waiting for a free room
 
 	mu       sync.Mutex
 	reserved map[string]string // pod → resourceVersion it was taken at
 	changed  chan struct{}     // closed (and replaced) when the view changes
+	// waiting counts matches blocked waiting for a free room;
+	// waitingChanged is closed (and replaced) when it changes.
+	waiting        int64
+	waitingChanged chan struct{}
 }
 
 // NewAllocator watches room server pods in ns once Start runs.
 func NewAllocator(client kubernetes.Interface, ns string, strategy policy.Strategy, log *slog.Logger) *Allocator {
-	return &Allocator{client: client, ns: ns, strategy: strategy, log: log, reserved: map[string]string{}, changed: make(chan struct{})}
+	return &Allocator{client: client, ns: ns, strategy: strategy, log: log, reserved: map[string]string{},
+		changed: make(chan struct{}), waitingChanged: make(chan struct{})}
 }
 
 // Start runs the informer and waits for its cache.
@@ -83,7 +87,39 @@ func (a *Allocator) Start(ctx context.Context) error {
 
 // Waiting is how many matches are blocked waiting for a room: the demand
 // the countWaiting policies add to their buffer.
-func (a *Allocator) Waiting() int64 { return a.waiting.Load() }
+func (a *Allocator) Waiting() int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.waiting
+}
+
+// WaitingChange returns the number of waiting matches once it differs
+// from unlike, or when ctx ends (then it may equal unlike): a long poll,
+// so that a demand-aware controller acts as a match starts waiting.
+func (a *Allocator) WaitingChange(ctx context.Context, unlike int64) int64 {
+	for {
+		a.mu.Lock()
+		n, changed := a.waiting, a.waitingChanged
+		a.mu.Unlock()
+		if n != unlike {
+			return n
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return n
+		}
+	}
+}
+
+// addWaiting moves the waiting count by d and wakes the long polls.
+func (a *Allocator) addWaiting(d int64) {
+	a.mu.Lock()
+	a.waiting += d
+	close(a.waitingChanged)
+	a.waitingChanged = make(chan struct{})
+	a.mu.Unlock()
+}
 
 // Conflicts counts claims another writer beat.
 func (a *Allocator) Conflicts() int64 { return a.conflicts.Load() }
@@ -102,6 +138,13 @@ func (a *Allocator) notify() {
 // one to become free; without, it fails at once with ErrNoRoom.
 func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room, error) {
 	waited := false
+	// A match counts as waiting from its first miss until it has a room
+	// or gives up, not between its retries.
+	defer func() {
+		if waited {
+			a.addWaiting(-1)
+		}
+	}()
 	for {
 		a.mu.Lock()
 		pod, changed := a.pick(), a.changed
@@ -110,14 +153,14 @@ func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room
 			if !wait {
 				return Room{}, ErrNoRoom
 			}
-			a.waiting.Add(1)
-			waited = true
+			if !waited {
+				waited = true
+				a.addWaiting(1)
+			}
 			select {
 			case <-changed:
-				a.waiting.Add(-1)
 				continue
 			case <-ctx.Done():
-				a.waiting.Add(-1)
 				return Room{}, fmt.Errorf("%w within the allocation timeout", ErrNoRoom)
 			}
 		}

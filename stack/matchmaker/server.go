@@ -82,9 +82,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v1/match", s.match)
 	mux.HandleFunc("POST /v1/rejoin", s.rejoinMatch)
-	mux.HandleFunc("GET /v1/waiting", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]int64{"waiting": s.alloc.Waiting()})
-	})
+	mux.HandleFunc("GET /v1/waiting", s.waiting)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !s.alloc.Synced() {
@@ -95,6 +93,29 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// longPollLimit bounds GET /v1/waiting?unlike=N: the answer comes when
+// the count differs from N, or after this long.
+const longPollLimit = 25 * time.Second
+
+// waiting answers how many matches wait for a room; with ?unlike=N it
+// answers once the count differs from N (a long poll, so that fleetd's
+// demand-aware policy reacts as a match starts waiting).
+func (s *Server) waiting(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query().Get("unlike")
+	if v == "" {
+		writeJSON(w, http.StatusOK, map[string]int64{"waiting": s.alloc.Waiting()})
+		return
+	}
+	unlike, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		http.Error(w, fmt.Sprintf("unlike %q: want an integer", v), http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), longPollLimit)
+	defer cancel()
+	writeJSON(w, http.StatusOK, map[string]int64{"waiting": s.alloc.WaitingChange(ctx, unlike)})
 }
 
 // startMatch allocates a room for a formed match and answers its players.

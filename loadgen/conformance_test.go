@@ -1,0 +1,42 @@
+package loadgen
+
+import (
+	"testing"
+	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios/conformance"
+)
+
+// TestConformanceRealRuns: the real run on the local cluster, at speedup
+// 1, measures every known answer within conformance.Tolerance (or the
+// case's stated floor), and its counters exactly.
+func TestConformanceRealRuns(t *testing.T) {
+	for _, c := range conformance.Cases() {
+		t.Run(c.Name, func(t *testing.T) {
+			doc, err := conformance.Document(c.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			run, _ := realRun(t, string(doc), 8*time.Minute)
+			for _, a := range c.Answers {
+				got, _ := a.Value(run)
+				t.Logf("%s %s: measured %.3f s, known answer %g s", a.Metric, a.Stat, got, a.Want)
+				if err := a.Check(run, false); err != nil {
+					t.Error(err)
+				}
+			}
+			for name, want := range c.Counters {
+				if got := run.Counters[name]; got != want {
+					t.Errorf("%s = %d, want %d", name, got, want)
+				}
+			}
+			for _, up := range run.ScaleUps {
+				t.Logf("node %s at %s: created %.2fs, Ready %.2fs, pod Running %.2fs, room Ready %.2fs", up.Node, up.At, up.Created, up.Ready, up.PodRunning, up.RoomReady)
+			}
+			for _, ev := range run.Events {
+				t.Logf("event %s %s %s", ev.At, ev.Kind, ev.Detail)
+			}
+			t.Logf("counters %v", run.Counters)
+		})
+	}
+}

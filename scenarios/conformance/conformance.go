@@ -1,0 +1,120 @@
+// Package conformance holds the known-answer scenarios: deterministic
+// (uniform arrivals, fixed delays) so that each measurement has an answer
+// derived by hand, in the scenario's comment. The model must give each
+// answer exactly; a real run must measure it within Tolerance (or the
+// stated absolute floor, for fixed overheads a cluster adds).
+package conformance
+
+import (
+	"embed"
+	"fmt"
+	"math"
+
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+//go:embed *.yaml
+var files embed.FS
+
+// Tolerance is a real run's allowed relative error against an answer.
+const Tolerance = 0.15
+
+// Case is one known-answer scenario and its answers.
+type Case struct {
+	Name     string
+	Answers  []Answer
+	Counters map[string]int64 // exact in the model and in a real run
+}
+
+// Answer is one latency statistic's known value, in seconds.
+type Answer struct {
+	Metric string // results metric name
+	Stat   string // min, max, p50, p90, p99
+	Want   float64
+	// Floor is the absolute error a real run may add beyond Tolerance:
+	// a fixed overhead of the cluster, measured and explained where set.
+	Floor float64
+	Why   string
+}
+
+// Cases lists the known-answer scenarios.
+func Cases() []Case {
+	return []Case{{
+		Name: "scaleup",
+		Answers: []Answer{
+			{Metric: results.AutoscaleLag, Stat: "min", Want: 46, Why: "1 s batch + 5 s provision + 30 s boot + 10 s startup"},
+			{Metric: results.AutoscaleLag, Stat: "max", Want: 46, Why: "the same for every node, from its own room"},
+		},
+		Counters: map[string]int64{results.Players: 4, results.Allocations: 4, results.NodesAdded: 4, results.AllocationFailures: 0},
+	}, {
+		Name: "exhausted",
+		Answers: []Answer{
+			{Metric: results.TimeToRoom, Stat: "min", Want: 8, Why: "the demand-aware controller starts a pod per waiting match; it is Ready 8 s later"},
+			{Metric: results.TimeToRoom, Stat: "max", Want: 8, Why: "every match finds the buffer empty"},
+			{Metric: results.AllocWait, Stat: "p50", Want: 8, Why: "the wait is the pod's startup"},
+		},
+		Counters: map[string]int64{results.Players: 5, results.Allocations: 5, results.AllocationWaits: 5, results.AllocationFailures: 0},
+	}, {
+		Name: "crash",
+		Answers: []Answer{
+			{Metric: results.ReconnectLatency, Stat: "min", Want: 1, Why: "the 1 s backoff, then a Ready room at once"},
+			{Metric: results.ReconnectLatency, Stat: "max", Want: 1, Why: "every crashed player alike"},
+			{Metric: results.TimeToRoom, Stat: "max", Want: 2.5, Why: "the first of a pair waits 2.5 s for the second; rooms are Ready"},
+		},
+		Counters: map[string]int64{results.Players: 8, results.Matches: 4, results.Allocations: 4, results.Disconnects: 4,
+			results.Reconnects: 4, results.RecoveriesOK: 4, results.RecoveriesFailed: 0},
+	}}
+}
+
+// Document is a case's scenario file.
+func Document(name string) ([]byte, error) {
+	data, err := files.ReadFile(name + ".yaml")
+	if err != nil {
+		return nil, fmt.Errorf("conformance %s: %w", name, err)
+	}
+	return data, nil
+}
+
+// Load parses a case's scenario.
+func Load(name string) (*scenarios.Scenario, error) {
+	data, err := Document(name)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.Parse(data, ".")
+}
+
+// Value reads an answer's statistic from a run.
+func (a Answer) Value(r *results.Run) (float64, bool) {
+	m, ok := r.Metrics[a.Metric]
+	if !ok || m.Count == 0 {
+		return 0, false
+	}
+	switch a.Stat {
+	case "min":
+		return m.Min, true
+	case "max":
+		return m.Max, true
+	}
+	return m.Percentile(a.Stat)
+}
+
+// Check compares a run's value with the answer: exactly (to the
+// histogram's resolution) for the model, within Tolerance or Floor for a
+// real run. It returns a description of any disagreement.
+func (a Answer) Check(r *results.Run, exact bool) error {
+	got, ok := a.Value(r)
+	if !ok {
+		return fmt.Errorf("%s %s: no samples (want %g: %s)", a.Metric, a.Stat, a.Want, a.Why)
+	}
+	// HdrHistogram keeps 3 significant digits.
+	allowed := a.Want*1e-3 + 1e-6
+	if !exact {
+		allowed = math.Max(a.Want*Tolerance, a.Floor)
+	}
+	if math.Abs(got-a.Want) > allowed {
+		return fmt.Errorf("%s %s = %.3f s, want %g ± %.3f (%s)", a.Metric, a.Stat, got, a.Want, allowed, a.Why)
+	}
+	return nil
+}
