@@ -44,6 +44,9 @@ type observer struct {
 	cost       results.Cost
 	last       time.Time // cost integrated up to here
 	removed    int64     // room nodes deleted while watching
+	// watching is set once the watch's initial listing is in: nodes seen
+	// before it were there before the run (the initial nodes), not added.
+	watching bool
 }
 
 type roomPod struct {
@@ -80,6 +83,9 @@ func (o *observer) run(ctx context.Context, c *clusters.Cluster) error {
 	if err := c.Watch(ctx, clusters.Handlers{Pod: o.pod, Node: o.node, Event: o.event}); err != nil {
 		return err
 	}
+	o.mu.Lock()
+	o.watching = true
+	o.mu.Unlock()
 	t := time.NewTicker(o.clock.wall(o.step))
 	defer t.Stop()
 	for {
@@ -198,7 +204,7 @@ func (o *observer) node(old, n *corev1.Node) {
 	st := o.nodes[n.Name]
 	if st == nil {
 		st = &nodeState{name: n.Name, created: now}
-		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled {
+		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled && o.watching {
 			// Karpenter's kwok provider names the node's host after its
 			// NodeClaim; other providers' nodes are matched by the rooms
 			// placed on them.

@@ -29,6 +29,7 @@ func newScaleUpWorld(t *testing.T) *scaleUpWorld {
 	w := &scaleUpWorld{t: t, now: start}
 	w.o = newObserver(newClock(start, 1), 10*time.Second)
 	w.o.now = func() time.Time { return w.now }
+	w.o.watching = true
 	return w
 }
 
@@ -131,5 +132,21 @@ func TestNominatedClaim(t *testing.T) {
 		if got := nominatedClaim(msg); got != want {
 			t.Errorf("nominatedClaim(%q) = %q, want %q", msg, got, want)
 		}
+	}
+}
+
+// TestObserverCountsOnlyNodesAddedWhileWatching: the initial nodes (made
+// before the run, listed when the watch starts) are not scale-ups.
+func TestObserverCountsOnlyNodesAddedWhileWatching(t *testing.T) {
+	w := newScaleUpWorld(t)
+	w.o.watching = false
+	w.o.node(nil, roomNode("kwok-initial", "rooms-0", true))
+	w.o.watching = true
+	w.at(5)
+	w.o.node(nil, roomNode("kwok-later", "rooms-1", false))
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	w.o.fill(run, 0)
+	if got := run.Counters[results.NodesAdded]; got != 1 {
+		t.Errorf("nodes_added = %d, want 1 (the node listed at the start was there before)", got)
 	}
 }
