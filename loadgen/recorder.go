@@ -60,8 +60,10 @@ type Recorder struct {
 	series   map[string][]float64 // events per scenario second, by series name
 	ttrSteps *results.StepPercentiles
 	// Allocation counters are per match, as the model counts them: a
-	// match's players share one allocation (or one failure).
+	// match's players share one allocation (or one failure), and so does
+	// alloc_wait (one sample per allocation, as in the model).
 	matches, failedMatches map[string]bool
+	allocWait              *results.Histogram
 }
 
 // histShard is one worker's histograms: players record without meeting
@@ -71,7 +73,8 @@ type histShard struct {
 	hists map[string]*results.Histogram
 }
 
-var recordedMetrics = []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.Connect, results.ReconnectLatency}
+// recordedMetrics are per player; alloc_wait is per match (Recorder.allocWait).
+var recordedMetrics = []string{results.TimeToRoom, results.MatchWait, results.Connect, results.ReconnectLatency}
 
 // NewRecorder journals to path (NDJSON, created or truncated); series use
 // step of scenario time; shards is the number of histogram sets.
@@ -82,7 +85,7 @@ func NewRecorder(path string, step time.Duration, speedup float64, shards int) (
 	}
 	r := &Recorder{counters: map[string]int64{}, reasons: map[string]int64{}, speedup: speedup,
 		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
-		matches: map[string]bool{}, failedMatches: map[string]bool{}, ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
+		matches: map[string]bool{}, failedMatches: map[string]bool{}, allocWait: results.NewHistogram(), ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
 	for i := range r.shards {
 		r.shards[i].hists = map[string]*results.Histogram{}
 		for _, m := range recordedMetrics {
@@ -100,7 +103,6 @@ func (r *Recorder) Record(o Outcome) {
 	if o.Failure == "" {
 		sh.hists[results.TimeToRoom].Record(o.TimeToRoom * k)
 		sh.hists[results.MatchWait].Record(o.MatchWait * k)
-		sh.hists[results.AllocWait].Record(o.AllocWait * k)
 		sh.hists[results.Connect].Record(o.Connect * k)
 	}
 	for _, rc := range o.Reconnects {
@@ -133,6 +135,7 @@ func (r *Recorder) Record(o Outcome) {
 		r.matches[o.Match] = true
 		r.counters[results.Matches]++
 		r.counters[results.Allocations]++
+		r.allocWait.Record(o.AllocWait * k)
 		if o.Waited {
 			r.counters[results.AllocationWaits]++
 		}
@@ -190,6 +193,7 @@ func (r *Recorder) Fill(run *results.Run) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	run.Histograms[results.AllocWait] = r.allocWait
 	run.Series = results.Series{Step: r.step, Values: r.series}
 	points := max(len(r.series[results.SeriesArrivals]), r.ttrSteps.Points())
 	r.series[results.SeriesTimeToRoomP50] = r.ttrSteps.Series(0.5, points)

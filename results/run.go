@@ -24,9 +24,10 @@ const (
 // Counter names: what each counts, the same in a model and a measured
 // run. Identities that hold in both (checked in tests): every match is
 // allocated, failed, or still waiting at the end (matches ≥ allocations +
-// allocation_failures); every disconnect ends as a recovery, a failed
-// recovery with its reason, or a session that ended first (disconnects ≥
-// recoveries_ok + recoveries_failed); reconnects = recoveries_ok.
+// allocation_failures; matches ≥ allocation_waits); every disconnect ends
+// as a recovery, a failed recovery with its reason, or a session that
+// ended first (disconnects ≥ recoveries_ok + recoveries_failed); reconnects
+// = recoveries_ok; alloc_wait has one sample per allocation.
 const (
 	// Players is the player arrivals (each one attempt to get a room).
 	Players = "players"
@@ -34,8 +35,10 @@ const (
 	Matches = "matches"
 	// Allocations is the matches that got a Ready room.
 	Allocations = "allocations"
-	// AllocationWaits is the allocations that found no Ready room at once
-	// and waited for one (a subset of allocations).
+	// AllocationWaits is the matches that found no Ready room at once and
+	// waited for one. The model counts a wait as it begins, whatever comes
+	// of it; a real run counts the waits of matches that got a room. They
+	// differ by waits that ended in a failure or at the run's end.
 	AllocationWaits = "allocation_waits"
 	// AllocationFailures is the matches that got no room within the
 	// allocation timeout (or at once, with onNoServer: fail).
