@@ -19,14 +19,13 @@ import (
 // is placed and is Ready 1 s later. Each node's lag is 46 s, whichever
 // earlier rooms are still pending when it is created.
 type scaleUpWorld struct {
-	t   *testing.T
 	o   *observer
 	now time.Time
 }
 
 func newScaleUpWorld(t *testing.T) *scaleUpWorld {
 	start := time.Unix(1000, 0)
-	w := &scaleUpWorld{t: t, now: start}
+	w := &scaleUpWorld{now: start}
 	w.o = newObserver(newClock(start, 1), 10*time.Second)
 	w.o.now = func() time.Time { return w.now }
 	w.o.watching = true
