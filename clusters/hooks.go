@@ -63,6 +63,20 @@ func (c *Cluster) SetVersion(ctx context.Context, namespace, name, version strin
 	return nil
 }
 
+// AnnotateTemplate sets an annotation on a PodTemplate (its metadata,
+// not the pods it makes: the fleet's template hash is unchanged).
+func (c *Cluster) AnnotateTemplate(ctx context.Context, namespace, name, key, value string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
+	if _, err := client.CoreV1().PodTemplates(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		return fmt.Errorf("annotate pod template %s/%s: %w", namespace, name, err)
+	}
+	return nil
+}
+
 // DeleteNode deletes a node as an operator or a cloud would. Karpenter's
 // nodes drain first (its termination finalizer); on the local provider
 // the runner kills the processes of a node once it is gone.
@@ -75,6 +89,40 @@ func (c *Cluster) DeleteNode(ctx context.Context, name string) error {
 		return fmt.Errorf("delete node %s: %w", name, err)
 	}
 	c.log.Info("node deleted", "node", name)
+	return nil
+}
+
+// LoseNodes takes nodes away as a failed zone or a reclaimed spot
+// instance does: nothing drains. The nodes are cordoned first, so that no
+// replacement is placed on one still being lost; their pods are killed
+// (SIGKILL), then the nodes are deleted.
+func (c *Cluster) LoseNodes(ctx context.Context, names []string) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	cordon := []byte(`{"spec":{"unschedulable":true}}`)
+	for _, n := range names {
+		if _, err := client.CoreV1().Nodes().Patch(ctx, n, types.MergePatchType, cordon, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+			return fmt.Errorf("cordon node %s: %w", n, err)
+		}
+	}
+	for _, n := range names {
+		pods, err := client.CoreV1().Pods("").List(ctx, metav1.ListOptions{FieldSelector: "spec.nodeName=" + n})
+		if err != nil {
+			return fmt.Errorf("pods of node %s: %w", n, err)
+		}
+		for _, p := range pods.Items {
+			if err := c.KillPod(ctx, p.Namespace, p.Name); err != nil && !apierrors.IsNotFound(err) {
+				return err
+			}
+		}
+	}
+	for _, n := range names {
+		if err := c.DeleteNode(ctx, n); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

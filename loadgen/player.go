@@ -129,15 +129,17 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 	url, token := "ws://"+asg.Address+"/ws", ""
 	var lastReason string
 	// moved: the last attempt learned the match's new room, which is tried
-	// at once; backing off is for retrying a room that did not answer.
-	moved := false
-	for attempt := 0; time.Since(start) < s.Window; attempt++ {
+	// at once; backing off (backoff(n) before the n-th wait, as the
+	// model's) is for retrying a room that did not answer.
+	moved, waits := false, 0
+	for time.Since(start) < s.Window {
 		if !moved {
 			select {
 			case <-ctx.Done():
 				return done(false, "cancelled")
-			case <-time.After(s.backoff(attempt)):
+			case <-time.After(s.backoff(waits)):
 			}
+			waits++
 		}
 		moved = false
 		err := p.Reconnect(ctx, url, token)

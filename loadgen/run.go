@@ -18,6 +18,7 @@ import (
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // PCG streams (with the seed) of session lengths and client disconnects.
@@ -92,6 +93,10 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	step := results.StepFor(sc.Duration.Duration)
 	started := time.Now()
 	clk := newClock(started, sc.Speedup)
+	// fleetd's ticks start with the run's clock, as the model's do.
+	if err := cfg.Cluster.AnnotateTemplate(ctx, manifests.Namespace, "roomserver", wire.TickEpochAnnotation, started.UTC().Format(time.RFC3339Nano)); err != nil {
+		return nil, err
+	}
 	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), step, clk.speedup, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
@@ -125,6 +130,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		cfg.Logger.Warn("cluster observer", "err", err)
 	}
 	obs.fill(run, sc.Nodes.HourlyCost)
+	run.Calibration = calibrate(run, sc)
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
 	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)

@@ -70,13 +70,11 @@ func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *ran
 		if err != nil {
 			return "nodeLoss", "", err
 		}
-		victims := pick(rng, nodes.Items, ev.NodeLoss.Count)
-		for _, n := range victims {
-			if err := c.DeleteNode(ctx, n.Name); err != nil {
-				return "nodeLoss", "", err
-			}
+		var victims []string
+		for _, n := range pick(rng, nodes.Items, ev.NodeLoss.Count) {
+			victims = append(victims, n.Name)
 		}
-		return "nodeLoss", fmt.Sprintf("%d nodes deleted", len(victims)), nil
+		return "nodeLoss", fmt.Sprintf("%d nodes lost", len(victims)), c.LoseNodes(ctx, victims)
 	case ev.RedisRestart != nil:
 		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=redis"})
 		if err != nil || len(pods.Items) == 0 {

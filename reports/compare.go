@@ -11,10 +11,14 @@ import (
 // comparison is the model-beside-measurement section: a measured run and
 // the model's prediction for the same scenario, in scenario time.
 type comparison struct {
-	Speedup  float64
-	Errors   []accuracyRow
-	Counters []counterRow
-	Charts   []template.HTML
+	Speedup float64
+	// Errors are against the model of this run when there is one (the
+	// model with the run's calibrated overheads), else the plain model;
+	// Plain are against the plain model when Errors are not.
+	Errors, Plain []accuracyRow
+	Counters      []counterRow
+	Calibration   *results.Calibration
+	Charts        []template.HTML
 }
 
 type accuracyRow struct {
@@ -23,47 +27,75 @@ type accuracyRow struct {
 }
 
 type counterRow struct {
-	Name            string
-	Model, Measured int64
+	Name                   string
+	Model, OfRun, Measured int64
 }
 
 // comparedCounters are the counters set side by side.
 var comparedCounters = []string{results.Players, results.Matches, results.AllocationWaits, results.AllocationFailures,
 	results.Disconnects, results.RecoveriesOK, results.RecoveriesFailed, results.NodesAdded, results.NodesRemoved}
 
-// pairOf finds a model run and a measured run among runs.
-func pairOf(runs []*results.Run) (model, measured *results.Run) {
+// pairOf finds the model runs and a measured run among runs: the plain
+// model, and the model of the real run (a model run with a calibration).
+func pairOf(runs []*results.Run) (model, ofRun, measured *results.Run) {
 	for _, r := range runs {
-		switch r.Meta.Source {
-		case results.SourceModel:
+		switch {
+		case r.Meta.Source == results.SourceModel && r.Calibration != nil:
+			ofRun = r
+		case r.Meta.Source == results.SourceModel:
 			model = r
-		case results.SourceMeasured:
+		case r.Meta.Source == results.SourceMeasured:
 			measured = r
 		}
 	}
-	return model, measured
+	return model, ofRun, measured
 }
 
-func compareView(model, measured *results.Run) (*comparison, error) {
+func compareView(model, ofRun, measured *results.Run) (*comparison, error) {
+	judge := model
+	if ofRun != nil {
+		judge = ofRun
+	}
+	c := &comparison{Speedup: measured.Meta.Speedup, Calibration: measured.Calibration}
+	var err error
+	if c.Errors, err = accuracyRows(judge, measured); err != nil {
+		return nil, err
+	}
+	if ofRun != nil && model != nil {
+		if c.Plain, err = accuracyRows(model, measured); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range comparedCounters {
+		row := counterRow{Name: name, Measured: measured.Counters[name], OfRun: -1}
+		if model != nil {
+			row.Model = model.Counters[name]
+		}
+		if ofRun != nil {
+			row.OfRun = ofRun.Counters[name]
+		}
+		c.Counters = append(c.Counters, row)
+	}
+	c.Charts = append(c.Charts,
+		overlayPercentiles(judge, measured, results.TimeToRoom, results.AllocWait, results.ReconnectLatency),
+		overlaySeries(judge, measured, "Arrivals per second", "per second", results.SeriesArrivals),
+		overlaySeries(judge, measured, "Ready buffer", "servers", results.SeriesReadyBuffer),
+		overlaySeries(judge, measured, "Nodes", "count", results.SeriesNodes),
+		overlaySeries(judge, measured, "Reconnects per second", "per second", results.SeriesReconnects),
+	)
+	return c, nil
+}
+
+func accuracyRows(model, measured *results.Run) ([]accuracyRow, error) {
 	acc, err := results.CompareModel(model, measured)
 	if err != nil {
 		return nil, fmt.Errorf("comparing model and measurement: %w", err)
 	}
-	c := &comparison{Speedup: measured.Meta.Speedup}
+	var rows []accuracyRow
 	for _, a := range acc {
-		c.Errors = append(c.Errors, accuracyRow{Accuracy: a, P50: pct(a.RelP50), P90: pct(a.RelP90), P99: pct(a.RelP99)})
+		rows = append(rows, accuracyRow{Accuracy: a, P50: pct(a.RelP50), P90: pct(a.RelP90), P99: pct(a.RelP99)})
 	}
-	for _, name := range comparedCounters {
-		c.Counters = append(c.Counters, counterRow{name, model.Counters[name], measured.Counters[name]})
-	}
-	c.Charts = append(c.Charts,
-		overlayPercentiles(model, measured, results.TimeToRoom, results.AllocWait, results.ReconnectLatency),
-		overlaySeries(model, measured, "Arrivals per second", "per second", results.SeriesArrivals),
-		overlaySeries(model, measured, "Ready buffer", "servers", results.SeriesReadyBuffer),
-		overlaySeries(model, measured, "Nodes", "count", results.SeriesNodes),
-		overlaySeries(model, measured, "Reconnects per second", "per second", results.SeriesReconnects),
-	)
-	return c, nil
+	return rows, nil
 }
 
 func pct(v float64) string {

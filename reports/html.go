@@ -83,8 +83,8 @@ func HTML(w io.Writer, in Input) error {
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
 	}
-	if model, measured := pairOf(in.Runs); model != nil && measured != nil {
-		if data.Compare, err = compareView(model, measured); err != nil {
+	if model, ofRun, measured := pairOf(in.Runs); (model != nil || ofRun != nil) && measured != nil {
+		if data.Compare, err = compareView(model, ofRun, measured); err != nil {
 			return err
 		}
 	}

@@ -90,6 +90,9 @@ type Run struct {
 	// ScaleUps are a measured run's node scale-ups stage by stage (the
 	// model reports only their autoscale_lag).
 	ScaleUps []ScaleUp `json:"scaleUps,omitempty"`
+	// Calibration is a measured run's fixed overheads; on a model run, the
+	// overheads it was run with (the model of a real run).
+	Calibration *Calibration `json:"calibration,omitempty"`
 
 	// Histograms are the raw histograms behind Metrics when the producer
 	// kept them: merging replications then skips encoding and decoding.

@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"math"
 	"testing"
+
+	"github.com/fleetbench/fleetbench/results"
 
 	"github.com/fleetbench/fleetbench/scenarios/conformance"
 )
@@ -29,5 +32,35 @@ func TestConformanceAnswers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOverheadsShiftTheKnownAnswers: the model of a run adds its fixed
+// overheads to every pod startup and node boot, so the known answers move
+// by exactly that much.
+func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
+	for _, c := range []struct {
+		name, metric string
+		over         results.Calibration
+		want         float64
+	}{
+		{"exhausted", results.TimeToRoom, results.Calibration{PodStart: results.Overhead{Seconds: 1.5}}, 8 + 1.5},
+		{"scaleup", results.AutoscaleLag, results.Calibration{PodStart: results.Overhead{Seconds: 1}, NodeReady: results.Overhead{Seconds: 4}}, 46 + 1 + 4},
+	} {
+		sc, err := conformance.Load(c.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run, err := Run(sc, Options{Overheads: &c.over})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := run.Metrics[c.metric]
+		if math.Abs(m.Min-c.want) > c.want*1e-3 || math.Abs(m.Max-c.want) > c.want*1e-3 {
+			t.Errorf("%s with %+v: %s %.3f–%.3f s, want %g", c.name, c.over, c.metric, m.Min, m.Max, c.want)
+		}
+		if run.Calibration == nil {
+			t.Errorf("%s: the model of a run does not say what it was calibrated with", c.name)
+		}
 	}
 }

@@ -35,6 +35,9 @@ type model struct {
 	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures *rand.Rand
 
 	session, startup, provision, boot scenarios.Sampler
+	// startupExtra and bootExtra are a real run's fixed overheads (the
+	// model of that run); 0 in a plain model run.
+	startupExtra, bootExtra float64
 
 	arrivals arrivalGen
 	mm       matchmaker

@@ -15,6 +15,9 @@ type Options struct {
 	// Logger receives progress (sizing-search trials) at Info level; nil
 	// discards it. The model itself never logs: it is a pure function.
 	Logger *slog.Logger
+	// Overheads, when set, are a real run's fixed costs to add to every
+	// pod startup and node boot: the result is the model of that run.
+	Overheads *results.Calibration
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool
@@ -31,6 +34,9 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sim %s: %w", sc.Name, err)
 	}
+	if o := opts.Overheads; o != nil {
+		m.startupExtra, m.bootExtra = o.PodStart.Seconds, o.NodeReady.Seconds
+	}
 	m.run()
 	out := m.rec.run(m)
 	if !opts.raw {
@@ -44,6 +50,7 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 		Speedup:   sc.Speedup,
 		Simulated: sc.Duration.String(),
 	}
+	out.Calibration = opts.Overheads
 	if !opts.raw {
 		// Hashing marshals the scenario: once per run that is read, not
 		// once per replication that is merged away.

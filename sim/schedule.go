@@ -166,7 +166,7 @@ func (np *nodePool) batchClose(m *model) {
 		id := np.newNode(m, np.batchFirstPending)
 		np.inflightFree += np.perNode
 		m.rec.count(cNodesAdded, 1)
-		m.q.push(m.now+m.provision.Sample(m.rNodes)+m.boot.Sample(m.rNodes), evNodeReady, id, np.nodes[id].gen)
+		m.q.push(m.now+m.provision.Sample(m.rNodes)+m.boot.Sample(m.rNodes)+m.bootExtra, evNodeReady, id, np.nodes[id].gen)
 	}
 }
 

@@ -49,7 +49,7 @@ func (f *fleet) bound(m *model, s int32) {
 	sv := &f.servers[s]
 	sv.state = srvStarting
 	sv.started = m.now
-	m.q.push(m.now+m.startup.Sample(m.rStartup), evServerReady, s, sv.gen)
+	m.q.push(m.now+m.startup.Sample(m.rStartup)+m.startupExtra, evServerReady, s, sv.gen)
 }
 
 func (f *fleet) serverReady(m *model, s int32, gen uint32) {

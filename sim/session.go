@@ -93,13 +93,15 @@ func (mm *matchmaker) resume(m *model, id int32) {
 }
 
 // recover plays a client's reconnect attempts from its disconnect at
-// lost: attempt n comes backoff(n) after the previous one and succeeds
-// once a room is there (from ready) and Redis answers, if the recovery
-// window is still open. Attempts after the session's end do not count.
+// lost, as loadgen's players make them: the client waits backoff(0),
+// then dials; a room that is gone sends it to the matchmaker, which
+// answers once the match's new room is Ready (from ready), and it dials
+// that room at once. An attempt succeeds when Redis answers; after a
+// refusal it waits backoff(n) before attempt n+1. It fails once the
+// recovery window is over; attempts after the session's end do not count.
 func (mm *matchmaker) recover(m *model, lost, ready, end float64) bool {
-	t := lost
-	for n := 0; ; n++ {
-		t += max(m.backoff(n), minAttemptGap)
+	t := max(lost+max(m.backoff(0), minAttemptGap), ready)
+	for n := 1; ; n++ {
 		switch {
 		case t-lost > mm.window:
 			m.rec.count(cRecoveriesFailed, 1)
@@ -107,12 +109,13 @@ func (mm *matchmaker) recover(m *model, lost, ready, end float64) bool {
 			return false
 		case t >= end:
 			return false
-		case t >= ready && m.redisUp(t):
+		case m.redisUp(t):
 			m.rec.count(cReconnects, 1)
 			m.rec.count(cRecoveriesOK, 1)
 			m.rec.metric(mReconnectLatency, t-lost)
 			m.rec.reconnectAt(t)
 			return true
 		}
+		t += max(m.backoff(n), minAttemptGap)
 	}
 }

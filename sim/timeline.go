@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"slices"
 )
 
 // timeline applies scenario event i.
@@ -26,6 +27,8 @@ func (m *model) timeline(i int) {
 }
 
 // loseNodes deletes up to n Ready nodes picked at random, with their pods.
+// Rooms in play go last: a displaced match is re-allocated at once, and
+// must not be seated on a room of another node lost in the same event.
 func (m *model) loseNodes(n int) int {
 	np := &m.nodes
 	var ready []int32
@@ -36,10 +39,15 @@ func (m *model) loseNodes(n int) int {
 	}
 	m.rFailures.Shuffle(len(ready), func(i, j int) { ready[i], ready[j] = ready[j], ready[i] })
 	lost := ready[:min(n, len(ready))]
+	onLost := func(sv *server) bool {
+		return sv.state != srvFree && sv.state != srvPending && slices.Contains(lost, sv.node)
+	}
 	for _, id := range lost {
 		np.removeNode(m, id)
+	}
+	for _, inPlay := range []bool{false, true} {
 		for s := range m.fleet.servers {
-			if sv := &m.fleet.servers[s]; sv.state != srvFree && sv.state != srvPending && sv.node == id {
+			if sv := &m.fleet.servers[s]; onLost(sv) && (sv.state == srvAllocated) == inPlay {
 				m.fleet.remove(m, int32(s))
 			}
 		}

@@ -96,26 +96,42 @@ func (e env) runCmd(args []string) (int, error) {
 	return 0, err
 }
 
-// besideModel runs the model on the same scenario and writes model.json
-// and report.html (prediction beside measurement).
+// besideModel runs the model on the same scenario twice — as written
+// (model.json) and with the overheads this run measured (the model of
+// this run, model-of-run.json) — and writes report.html, the measurement
+// judged against the model of this run, beside both.
 func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir string) error {
-	model, err := sim.Run(sc, sim.Options{Version: buildinfo.Version()})
+	model, err := writeModel(sc, nil, filepath.Join(dir, "model.json"))
 	if err != nil {
 		return err
 	}
-	if err := results.WriteFile(filepath.Join(dir, "model.json"), model); err != nil {
-		return err
+	runs := []*results.Run{model}
+	if measured.Calibration != nil {
+		ofRun, err := writeModel(sc, measured.Calibration, filepath.Join(dir, "model-of-run.json"))
+		if err != nil {
+			return err
+		}
+		runs = append(runs, ofRun)
 	}
 	var html bytes.Buffer
 	title := fmt.Sprintf("fleetbench real run: %s (model beside measurement)", sc.Name)
-	if err := reports.HTML(&html, reports.Input{Title: title, Runs: []*results.Run{model, measured}, Scenario: sc.YAML()}); err != nil {
+	if err := reports.HTML(&html, reports.Input{Title: title, Runs: append(runs, measured), Scenario: sc.YAML()}); err != nil {
 		return err
 	}
 	report := filepath.Join(dir, "report.html")
 	if err := results.WriteAtomic(report, html.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %s, %s, %s and %s\n", filepath.Join(dir, "measured.json"), filepath.Join(dir, "players.ndjson"),
-		filepath.Join(dir, "model.json"), report)
+	fmt.Fprintf(e.stdout, "wrote %s, %s, %s, %s and %s\n", filepath.Join(dir, "measured.json"), filepath.Join(dir, "players.ndjson"),
+		filepath.Join(dir, "model.json"), filepath.Join(dir, "model-of-run.json"), report)
 	return nil
+}
+
+// writeModel runs the model, with a real run's overheads when set.
+func writeModel(sc *scenarios.Scenario, over *results.Calibration, path string) (*results.Run, error) {
+	model, err := sim.Run(sc, sim.Options{Version: buildinfo.Version(), Overheads: over})
+	if err != nil {
+		return nil, err
+	}
+	return model, results.WriteFile(path, model)
 }

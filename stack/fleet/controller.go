@@ -95,8 +95,8 @@ func (c *Controller) Run(ctx context.Context) error {
 	if resync <= 0 {
 		resync = 10 * time.Second // a safety net; changes drive reconciles
 	}
-	t := time.NewTicker(resync)
-	defer t.Stop()
+	ticks := newTicker(resync, time.Now())
+	defer ticks.stop()
 	if c.cfg.WaitingChange != nil && c.cfg.SyncInterval <= 0 {
 		go c.watchWaiting(ctx)
 	}
@@ -111,12 +111,30 @@ func (c *Controller) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-t.C:
+		case <-ticks.C():
+			ticks.next()
 			tick = true
 		case <-c.kick:
+			if epoch, ok := c.tickEpoch(); ok && ticks.align(epoch, time.Now()) {
+				c.log.Info("ticks aligned", "epoch", epoch)
+			}
 			tick = false
 		}
 	}
+}
+
+// tickEpoch reads the run's clock start from the template, if set.
+func (c *Controller) tickEpoch() (time.Time, bool) {
+	obj, ok, err := c.tmpls.GetByKey(c.cfg.Namespace + "/" + c.cfg.Template)
+	if err != nil || !ok {
+		return time.Time{}, false
+	}
+	v, ok := obj.(*corev1.PodTemplate).Annotations[wire.TickEpochAnnotation]
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	return t, err == nil
 }
 
 // watchWaiting pokes a reconcile whenever the number of waiting matches

@@ -9,6 +9,10 @@ const (
 	AddressAnnotation = "fleetbench.dev/address"
 	// MatchAnnotation names the match a room is allocated to.
 	MatchAnnotation = "fleetbench.dev/match"
+	// TickEpochAnnotation (RFC 3339, on the room PodTemplate) is when the
+	// run's clock started: fleetd ticks at epoch + k·syncInterval, as the
+	// model ticks at k·syncInterval of scenario time.
+	TickEpochAnnotation = "fleetbench.dev/tick-epoch"
 	// RoomServerSelector selects room server pods.
 	RoomServerSelector = "app=roomserver"
 )

@@ -1,0 +1,81 @@
+package loadgen
+
+import (
+	"math"
+	"slices"
+
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// batchIdle is Karpenter's batch idle duration, part of every scale-up's
+// configured lag (the model's too).
+const batchIdle = 1.0
+
+// calibrate measures a run's fixed overheads from its own events: how
+// much later than the scenario says pods became Ready once placed, and
+// nodes became Ready once triggered. Each is a median, so a few slow
+// stages do not move it; an overhead is never negative (a stage faster
+// than configured is the cluster's noise, not a saving the model should
+// take).
+func calibrate(run *results.Run, sc *scenarios.Scenario) *results.Calibration {
+	speedup := run.Meta.Speedup
+	if speedup <= 0 {
+		speedup = 1
+	}
+	podMed, podN := 0.0, 0
+	if h, err := run.Histogram(results.PodStartup); err == nil && h.Count() > 0 {
+		podMed, podN = h.Metric().P50, int(h.Count())
+	}
+	var nodes []float64
+	for _, up := range run.ScaleUps {
+		if up.Ready > 0 {
+			nodes = append(nodes, up.Ready)
+		}
+	}
+	podStartup := median(sc.Fleet.PodStartup.Sampler())
+	nodeReady := batchIdle + median(sc.Nodes.ProvisionDelay.Sampler()) + median(sc.Nodes.BootTime.Sampler())
+	return &results.Calibration{
+		PodStart:  overhead(podMed, podN, podStartup, speedup),
+		NodeReady: overhead(medianOf(nodes), len(nodes), nodeReady, speedup),
+	}
+}
+
+// overhead is a measured median less the configured one, at least 0.
+func overhead(measured float64, n int, configured, speedup float64) results.Overhead {
+	if n == 0 {
+		return results.Overhead{}
+	}
+	s := math.Max(0, measured-configured)
+	return results.Overhead{Seconds: s, Wall: s / speedup, Samples: n}
+}
+
+// medianOf a sample (0 when empty).
+func medianOf(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	n := len(xs)
+	if n%2 == 0 {
+		return (xs[n/2-1] + xs[n/2]) / 2
+	}
+	return xs[n/2]
+}
+
+// median of a distribution, by bisection on its survival function.
+func median(s scenarios.Sampler) float64 {
+	lo, hi := 0.0, math.Max(1, 4*s.Mean())
+	for s.Survival(hi) > 0.5 {
+		hi *= 2
+	}
+	for range 60 {
+		mid := (lo + hi) / 2
+		if s.Survival(mid) > 0.5 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
