@@ -24,6 +24,8 @@ const (
 	DefaultName   = "fleetbench"
 	FieldManager  = "fleetbench"
 	RoomCPUMillis = 1000 // each room server requests one core; a node has podsPerNode of them
+	// MaxPodsPerNode is a kubelet's default pod limit.
+	MaxPodsPerNode = 110
 	// DownUntilAnnotation (RFC 3339, on a pod the local runner realizes)
 	// kills the pod's processes and holds their restart until that time: a
 	// process that is down for a while, at the same pod and address.
@@ -70,7 +72,9 @@ func DefaultSpec() Spec {
 }
 
 // SpecFor derives the cluster from a validated scenario. A scenario
-// without a node model (podsPerNode 0) gets the default pool.
+// without a node model (podsPerNode 0) has no node limit in the model:
+// it gets one static room node as large as a kubelet allows, and no
+// autoscaling (a pool of small nodes added nodes the model never has).
 func SpecFor(sc *scenarios.Scenario) Spec {
 	s := DefaultSpec()
 	scale := 1.0
@@ -81,6 +85,9 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 	s.PodStartup = sc.Fleet.PodStartup
 	s.Packed = sc.Fleet.Scheduling != "distributed"
 	s.Seed = sc.Seed
+	if sc.Nodes.PodsPerNode == 0 {
+		s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max = MaxPodsPerNode, 1, 1
+	}
 	if n := sc.Nodes; n.PodsPerNode > 0 {
 		lo, hi := bounds(n.ProvisionDelay)
 		blo, bhi := bounds(n.BootTime)

@@ -77,3 +77,17 @@ spec:
 		}
 	}
 }
+
+// TestSpecForUnmodelledNodes: without a node model, the cluster has one
+// room node that holds every room and nothing to autoscale, as the model.
+func TestSpecForUnmodelledNodes(t *testing.T) {
+	sc, err := scenarios.LoadShipped("evening-peak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.Nodes.PodsPerNode = 0
+	n := SpecFor(sc).Nodes
+	if n.PodsPerNode != MaxPodsPerNode || n.Min != 1 || n.Max != 1 {
+		t.Errorf("node pool %+v, want one static node of %d rooms", n, MaxPodsPerNode)
+	}
+}

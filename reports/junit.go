@@ -81,6 +81,18 @@ func JUnit(w io.Writer, suites []Suite) error {
 			}
 			add(class, "model output identical", msg, changedRows(s))
 		}
+		for i, r := range s.Current {
+			if r.ModelCheck == nil {
+				continue
+			}
+			for _, d := range r.ModelCheck.Deviations {
+				msg := ""
+				if !d.Pass {
+					msg = d.String()
+				}
+				add("model-of-run."+s.Scenario, fmt.Sprintf("%s (run %d)", d.Name, i+1), msg, "")
+			}
+		}
 		if s.Comparison != nil {
 			for _, d := range s.Comparison.Rows {
 				msg := ""

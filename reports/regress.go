@@ -51,10 +51,33 @@ func (s Suite) SLOs() []SLOResult {
 	return out
 }
 
+// ModelDeviation is one value of a current run outside the tolerance of
+// the model of that run.
+type ModelDeviation struct {
+	results.Deviation
+	Run int // 1-based, among the suite's current runs
+}
+
+// ModelDeviations are the current runs' values outside the tolerance of
+// the model of each run: a conformance failure of the stack or cluster.
+func (s Suite) ModelDeviations() []ModelDeviation {
+	var out []ModelDeviation
+	for i, r := range s.Current {
+		if r.ModelCheck == nil {
+			continue
+		}
+		for _, d := range r.ModelCheck.Failed() {
+			out = append(out, ModelDeviation{Deviation: d, Run: i + 1})
+		}
+	}
+	return out
+}
+
 // Failed reports whether the suite should fail a build: a regression, a
-// changed model, an SLO newly missed, or no baseline to compare with.
+// changed model, an SLO newly missed, a run its own model does not
+// predict, or no baseline to compare with.
 func (s Suite) Failed() bool {
-	if s.Changed || s.Missing || (s.Comparison != nil && len(s.Comparison.Regressions()) > 0) {
+	if s.Changed || s.Missing || (s.Comparison != nil && len(s.Comparison.Regressions()) > 0) || len(s.ModelDeviations()) > 0 {
 		return true
 	}
 	for _, v := range s.SLOs() {

@@ -116,3 +116,27 @@ func TestHTMLRegressionTable(t *testing.T) {
 		}
 	}
 }
+
+// TestSuiteFailsOffItsOwnModel: a measured suite with no regression
+// fails when a run leaves the tolerance of the model of that run, and
+// says which value.
+func TestSuiteFailsOffItsOwnModel(t *testing.T) {
+	base := []*results.Run{measuredRun(1, 1, 6), measuredRun(2, 1, 6)}
+	cur := []*results.Run{measuredRun(3, 1, 6), measuredRun(4, 1, 6)}
+	ofRun := &results.Run{Metrics: cur[0].Metrics, Counters: map[string]int64{results.Allocations: 1000, results.RecoveriesOK: 100}}
+	cur[0].ModelCheck = results.CheckModel(ofRun, cur[0])
+	s, err := Suites(base, cur, results.CompareOptions{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s[0].Failed() {
+		t.Fatalf("a run its model predicts failed: %v", s[0].ModelDeviations())
+	}
+	ofRun.Counters[results.RecoveriesOK] = 80
+	cur[1].ModelCheck = results.CheckModel(ofRun, cur[1])
+	s, _ = Suites(base, cur, results.CompareOptions{Seed: 1})
+	devs := s[0].ModelDeviations()
+	if !s[0].Failed() || len(devs) != 1 || devs[0].Run != 2 || devs[0].Name != results.RecoveriesOK {
+		t.Errorf("recoveries_ok 100 against a model of 80: failed %v, deviations %+v", s[0].Failed(), devs)
+	}
+}

@@ -93,6 +93,8 @@ type Run struct {
 	// Calibration is a measured run's fixed overheads; on a model run, the
 	// overheads it was run with (the model of a real run).
 	Calibration *Calibration `json:"calibration,omitempty"`
+	// ModelCheck is a measured run judged against the model of this run.
+	ModelCheck *ModelCheck `json:"modelCheck,omitempty"`
 
 	// Histograms are the raw histograms behind Metrics when the producer
 	// kept them: merging replications then skips encoding and decoding.

@@ -11,6 +11,7 @@ const (
 	matchForming
 	matchWaiting // formed (or disrupted), waiting for a server
 	matchPlaying
+	matchDisplaced // its server is gone; no player has asked for another yet
 )
 
 // match is a group of players from forming to the end of its session.

@@ -140,6 +140,8 @@ func (m *model) dispatch(ev event) {
 		m.timeline(int(ev.arg))
 	case evDisconnect:
 		m.mm.disconnect(m, ev.arg, ev.gen)
+	case evRejoin:
+		m.mm.rejoin(m, ev.arg, ev.gen)
 	case evScaleDownWake:
 		// Nothing to do: waking is enough for the event-driven controller.
 	}

@@ -19,6 +19,7 @@ const (
 	evTimeline
 	evDisconnect
 	evScaleDownWake
+	evRejoin
 )
 
 // event is ordered by (t, seq); seq makes ties deterministic (FIFO).

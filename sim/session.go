@@ -1,5 +1,7 @@
 package sim
 
+import "math"
+
 // minAttemptGap keeps a zero backoff from retrying in zero time.
 const minAttemptGap = 0.01
 
@@ -61,16 +63,30 @@ func (mm *matchmaker) disconnect(m *model, id int32, gen uint32) {
 	mm.recover(m, m.now, m.now, mt.end)
 }
 
-// serverLost is a crash or node loss under a playing match: every player
-// is disconnected and the match is re-allocated as it was.
+// serverLost is a crash, drain or node loss under a playing match: every
+// player is disconnected, and the match is re-allocated as it was when
+// its first player comes back (after its first backoff) and asks the
+// matchmaker for the match's new room — not before: nobody asks earlier.
 func (mm *matchmaker) serverLost(m *model, id int32) {
 	mt := &mm.matches[id]
 	mt.lostAt = m.now
 	mt.remaining = mt.end - m.now
 	mt.server = -1
+	mt.state = matchDisplaced
 	mt.gen++ // retire its session end and disconnects
 	m.rec.count(cDisconnects, int64(len(mt.players)))
-	mm.allocate(m, id)
+	first := math.Inf(1)
+	for range mt.players {
+		first = min(first, max(m.backoff(0), minAttemptGap))
+	}
+	m.q.push(m.now+first, evRejoin, id, mt.gen)
+}
+
+// rejoin re-allocates a displaced match once its first player asks.
+func (mm *matchmaker) rejoin(m *model, id int32, gen uint32) {
+	if mt := &mm.matches[id]; mt.state == matchDisplaced && mt.gen == gen {
+		mm.allocate(m, id)
+	}
 }
 
 // resume finishes the recovery of a displaced match on its new server.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
 )
@@ -18,12 +19,25 @@ var nodeReadyStage string
 
 // kwokConfig is kwok's configuration with the node boot delay of the spec.
 func kwokConfig(s clusters.Spec) string {
+	bootMax := max(s.Nodes.BootMax, s.Nodes.Boot)
 	r := strings.NewReplacer(
 		"__BOOT_MS__", strconv.FormatInt(s.Nodes.Boot.Milliseconds(), 10),
-		"__BOOT_MAX_MS__", strconv.FormatInt(max(s.Nodes.BootMax, s.Nodes.Boot).Milliseconds(), 10),
+		"__BOOT_MAX_MS__", strconv.FormatInt(bootMax.Milliseconds(), 10),
+		"__BOOT_LEFT__", bootLeft(s.Nodes.Boot),
+		"__BOOT_MAX_LEFT__", bootLeft(bootMax),
 		"__NODE_READY__", nodeReadyStage,
 	)
 	return r.Replace(kwokTemplate)
+}
+
+// bootLeft is a jq expression for the time left of a boot of d that
+// started when the node registered: registration + d − now, as a Go
+// duration string ("12500ms"; negative when overdue). jq's dates have
+// whole seconds, so a fraction in the RFC 3339 time is added back.
+func bootLeft(d time.Duration) string {
+	return `.status.conditions[] | select(.type == "Ready") | .lastTransitionTime | ` +
+		`((.[0:19] + "Z" | fromdate) + ("0" + .[19:-1] | tonumber) + ` + strconv.FormatFloat(d.Seconds(), 'f', -1, 64) +
+		` - now | . * 1000 | floor | tostring) + "ms"`
 }
 
 // instanceTypes is Karpenter's kwok instance-type file: one type whose
@@ -47,7 +61,7 @@ func instanceTypes(s clusters.Spec) ([]byte, error) {
 		}}},
 		"architecture":     "amd64",
 		"operatingSystems": []string{"linux"},
-		"resources":        map[string]string{"cpu": roomCapacity(s), "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": "110"},
+		"resources":        map[string]string{"cpu": roomCapacity(s), "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": strconv.Itoa(clusters.MaxPodsPerNode)},
 	}}, "", "  ")
 }
 

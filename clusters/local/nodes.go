@@ -27,7 +27,7 @@ func (b *bringUp) nodes(ctx context.Context) error {
 	s := b.c.opts.Spec
 	want := []*corev1.Node{staticNode("fleetbench-system", clusters.PoolSystem, "fleetbench-system", "16", "16", "1000")}
 	for i := range s.Nodes.Min {
-		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, clusters.InstanceType, roomCapacity(s), roomAllocatable(s), "110"))
+		want = append(want, staticNode("fleetbench-rooms-"+strconv.Itoa(i), clusters.PoolRooms, clusters.InstanceType, roomCapacity(s), roomAllocatable(s), strconv.Itoa(clusters.MaxPodsPerNode)))
 	}
 	for _, n := range want {
 		if _, err := client.CoreV1().Nodes().Create(ctx, n, metav1.CreateOptions{}); err != nil && !apierrors.IsAlreadyExists(err) {

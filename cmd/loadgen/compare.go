@@ -114,6 +114,9 @@ func printSuites(w io.Writer, suites []reports.Suite) {
 				fmt.Fprintf(tw, "  SLO %s (run %d)\t%.4g\tlimit %g\tFAIL\n", v.SLO, v.Run, v.Value, v.Limit)
 			}
 		}
+		for _, d := range s.ModelDeviations() {
+			fmt.Fprintf(tw, "  run %d off the model of this run: %s\tFAIL\n", d.Run, d.Deviation)
+		}
 		if s.Comparison == nil {
 			continue
 		}

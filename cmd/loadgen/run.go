@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -112,6 +113,11 @@ func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir stri
 			return err
 		}
 		runs = append(runs, ofRun)
+		measured.ModelCheck = results.CheckModel(ofRun, measured)
+		if err := results.WriteFile(filepath.Join(dir, "measured.json"), measured); err != nil {
+			return err
+		}
+		printModelCheck(e.stdout, measured.ModelCheck)
 	}
 	var html bytes.Buffer
 	title := fmt.Sprintf("fleetbench real run: %s (model beside measurement)", sc.Name)
@@ -134,4 +140,17 @@ func writeModel(sc *scenarios.Scenario, over *results.Calibration, path string) 
 		return nil, err
 	}
 	return model, results.WriteFile(path, model)
+}
+
+// printModelCheck says whether the run is what the model of it predicts.
+func printModelCheck(w io.Writer, c *results.ModelCheck) {
+	failed := c.Failed()
+	if len(failed) == 0 {
+		fmt.Fprintf(w, "model of this run: all %d values within tolerance\n", len(c.Deviations))
+		return
+	}
+	fmt.Fprintf(w, "model of this run: %d of %d values outside tolerance\n", len(failed), len(c.Deviations))
+	for _, d := range failed {
+		fmt.Fprintf(w, "  %s\n", d)
+	}
 }

@@ -1,0 +1,29 @@
+package results
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestCheckModel: latencies pass within 15% or the wall floor × speedup,
+// counters within max(2, 10%); the failures name the value.
+func TestCheckModel(t *testing.T) {
+	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: {Count: 10, P50: 10, P90: 20}, AllocWait: {Count: 10, P50: 0, P90: 1}},
+		Counters: map[string]int64{Players: 100, Disconnects: 10}}
+	measured := &Run{Meta: Meta{Speedup: 20}, // floor 0.05 × 20 = 1 s
+		Metrics:  map[string]Metric{TimeToRoom: {Count: 10, P50: 11.4, P90: 23.5}, AllocWait: {Count: 10, P50: 0.9, P90: 2.1}},
+		Counters: map[string]int64{Players: 100, Disconnects: 12, Allocations: 3}}
+	c := CheckModel(ofRun, measured)
+	var failed []string
+	for _, d := range c.Failed() {
+		failed = append(failed, d.Name)
+	}
+	// time_to_room p90 is off by 3.5 > 3 (15%); alloc_wait p90 by 1.1 > 1
+	// (the floor); allocations by 3 > 2. disconnects by 2 ≤ max(2, 1).
+	if got, want := strings.Join(failed, ","), "time_to_room p90,alloc_wait p90,allocations"; got != want {
+		t.Errorf("failed %s, want %s", got, want)
+	}
+	if s := c.Failed()[0].String(); !strings.Contains(s, "time_to_room p90") || !strings.Contains(s, "23.5") {
+		t.Errorf("a failure reads %q: it must name the value and both numbers", s)
+	}
+}
