@@ -184,7 +184,11 @@ func (w *worker) loop(ctx context.Context, log *slog.Logger) {
 				w.report(ctx)
 			}
 		case until := <-w.downCh:
-			if until.Equal(w.heldUntil) || !until.After(time.Now()) {
+			// The same hold comes with every update of the pod; one that ended
+			// before this worker started is an old annotation. A hold that
+			// ended while the loop was busy (a loaded machine) still restarts
+			// the processes, at once: dropping it lost the restart.
+			if until.Equal(w.heldUntil) || until.Before(w.started.Time) {
 				continue
 			}
 			w.heldUntil = until

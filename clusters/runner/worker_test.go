@@ -190,3 +190,21 @@ func TestWorkerHoldsDown(t *testing.T) {
 	}
 	eventually(t, "Running again", func() bool { p, _ := podStatus(t, client); return running(p) })
 }
+
+// TestWorkerHoldsDownLate: a hold the loop takes up only after it ended
+// (a busy loop on a loaded machine) still restarts the processes; it was
+// dropped, and the restart lost.
+func TestWorkerHoldsDownLate(t *testing.T) {
+	marks := filepath.Join(t.TempDir(), "starts")
+	pod := shellPod(`date +%s.%N >> ` + marks + `; exec sleep 30`)
+	r, client := testRunner(t, pod)
+	w := newWorker(r, pod, 0)
+	go w.run()
+	defer func() { w.kill("test over"); <-w.done }()
+	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
+	w.holdDown(time.Now().Add(-time.Millisecond))
+	eventually(t, "a second start", func() bool {
+		data, _ := os.ReadFile(marks)
+		return strings.Count(string(data), "\n") >= 2
+	})
+}
