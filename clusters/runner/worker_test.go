@@ -172,19 +172,10 @@ func TestWorkerRetriesAFailedStart(t *testing.T) {
 // the process and starts it again no sooner than the time asked, in the
 // same pod.
 func TestWorkerHoldsDown(t *testing.T) {
-	marks := filepath.Join(t.TempDir(), "starts")
-	pod := shellPod(`date +%s.%N >> ` + marks + `; exec sleep 30`)
-	r, client := testRunner(t, pod)
-	w := newWorker(r, pod, 0)
-	go w.run()
-	defer func() { w.kill("test over"); <-w.done }()
-	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
+	w, client, starts := runningMarker(t)
 	until := time.Now().Add(1500 * time.Millisecond)
 	w.holdDown(until)
-	eventually(t, "a second start", func() bool {
-		data, _ := os.ReadFile(marks)
-		return strings.Count(string(data), "\n") >= 2
-	})
+	eventually(t, "a second start", func() bool { return starts() >= 2 })
 	if now := time.Now(); now.Before(until) {
 		t.Errorf("restarted %v before the hold ended", until.Sub(now))
 	}
@@ -195,16 +186,25 @@ func TestWorkerHoldsDown(t *testing.T) {
 // (a busy loop on a loaded machine) still restarts the processes; it was
 // dropped, and the restart lost.
 func TestWorkerHoldsDownLate(t *testing.T) {
+	w, _, starts := runningMarker(t)
+	w.holdDown(time.Now().Add(-time.Millisecond))
+	eventually(t, "a second start", func() bool { return starts() >= 2 })
+}
+
+// runningMarker runs a pod whose process appends a line to a file each
+// time it starts; starts counts them. The worker is killed when the test
+// ends.
+func runningMarker(t *testing.T) (w *worker, client *fake.Clientset, starts func() int) {
+	t.Helper()
 	marks := filepath.Join(t.TempDir(), "starts")
 	pod := shellPod(`date +%s.%N >> ` + marks + `; exec sleep 30`)
 	r, client := testRunner(t, pod)
-	w := newWorker(r, pod, 0)
+	w = newWorker(r, pod, 0)
 	go w.run()
-	defer func() { w.kill("test over"); <-w.done }()
+	t.Cleanup(func() { w.kill("test over"); <-w.done })
 	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
-	w.holdDown(time.Now().Add(-time.Millisecond))
-	eventually(t, "a second start", func() bool {
+	return w, client, func() int {
 		data, _ := os.ReadFile(marks)
-		return strings.Count(string(data), "\n") >= 2
-	})
+		return strings.Count(string(data), "\n")
+	}
 }
