@@ -149,3 +149,21 @@ func TestObserverCountsOnlyNodesAddedWhileWatching(t *testing.T) {
 		t.Errorf("nodes_added = %d, want 1 (the node listed at the start was there before)", got)
 	}
 }
+
+// TestStagesInOrder: the real-run tests' check of a scale-up's stages.
+func TestStagesInOrder(t *testing.T) {
+	for _, c := range []struct {
+		up   results.ScaleUp
+		want bool
+	}{
+		{results.ScaleUp{Created: 1, Ready: 2, PodRunning: 3, RoomReady: 4}, true},
+		{results.ScaleUp{Created: 1, Ready: 2}, true}, // cut off by the run's end
+		{results.ScaleUp{Created: 1, PodRunning: 3}, false},
+		{results.ScaleUp{Created: 1, Ready: 3, PodRunning: 2, RoomReady: 4}, false},
+		{results.ScaleUp{Ready: 2}, false},
+	} {
+		if got := stagesInOrder(c.up); got != c.want {
+			t.Errorf("stagesInOrder(%+v) = %v, want %v", c.up, got, c.want)
+		}
+	}
+}
