@@ -27,6 +27,22 @@ type Provider interface {
 	Status(ctx context.Context) (Status, error)
 	// Kubeconfig is the path of an admin kubeconfig once Up has succeeded.
 	Kubeconfig() string
+	// Capabilities says what the provider's cluster can do for a run.
+	Capabilities() Capabilities
+}
+
+// Capabilities are what a run may rely on from a provider's cluster,
+// asked for instead of its name so a new provider states them once.
+type Capabilities struct {
+	// Overlay is the manifests overlay the stack is rendered with.
+	Overlay string
+	// AutoscaledRooms: the room node pool grows on demand, so a run can
+	// warm it to the scenario's initial nodes (kind's nodes are fixed at
+	// creation; an existing cluster is as it is).
+	AutoscaledRooms bool
+	// HoldDown: a pod's processes can be stopped and restarted at the
+	// same pod and address (a Redis restart with downtime).
+	HoldDown bool
 }
 
 // Status is a provider's view of its cluster.

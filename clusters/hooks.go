@@ -147,7 +147,7 @@ func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
 // hook: the pod is killed and its controller makes a new one, so the
 // downtime is that pod's startup; the returned note says which happened.
 func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.Duration) (string, error) {
-	if c.Name() != "local" {
+	if !c.Capabilities().HoldDown {
 		return "pod killed, recreated by its controller (downtime not held)", c.KillPod(ctx, namespace, name)
 	}
 	client, err := c.Client()

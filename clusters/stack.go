@@ -22,11 +22,7 @@ import (
 // when they start, then the rest. It returns once the matchmaker is ready
 // and the fleet holds `rooms` Ready rooms in opsState None.
 func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms int) error {
-	overlay := "local"
-	if c.Name() == "kind" {
-		overlay = "kind"
-	}
-	out, err := manifests.Render(overlay, s)
+	out, err := manifests.Render(c.Capabilities().Overlay, s)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,6 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// batchIdle is Karpenter's batch idle duration, part of every scale-up's
-// configured lag (the model's too).
-const batchIdle = 1.0
-
 // calibrate measures a run's fixed overheads from its own events: how
 // much later than the scenario says pods became Ready once placed, and
 // nodes became Ready once triggered. Each is a median, so a few slow
@@ -34,7 +30,7 @@ func calibrate(run *results.Run, sc *scenarios.Scenario) *results.Calibration {
 		}
 	}
 	podStartup := median(sc.Fleet.PodStartup.Sampler())
-	nodeReady := batchIdle + median(sc.Nodes.ProvisionDelay.Sampler()) + median(sc.Nodes.BootTime.Sampler())
+	nodeReady := scenarios.BatchIdle + median(sc.Nodes.ProvisionDelay.Sampler()) + median(sc.Nodes.BootTime.Sampler())
 	return &results.Calibration{
 		PodStart:  overhead(podMed, podN, podStartup, speedup),
 		NodeReady: overhead(medianOf(nodes), len(nodes), nodeReady, speedup),

@@ -72,10 +72,9 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The model starts with nodes.initial Ready nodes; the local cluster
-	// has nodes.min static ones and Karpenter for the rest (kind's nodes
-	// are fixed at creation; other clusters are as they are).
-	if cfg.Cluster.Name() == "local" && sc.Nodes.PodsPerNode > 0 {
+	// The model starts with nodes.initial Ready nodes; an autoscaled room
+	// pool starts at nodes.min and is warmed to them.
+	if cfg.Cluster.Capabilities().AutoscaledRooms && sc.Nodes.PodsPerNode > 0 {
 		if err := cfg.Cluster.WarmNodes(ctx, sc.Nodes.Initial, sc.Nodes.PodsPerNode); err != nil {
 			return nil, err
 		}

@@ -189,6 +189,15 @@ type Nodes struct {
 	HourlyCost float64 `yaml:"hourlyCost"`
 }
 
+// The node autoscaler batches pending pods as Karpenter does with its
+// defaults: a batch closes BatchIdle seconds after its last pending pod,
+// or BatchMax seconds after its first. The model and the real run's
+// expectations both use these.
+const (
+	BatchIdle = 1.0
+	BatchMax  = 10.0
+)
+
 // Event is one timeline entry; exactly one action is set.
 type Event struct {
 	At            Duration       `yaml:"at"`

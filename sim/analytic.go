@@ -19,7 +19,7 @@ func analytic(sc *scenarios.Scenario) results.Analytic {
 	a.Lead = sc.Fleet.PodStartup.Sampler().Mean()
 	a.LeadWithNode = a.Lead
 	if sc.Nodes.PodsPerNode > 0 {
-		a.LeadWithNode += batchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean()
+		a.LeadWithNode += scenarios.BatchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean()
 	}
 	tick := sc.Fleet.SyncInterval.Seconds()
 	demandAware := sc.Fleet.Policy.CountWaiting
@@ -146,7 +146,7 @@ func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) results.
 		return r
 	}
 	r.ConfiguredSpare = configured / p
-	r.NodeLead = batchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean() +
+	r.NodeLead = scenarios.BatchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean() +
 		sc.Fleet.PodStartup.Sampler().Mean() + sc.Fleet.SyncInterval.Seconds()
 	r.PeakDemand = peakRate * r.NodeLead
 	r.SpareNodes = int(math.Ceil(r.PeakDemand / float64(p)))

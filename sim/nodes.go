@@ -60,11 +60,6 @@ type nodePool struct {
 	batchFirstPending float64
 }
 
-const (
-	batchIdle = 1.0  // Karpenter's batch idle duration
-	batchMax  = 10.0 // Karpenter's batch max duration
-)
-
 func (np *nodePool) init(sc *scenarios.Scenario) {
 	n := sc.Nodes
 	np.perNode = n.PodsPerNode

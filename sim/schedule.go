@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // place schedules a new pod: on a Ready node with room, chosen by the
@@ -141,7 +142,7 @@ func (np *nodePool) requestCapacity(m *model) {
 		np.batchOpen = true
 		np.batchStart = m.now
 		np.batchFirstPending = m.now
-		m.q.push(m.now+batchIdle, evBatchClose, 0, 0)
+		m.q.push(m.now+scenarios.BatchIdle, evBatchClose, 0, 0)
 	}
 	np.batchLast = m.now
 }
@@ -152,7 +153,7 @@ func (np *nodePool) batchClose(m *model) {
 	if !np.batchOpen {
 		return
 	}
-	if due := math.Min(np.batchLast+batchIdle, np.batchStart+batchMax); m.now < due {
+	if due := math.Min(np.batchLast+scenarios.BatchIdle, np.batchStart+scenarios.BatchMax); m.now < due {
 		m.q.push(due, evBatchClose, 0, 0)
 		return
 	}

@@ -54,6 +54,11 @@ func New(o Options) (*Cluster, error) {
 // Name implements clusters.Provider.
 func (c *Cluster) Name() string { return "kind" }
 
+// Capabilities of this provider's clusters.
+func (c *Cluster) Capabilities() clusters.Capabilities {
+	return clusters.Capabilities{Overlay: "kind"}
+}
+
 // Kubeconfig implements clusters.Provider.
 func (c *Cluster) Kubeconfig() string { return c.opts.Kubeconfig }
 

@@ -31,6 +31,11 @@ func New(kubeconfig, name string) (*Cluster, error) {
 // Name implements clusters.Provider.
 func (c *Cluster) Name() string { return "kube" }
 
+// Capabilities of this provider's clusters.
+func (c *Cluster) Capabilities() clusters.Capabilities {
+	return clusters.Capabilities{Overlay: "local"}
+}
+
 // Kubeconfig implements clusters.Provider.
 func (c *Cluster) Kubeconfig() string { return c.kubeconfig }
 

@@ -89,6 +89,11 @@ func defaultStateDir() (string, error) {
 // Name implements clusters.Provider.
 func (c *Cluster) Name() string { return "local" }
 
+// Capabilities of this provider's clusters.
+func (c *Cluster) Capabilities() clusters.Capabilities {
+	return clusters.Capabilities{Overlay: "local", AutoscaledRooms: true, HoldDown: true}
+}
+
 // Kubeconfig implements clusters.Provider.
 func (c *Cluster) Kubeconfig() string { return filepath.Join(c.dir, "kubeconfig") }
 
