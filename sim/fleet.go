@@ -36,6 +36,7 @@ type fleet struct {
 	// does not rescan the fleet on every event.
 	scaleDownNotBefore float64
 	candidates         []candidate // scratch for deleteNone
+	drainedMatches     []drainedMatch
 }
 
 func (f *fleet) init(sc *scenarios.Scenario) error {
@@ -71,8 +72,10 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 	return nil
 }
 
+// status is what the policy sees; drained matches count as in play.
 func (f *fleet) status(m *model) policy.FleetStatus {
-	return policy.FleetStatus{Live: f.live, None: f.none, Allocated: f.allocated, WaitingRequests: m.mm.nWaiting}
+	d := f.inDrain(m.now)
+	return policy.FleetStatus{Live: f.live + d, None: f.none, Allocated: f.allocated + d, WaitingRequests: m.mm.nWaiting}
 }
 
 // reconcile is one pass of the buffer autoscaler (on its tick, or after
@@ -145,6 +148,7 @@ func (f *fleet) drainOld(m *model, n int) {
 	}
 	slices.SortFunc(f.candidates, func(a, b candidate) int { return a.Index - b.Index })
 	for _, c := range f.candidates[:min(n, len(f.candidates))] {
+		f.drained(m, c.id)
 		f.remove(m, c.id)
 	}
 }

@@ -15,6 +15,7 @@ func (mm *matchmaker) assign(m *model, id, s int32) {
 	m.fleet.servers[s].match = id
 	m.rec.allocation(m)
 	if mt.lostAt >= 0 {
+		m.fleet.replaced(id)
 		mm.resume(m, id)
 		return
 	}

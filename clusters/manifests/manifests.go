@@ -82,7 +82,7 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 		iop := func(v scenarios.IntOrPercent) string { b, _ := v.MarshalYAML(); return fmt.Sprint(b) }
 		s.Fleetd = append(s.Fleetd, "--update", "rolling", "--max-surge", iop(ru.MaxSurge), "--max-unavailable", iop(ru.MaxUnavailable))
 		if ru.DrainAllocated {
-			s.Fleetd = append(s.Fleetd, "--drain-allocated")
+			s.Fleetd = append(s.Fleetd, "--drain-allocated", "--drained-for", dur(sc.Players.RecoveryWindow.Duration))
 		}
 	} else {
 		s.Fleetd = append(s.Fleetd, "--update", "ondelete")

@@ -48,6 +48,7 @@ func run(log *slog.Logger) error {
 	flag.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "minAvailable: delete a surplus None room only after idling this long")
 	flag.DurationVar(&cfg.SyncInterval, "sync-interval", 0, "act on this tick only (0: on every change)")
 	drain := flag.Bool("drain-allocated", false, "rolling update: drain old-version rooms in play too (their players reconnect to new rooms)")
+	drainedFor := flag.Duration("drained-for", 0, "rolling update: a drained match counts as in play until it has a new room, this long at most (the players' recovery window)")
 	countWaiting := flag.Bool("count-waiting", false, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
 	flag.Parse()
 	switch *kind {
@@ -60,7 +61,7 @@ func run(log *slog.Logger) error {
 	}
 	switch *update {
 	case "rolling":
-		cfg.Strategy = fleet.Strategy{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) }, DrainAllocated: *drain}
+		cfg.Strategy = fleet.Strategy{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) }, DrainAllocated: *drain, DrainedFor: *drainedFor}
 	case "ondelete":
 		cfg.Strategy = fleet.Strategy{OnDelete: true}
 	default:

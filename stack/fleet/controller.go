@@ -66,13 +66,16 @@ type Controller struct {
 	// shown yet (the loop's alone).
 	expect expectations
 
+	// drained matches still count as in play (the loop's alone).
+	drained drained
+
 	mu        sync.Mutex
 	noneSince map[string]time.Time // when each room was last seen turning None
 }
 
 // New returns a controller; Run starts it.
 func New(cfg Config, client kubernetes.Interface, log *slog.Logger) *Controller {
-	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations()}
+	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations(), drained: drained{}}
 }
 
 // Run watches the room pods and the template and reconciles until ctx ends.
@@ -206,7 +209,7 @@ func (c *Controller) reconcile(ctx context.Context, tick bool) error {
 			c.log.Warn("waiting matches unknown; counting none", "err", err)
 		}
 	}
-	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, waiting)
+	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, waiting, c.drained.count(now, rooms))
 	c.replicas = plan.Desired
 	return c.apply(ctx, tmpl, hash, pods, plan)
 }
@@ -221,7 +224,11 @@ func (c *Controller) apply(ctx context.Context, tmpl *corev1.PodTemplate, hash s
 		errs = append(errs, c.delete(ctx, pods[name]))
 	}
 	for _, name := range plan.Drain {
-		errs = append(errs, c.drain(ctx, pods[name]))
+		if err := c.drain(ctx, pods[name]); err != nil {
+			errs = append(errs, err)
+		} else if p := pods[name]; p != nil {
+			c.drained.add(p.Annotations[wire.MatchAnnotation], time.Now().Add(c.cfg.Strategy.DrainedFor))
+		}
 	}
 	for _, p := range pods {
 		errs = append(errs, c.annotate(ctx, p))
@@ -244,7 +251,7 @@ func (c *Controller) room(p *corev1.Pod, hash string, now time.Time) Room {
 	}
 	c.mu.Unlock()
 	r := Room{Name: p.Name, State: state, Current: p.Labels[TemplateHashLabel] == hash, Ready: podReady(p),
-		Created: p.CreationTimestamp.Time, Scheduled: p.Spec.NodeName != ""}
+		Created: p.CreationTimestamp.Time, Scheduled: p.Spec.NodeName != "", Match: p.Annotations[wire.MatchAnnotation]}
 	if state == policy.None {
 		r.IdleFor = now.Sub(since)
 	}

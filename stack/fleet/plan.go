@@ -22,6 +22,7 @@ type Room struct {
 	Created   time.Time
 	IdleFor   time.Duration // time in opsState None (for the idle timeout)
 	Scheduled bool
+	Match     string // the match an Allocated room holds
 }
 
 // Strategy is the update strategy: RollingUpdate with its bounds (already
@@ -29,7 +30,8 @@ type Room struct {
 type Strategy struct {
 	OnDelete                 bool
 	MaxSurge, MaxUnavailable func(desired int) int
-	DrainAllocated           bool // a rollout drains old rooms in play too
+	DrainAllocated           bool          // a rollout drains old rooms in play too
+	DrainedFor               time.Duration // a drained match counts as in play this long at most (the recovery window)
 }
 
 // Plan is one reconcile's decisions.
@@ -43,8 +45,9 @@ type Plan struct {
 
 // Decide plans one step: recycle WaitToBeDeleted and Kill rooms, advance a
 // rolling update, or scale to the policy's size deleting in policy order.
-// Allocated (and Maintaining) rooms are never deleted.
-func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout time.Duration, waiting int) Plan {
+// Allocated (and Maintaining) rooms are never deleted. drained matches
+// (see drained) count as rooms in play.
+func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout time.Duration, waiting, drained int) Plan {
 	var p Plan
 	var live []Room
 	for _, r := range rooms {
@@ -60,6 +63,8 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 		live = append(live, r)
 	}
 	p.Status.Live, p.Status.WaitingRequests = len(live), waiting
+	p.Status.Live += drained
+	p.Status.Allocated += drained
 	p.Desired = buffer.Desired(p.Status)
 
 	if rollout(&p, live, strategy) {

@@ -35,14 +35,14 @@ func rolling(surge, unavail int) Strategy {
 }
 
 func TestScaleUpToMinAvailable(t *testing.T) {
-	p := Decide(rooms("N", "N", "A", "A"), policy.MinAvailable{Count: 5}, rolling(1, 0), 0, 0)
+	p := Decide(rooms("N", "N", "A", "A"), policy.MinAvailable{Count: 5}, rolling(1, 0), 0, 0, 0)
 	if p.Desired != 7 || p.Create != 3 || len(p.Delete) != 0 {
 		t.Errorf("plan %+v: want 3 more None rooms (desired 7)", p)
 	}
 }
 
 func TestScaleDownDeletesNewestIdleNeverAllocated(t *testing.T) {
-	p := Decide(rooms("N", "A", "N", "A", "N", "W"), policy.MinAvailable{Count: 1}, rolling(1, 0), 0, 0)
+	p := Decide(rooms("N", "A", "N", "A", "N", "W"), policy.MinAvailable{Count: 1}, rolling(1, 0), 0, 0, 0)
 	// W is recycled; of the 3 None, 2 go (the newest first); Allocated stay.
 	want := []string{"r5-W", "r4-N", "r2-N"}
 	if !slices.Equal(p.Delete, want) || p.Create != 0 {
@@ -53,7 +53,7 @@ func TestScaleDownDeletesNewestIdleNeverAllocated(t *testing.T) {
 func TestScaleDownHonoursIdleTimeout(t *testing.T) {
 	rs := rooms("N", "N", "N")
 	rs[2].IdleFor = time.Second
-	p := Decide(rs, policy.MinAvailable{Count: 1}, rolling(1, 0), time.Minute, 0)
+	p := Decide(rs, policy.MinAvailable{Count: 1}, rolling(1, 0), time.Minute, 0, 0)
 	if !slices.Equal(p.Delete, []string{"r1-N", "r0-N"}) {
 		t.Errorf("deleted %v: a room idle only 1 s of the 60 s timeout must stay", p.Delete)
 	}
@@ -66,7 +66,7 @@ func TestRollingUpdateNeverDeletesAllocated(t *testing.T) {
 	buffer := policy.AgonesBuffer{Size: 3}
 	next := 100
 	for step := range 50 {
-		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0), &next)
+		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0, 0), &next)
 		if step == 10 { // the old matches end: those rooms return to None
 			for i := range rs {
 				if !rs[i].Current && rs[i].State == policy.Allocated {
@@ -89,13 +89,13 @@ func TestDrainingRolloutDrainsOldRoomsInPlayOldestFirst(t *testing.T) {
 	rs := rooms("a", "a", "a", "N", "N", "N")
 	s := rolling(0, 1)
 	s.DrainAllocated = true
-	p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0)
+	p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0, 0)
 	// Desired 6 (3 allocated + 3), 6 available, 1 may be unavailable.
 	if len(p.Delete) != 0 || !slices.Equal(p.Drain, []string{"r0-a"}) {
 		t.Errorf("plan %+v: want r0-a drained, nothing deleted", p)
 	}
 	s.DrainAllocated = false
-	if p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0); len(p.Drain) != 0 {
+	if p := Decide(rs, policy.AgonesBuffer{Size: 3}, s, 0, 0, 0); len(p.Drain) != 0 {
 		t.Errorf("plan %+v drains without drainAllocated", p)
 	}
 }
@@ -109,7 +109,7 @@ func TestBufferHeldUnderChurn(t *testing.T) {
 	var rs []Room
 	next := 0
 	for step := range 2000 {
-		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0), &next)
+		rs = applyPlan(t, step, rs, Decide(rs, buffer, rolling(1, 0), 0, 0, 0), &next)
 		none := 0
 		for _, r := range rs {
 			if r.State == policy.None {
