@@ -35,6 +35,7 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 	asg, err := g.match(ctx, o.Player)
 	if err != nil {
 		o.Failure, o.Match = failureKind(err), asg.Match
+		o.Interrupted = ctx.Err() != nil // the run ended while it waited
 		return o
 	}
 	o.MatchWait, o.AllocWait, o.Room, o.Match, o.Waited = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match, asg.Waited

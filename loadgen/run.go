@@ -113,7 +113,12 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	}
 	events := make(chan []results.Event, 1)
 	go func() { events <- timeline(ctx, cfg.Cluster, sc, clk) }()
-	players := g.replay(ctx, sc, clk)
+	// The run ends with the scenario, as the model does: players still
+	// forming a match, waiting for a room, playing or recovering then are
+	// interrupted, not waited for, so both engines count the same window.
+	playCtx, stopPlay := context.WithDeadline(ctx, started.Add(clk.wall(sc.Duration.Duration)))
+	defer stopPlay()
+	players := g.replay(playCtx, sc, clk)
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
@@ -156,7 +161,7 @@ func initialRooms(sc *scenarios.Scenario) int {
 }
 
 // replay paces the scenario's arrivals and plays each as a player; it
-// returns when every player has left (or ctx ended) with the arrivals.
+// returns when every player has left or ctx ended, with the arrivals.
 func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock) uint64 {
 	wall := func(d scenarios.Duration) time.Duration { return clk.wall(d.Duration) }
 	lengths := sc.Players.SessionLength.Sampler()
