@@ -113,12 +113,9 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	}
 	events := make(chan []results.Event, 1)
 	go func() { events <- timeline(ctx, cfg.Cluster, sc, clk) }()
-	// The run ends with the scenario, as the model does: players still
-	// forming a match, waiting for a room, playing or recovering then are
-	// interrupted, not waited for, so both engines count the same window.
-	playCtx, stopPlay := context.WithDeadline(ctx, started.Add(clk.wall(sc.Duration.Duration)))
-	defer stopPlay()
+	playCtx, waitingAtEnd := g.runEnd(ctx, started.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
 	players := g.replay(playCtx, sc, clk)
+	unallocated := waitingAtEnd()
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
@@ -129,6 +126,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err := rec.Fill(run); err != nil {
 		return run, err
 	}
+	run.Counters[results.Matches] += unallocated // formed, as the model counts them
 	stopBg()
 	if err := <-obsDone; err != nil {
 		cfg.Logger.Warn("cluster observer", "err", err)

@@ -1,0 +1,64 @@
+package loadgen
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// runEnd ends the players' context when the scenario ends, as the model
+// ends: players still forming, waiting, playing or recovering then are
+// interrupted, not waited for, so both engines count the same window.
+// Just before, it asks the matchmaker how many matches are formed but
+// still wait for a room: the model counts a match when it forms, while a
+// player learns its match only with its room. wait returns that number
+// (0 when the players finished first or the matchmaker did not answer).
+func (g *generator) runEnd(ctx context.Context, end time.Time, log *slog.Logger) (play context.Context, wait func() int64) {
+	play, stop := context.WithCancel(ctx)
+	waiting := make(chan int64, 1)
+	finished := make(chan struct{})
+	go func() {
+		defer stop()
+		select {
+		case <-play.Done():
+			waiting <- 0
+			return
+		case <-finished:
+			waiting <- 0
+			return
+		case <-time.After(time.Until(end)):
+		}
+		ask, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		n, err := g.waitingMatches(ask)
+		if err != nil {
+			log.Warn("matches waiting at the end unknown; counting none", "err", err)
+		}
+		waiting <- n
+	}()
+	return play, func() int64 {
+		close(finished)
+		return <-waiting
+	}
+}
+
+// waitingMatches asks the matchmaker how many matches wait for a room.
+func (g *generator) waitingMatches(ctx context.Context) (int64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+g.matchmaker+"/v1/waiting", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := g.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var body struct{ Waiting int64 }
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("matchmaker /v1/waiting: %s %v", resp.Status, err)
+	}
+	return body.Waiting, nil
+}
