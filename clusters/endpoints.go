@@ -11,12 +11,29 @@ import (
 // would. The local provider needs it because Kubernetes refuses loopback
 // addresses in EndpointSlices, so its pods (on 127.x.y.z) never get any.
 func ReadyEndpoint(svc *corev1.Service, pods []*corev1.Pod) (ip string, ports map[string]int32) {
+	return endpoint(svc, pods, PodReady)
+}
+
+// StableEndpoint is the address a Service's clients are given when they
+// start: a Ready pod's, else that of any live pod with an IP. A Service's
+// ClusterIP does not move while its pod is down, so a client started
+// meanwhile must still get the address it will answer on (a room server
+// started while Redis was held down got none, fell back to its default
+// address and never stored a tick).
+func StableEndpoint(svc *corev1.Service, pods []*corev1.Pod) (ip string, ports map[string]int32) {
+	if ip, ports := ReadyEndpoint(svc, pods); ip != "" {
+		return ip, ports
+	}
+	return endpoint(svc, pods, func(*corev1.Pod) bool { return true })
+}
+
+func endpoint(svc *corev1.Service, pods []*corev1.Pod, ok func(*corev1.Pod) bool) (ip string, ports map[string]int32) {
 	if len(svc.Spec.Selector) == 0 {
 		return "", nil
 	}
 	sel := labels.SelectorFromSet(svc.Spec.Selector)
 	for _, p := range pods {
-		if p.Namespace != svc.Namespace || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !PodReady(p) || !sel.Matches(labels.Set(p.Labels)) {
+		if p.Namespace != svc.Namespace || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !ok(p) || !sel.Matches(labels.Set(p.Labels)) {
 			continue
 		}
 		ports = map[string]int32{}

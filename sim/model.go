@@ -23,6 +23,11 @@ const (
 	streamNodes
 	streamClients
 	streamFailures
+	// streamBackoff draws reconnect jitter apart from streamClients, whose
+	// disconnect draws loadgen's players repeat in the same order (a
+	// backoff taken from it shifted every later player's disconnect).
+	// 7 is loadgen's timeline stream.
+	streamBackoff = streamFailures + 2
 )
 
 // model is the whole simulated world.
@@ -32,7 +37,7 @@ type model struct {
 	end float64
 	q   queue
 
-	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures *rand.Rand
+	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures, rBackoff *rand.Rand
 
 	session, startup, provision, boot scenarios.Sampler
 	// startupExtra and bootExtra are a real run's fixed overheads (the
@@ -52,7 +57,7 @@ func newModel(sc *scenarios.Scenario, stepPercentiles bool) (*model, error) {
 	m := &model{sc: sc, end: sc.Duration.Seconds()}
 	rng := func(stream uint64) *rand.Rand { return rand.New(rand.NewPCG(sc.Seed, stream)) }
 	m.rArrivals, m.rSessions, m.rStartup = rng(streamArrivals), rng(streamSessions), rng(streamStartup)
-	m.rNodes, m.rClients, m.rFailures = rng(streamNodes), rng(streamClients), rng(streamFailures)
+	m.rNodes, m.rClients, m.rFailures, m.rBackoff = rng(streamNodes), rng(streamClients), rng(streamFailures), rng(streamBackoff)
 	m.session = sc.Players.SessionLength.Sampler()
 	m.startup = sc.Fleet.PodStartup.Sampler()
 	m.provision = sc.Nodes.ProvisionDelay.Sampler()
@@ -162,7 +167,7 @@ func (m *model) redisUp(t float64) bool {
 func (m *model) backoff(n int) float64 {
 	b := m.sc.Players.Disconnect.Backoff
 	d := math.Min(b.Max.Seconds(), b.Base.Seconds()*math.Pow(2, float64(n)))
-	return d * (1 - b.Jitter*m.rClients.Float64())
+	return d * (1 - b.Jitter*m.rBackoff.Float64())
 }
 
 // strategy is the scenario's scheduling/allocation strategy.

@@ -110,14 +110,14 @@ func (w *worker) kubeconfig(ctx context.Context) (string, error) {
 }
 
 // serviceEnv sets <SVC>_SERVICE_HOST/PORT for the namespace's Services,
-// pointing at a Ready pod's IP and target port.
+// pointing at a pod's IP and target port (clusters.StableEndpoint).
 func (w *worker) serviceEnv(set func(k, v string)) {
 	for _, o := range w.r.services.List() {
 		svc := o.(*corev1.Service)
 		if svc.Namespace != w.ns || len(svc.Spec.Ports) == 0 {
 			continue
 		}
-		ip, ports := w.r.readyEndpoint(svc)
+		ip, ports := w.r.stableEndpoint(svc)
 		if ip == "" {
 			continue
 		}
@@ -138,15 +138,15 @@ func (w *worker) serviceEnv(set func(k, v string)) {
 	}
 }
 
-// readyEndpoint resolves a Service against the runner's Ready pods.
-func (r *Runner) readyEndpoint(svc *corev1.Service) (string, map[string]int32) {
+// stableEndpoint resolves a Service against the runner's pods.
+func (r *Runner) stableEndpoint(svc *corev1.Service) (string, map[string]int32) {
 	var pods []*corev1.Pod
 	if r.podCache != nil {
 		for _, o := range r.podCache.List() {
 			pods = append(pods, o.(*corev1.Pod))
 		}
 	}
-	return clusters.ReadyEndpoint(svc, pods)
+	return clusters.StableEndpoint(svc, pods)
 }
 
 func apiHostPort(server string) (string, string) {
