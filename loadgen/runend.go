@@ -2,11 +2,10 @@ package loadgen
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"time"
+
+	"github.com/fleetbench/fleetbench/stack/client"
 )
 
 // runEnd ends the players' context when the scenario ends, as the model
@@ -47,18 +46,5 @@ func (g *generator) runEnd(ctx context.Context, end time.Time, log *slog.Logger)
 
 // waitingMatches asks the matchmaker how many matches wait for a room.
 func (g *generator) waitingMatches(ctx context.Context) (int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+g.matchmaker+"/v1/waiting", nil)
-	if err != nil {
-		return 0, err
-	}
-	resp, err := g.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	var body struct{ Waiting int64 }
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || resp.StatusCode != http.StatusOK {
-		return 0, fmt.Errorf("matchmaker /v1/waiting: %s %v", resp.Status, err)
-	}
-	return body.Waiting, nil
+	return client.Waiting(ctx, g.http, g.matchmaker, nil)
 }
