@@ -31,6 +31,9 @@ func (f *fleet) replaced(id int32) {
 // those past their time (the players have given up; fleetd cannot see a
 // match fail either).
 func (f *fleet) inDrain(now float64) int {
+	if len(f.drainedMatches) == 0 {
+		return 0 // every reconcile asks; most fleets never drain
+	}
 	kept := f.drainedMatches[:0]
 	for _, d := range f.drainedMatches {
 		if now < d.until {
