@@ -56,6 +56,7 @@ type Allocator struct {
 	mu       sync.Mutex
 	reserved map[string]string // pod → resourceVersion it was taken at
 	changed  chan struct{}     // closed (and replaced) when the view changes
+	queue    waiters           // matches waiting for a room, longest first
 	// waiting counts matches blocked waiting for a free room;
 	// waitingChanged is closed (and replaced) when it changes.
 	waiting        int64
@@ -85,42 +86,6 @@ func (a *Allocator) Start(ctx context.Context) error {
 	return nil
 }
 
-// Waiting is how many matches are blocked waiting for a room: the demand
-// the countWaiting policies add to their buffer.
-func (a *Allocator) Waiting() int64 {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.waiting
-}
-
-// WaitingChange returns the number of waiting matches once it differs
-// from unlike, or when ctx ends (then it may equal unlike): a long poll,
-// so that a demand-aware controller acts as a match starts waiting.
-func (a *Allocator) WaitingChange(ctx context.Context, unlike int64) int64 {
-	for {
-		a.mu.Lock()
-		n, changed := a.waiting, a.waitingChanged
-		a.mu.Unlock()
-		if n != unlike {
-			return n
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return n
-		}
-	}
-}
-
-// addWaiting moves the waiting count by d and wakes the long polls.
-func (a *Allocator) addWaiting(d int64) {
-	a.mu.Lock()
-	a.waiting += d
-	close(a.waitingChanged)
-	a.waitingChanged = make(chan struct{})
-	a.mu.Unlock()
-}
-
 // Conflicts counts claims another writer beat.
 func (a *Allocator) Conflicts() int64 { return a.conflicts.Load() }
 
@@ -129,33 +94,31 @@ func (a *Allocator) Synced() bool { return a.synced != nil && a.synced() }
 
 func (a *Allocator) notify() {
 	a.mu.Lock()
-	close(a.changed)
-	a.changed = make(chan struct{})
+	a.notifyLocked()
 	a.mu.Unlock()
 }
 
+func (a *Allocator) notifyLocked() {
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
 // Allocate gives match a room. With wait, it waits (until ctx ends) for
-// one to become free; without, it fails at once with ErrNoRoom.
+// one to become free, in the queue: a room that becomes free goes to the
+// match that has waited longest, as the model's FIFO gives it. Without
+// wait, it fails at once with ErrNoRoom.
 func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room, error) {
-	waited := false
-	// A match counts as waiting from its first miss until it has a room
-	// or gives up, not between its retries.
+	var w *waiter // the match's place in the queue, from its first miss
 	defer func() {
-		if waited {
-			a.addWaiting(-1)
+		if w != nil {
+			a.leave(w)
 		}
 	}()
 	for {
-		a.mu.Lock()
-		pod, changed := a.pick(), a.changed
-		a.mu.Unlock()
+		pod, changed := a.next(&w, wait)
 		if pod == nil {
 			if !wait {
 				return Room{}, ErrNoRoom
-			}
-			if !waited {
-				waited = true
-				a.addWaiting(1)
 			}
 			select {
 			case <-changed:
@@ -166,7 +129,7 @@ func (a *Allocator) Allocate(ctx context.Context, match string, wait bool) (Room
 		}
 		room, err := a.claim(ctx, pod, match)
 		if err == nil {
-			room.Waited = waited
+			room.Waited = w != nil
 			return room, nil
 		}
 		if !apierrors.IsConflict(err) && !apierrors.IsNotFound(err) {

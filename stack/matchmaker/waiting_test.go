@@ -26,7 +26,9 @@ func TestWaitingChangeLongPolls(t *testing.T) {
 			t.Fatalf("answered %d before anything changed", n)
 		default:
 		}
-		a.addWaiting(1)
+		a.mu.Lock()
+		a.addWaitingLocked(1)
+		a.mu.Unlock()
 		if n := <-got; n != 1 {
 			t.Errorf("answered %d, want 1", n)
 		}
