@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -21,6 +22,11 @@ import (
 // settings and applies it: Redis first, because pods learn its address
 // when they start, then the rest. It returns once the matchmaker is ready
 // and the fleet holds `rooms` Ready rooms in opsState None.
+//
+// A stack left by an earlier run (a cluster kept with --keep) is removed
+// first: its rooms, sessions and matchmaker would carry into this run,
+// and its rooms and matchmaker hold the old join-token key (read from
+// the Secret when each started), so players got rooms that refused them.
 func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms int) error {
 	out, err := manifests.Render(c.Capabilities().Overlay, s)
 	if err != nil {
@@ -28,6 +34,9 @@ func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms i
 	}
 	objs, err := decodeObjects(out)
 	if err != nil {
+		return err
+	}
+	if err := c.removeStack(ctx); err != nil {
 		return err
 	}
 	first, rest := splitRedis(objs)
@@ -149,4 +158,28 @@ func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) 
 		}
 	}
 	return "", fmt.Errorf("service %s/%s has no Ready pod for port %q", ns, service, port)
+}
+
+// removeStack deletes the stack's namespace, if there is one, and waits
+// until it is gone (its pods stopped).
+func (c *Cluster) removeStack(ctx context.Context) error {
+	client, err := c.Client()
+	if err != nil {
+		return err
+	}
+	err = client.CoreV1().Namespaces().Delete(ctx, manifests.Namespace, metav1.DeleteOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("removing the earlier stack: %w", err)
+	}
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
+		_, err := client.CoreV1().Namespaces().Get(ctx, manifests.Namespace, metav1.GetOptions{})
+		return apierrors.IsNotFound(err), nil
+	})
+	if err != nil {
+		return fmt.Errorf("removing the earlier stack: namespace %s still there: %w", manifests.Namespace, err)
+	}
+	return nil
 }

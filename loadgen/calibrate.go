@@ -8,20 +8,27 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// calibrate measures a run's fixed overheads from its own events: how
-// much later than the scenario says pods became Ready once placed, and
-// nodes became Ready once triggered. Each is a median, so a few slow
+// stages are a run's own measurements of the costs the model leaves out,
+// in scenario seconds.
+type stages struct {
+	startups   []float64          // rooms: created (or their node Ready) → Ready
+	claims     *results.Histogram // alloc_wait of matches that found a Ready room
+	handshakes *results.Histogram // successful reconnects: last dial → verified
+}
+
+// calibrate measures a run's fixed overheads from its own events (each
+// results.Calibration field says which): how much later than the
+// scenario says rooms became Ready once they could run and nodes became
+// Ready once triggered, and what claiming a room, joining it and
+// reconnecting cost, which the model takes to be instant. The player's
+// connect comes from run's histogram. Each is a median, so a few slow
 // stages do not move it; an overhead is never negative (a stage faster
 // than configured is the cluster's noise, not a saving the model should
 // take).
-func calibrate(run *results.Run, sc *scenarios.Scenario) *results.Calibration {
+func calibrate(run *results.Run, sc *scenarios.Scenario, st stages) *results.Calibration {
 	speedup := run.Meta.Speedup
 	if speedup <= 0 {
 		speedup = 1
-	}
-	podMed, podN := 0.0, 0
-	if h, err := run.Histogram(results.PodStartup); err == nil && h.Count() > 0 {
-		podMed, podN = h.Metric().P50, int(h.Count())
 	}
 	var nodes []float64
 	for _, up := range run.ScaleUps {
@@ -29,10 +36,14 @@ func calibrate(run *results.Run, sc *scenarios.Scenario) *results.Calibration {
 			nodes = append(nodes, up.Ready)
 		}
 	}
+	connect, _ := run.Histogram(results.Connect)
 	podStartup := median(sc.Fleet.PodStartup.Sampler())
 	nodeReady := scenarios.BatchIdle + median(sc.Nodes.ProvisionDelay.Sampler()) + median(sc.Nodes.BootTime.Sampler())
 	return &results.Calibration{
-		PodStart:  overhead(podMed, podN, podStartup, speedup),
+		PodStart:  overhead(medianOf(st.startups), len(st.startups), podStartup, speedup),
+		Allocate:  medianOverhead(st.claims, speedup),
+		Join:      medianOverhead(connect, speedup),
+		Reconnect: medianOverhead(st.handshakes, speedup),
 		NodeReady: overhead(medianOf(nodes), len(nodes), nodeReady, speedup),
 	}
 }
@@ -44,6 +55,14 @@ func overhead(measured float64, n int, configured, speedup float64) results.Over
 	}
 	s := math.Max(0, measured-configured)
 	return results.Overhead{Seconds: s, Wall: s / speedup, Samples: n}
+}
+
+// medianOverhead is a whole stage the model does not have: its median.
+func medianOverhead(h *results.Histogram, speedup float64) results.Overhead {
+	if h == nil || h.Count() == 0 {
+		return results.Overhead{}
+	}
+	return overhead(h.Metric().P50, int(h.Count()), 0, speedup)
 }
 
 // medianOf a sample (0 when empty).

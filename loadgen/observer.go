@@ -44,6 +44,9 @@ type observer struct {
 	cost       results.Cost
 	last       time.Time // cost integrated up to here
 	removed    int64     // room nodes deleted while watching
+	// startups are the rooms' times from when each could first run to
+	// Ready (scenario seconds): what the model's startup stands for.
+	startups []float64
 	// watching is set once the watch's initial listing is in: nodes seen
 	// before it were there before the run (the initial nodes), not added.
 	watching bool
@@ -54,6 +57,7 @@ type roomPod struct {
 	ready     bool
 	pending   bool
 	node      string
+	seen      time.Time // first seen, not yet Ready: its creation, as the watch saw it
 	scheduled time.Time
 	running   bool
 }
@@ -115,6 +119,9 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		// A room already Ready when first seen started before we looked:
 		// its startup is unknown, not zero.
 		r = &roomPod{ready: clusters.PodReady(p)}
+		if !r.ready {
+			r.seen = now
+		}
 		o.pods[p.Name] = r
 	}
 	r.state, _ = policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
@@ -143,7 +150,29 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		if n != nil && n.roomReady.IsZero() {
 			n.roomReady = now
 		}
+		if !r.seen.IsZero() {
+			o.startups = append(o.startups, o.clock.secs(now.Sub(runnable(r, n))))
+		}
 	}
+}
+
+// roomStartups returns a copy of the rooms' startups.
+func (o *observer) roomStartups() []float64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Clone(o.startups)
+}
+
+// runnable is when a room could first run: its creation, or its node's
+// Ready when it waited for a node. The model starts a room's startup
+// there (it binds at once), so the scheduler's latency and the readiness
+// probe's period, which pod_startup (bound → Ready) leaves out, are part
+// of the overhead the model of the run adds.
+func runnable(r *roomPod, n *nodeState) time.Time {
+	if n != nil && n.ready.After(r.seen) {
+		return n.ready
+	}
+	return r.seen
 }
 
 // unschedulable reports the scheduler's verdict that no node fits the pod

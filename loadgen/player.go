@@ -143,13 +143,16 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 			waits++
 		}
 		moved = false
+		dialed := time.Now()
 		err := p.Reconnect(ctx, url, token)
 		if err == nil {
 			if reason := verify(ctx, p, s.Window-time.Since(start)); reason != "" {
 				p.Conn.Drop()
 				return done(false, reason)
 			}
-			return done(true, "")
+			rc := done(true, "")
+			rc.Handshake = time.Since(dialed).Seconds()
+			return rc
 		}
 		var refused *client.RefusedError
 		switch {

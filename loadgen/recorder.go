@@ -41,6 +41,9 @@ type Reconnect struct {
 	Latency float64 `json:"latency"` // seconds from the disconnect to the session restored
 	OK      bool    `json:"ok"`
 	Reason  string  `json:"reason,omitempty"` // why the state could not be recovered
+	// Handshake is the successful attempt's own cost, from its dial to
+	// the session verified (seconds).
+	Handshake float64 `json:"handshake,omitempty"`
 }
 
 // Recorder aggregates outcomes into the Run contract's metrics (one set
@@ -64,6 +67,10 @@ type Recorder struct {
 	// alloc_wait (one sample per allocation, as in the model).
 	matches, failedMatches map[string]bool
 	allocWait              *results.Histogram
+	// claims and handshakes time the fixed costs the model leaves out
+	// (scenario seconds): the alloc_wait of matches that found a Ready
+	// room at once, and each successful reconnect's handshake.
+	claims, handshakes *results.Histogram
 }
 
 // histShard is one worker's histograms: players record without meeting
@@ -85,7 +92,8 @@ func NewRecorder(path string, step time.Duration, speedup float64, shards int) (
 	}
 	r := &Recorder{counters: map[string]int64{}, reasons: map[string]int64{}, speedup: speedup,
 		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
-		matches: map[string]bool{}, failedMatches: map[string]bool{}, allocWait: results.NewHistogram(), ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
+		matches: map[string]bool{}, failedMatches: map[string]bool{}, allocWait: results.NewHistogram(),
+		claims: results.NewHistogram(), handshakes: results.NewHistogram(), ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
 	for i := range r.shards {
 		r.shards[i].hists = map[string]*results.Histogram{}
 		for _, m := range recordedMetrics {
@@ -138,6 +146,8 @@ func (r *Recorder) Record(o Outcome) {
 		r.allocWait.Record(o.AllocWait * k)
 		if o.Waited {
 			r.counters[results.AllocationWaits]++
+		} else {
+			r.claims.Record(o.AllocWait * k)
 		}
 		r.count(results.SeriesAllocations, (o.At+o.MatchWait+o.AllocWait)*k)
 	}
@@ -148,6 +158,7 @@ func (r *Recorder) Record(o Outcome) {
 			// model counts it (results.Reconnects).
 			r.counters[results.Reconnects]++
 			r.count(results.SeriesReconnects, (rc.At+rc.Latency)*k)
+			r.handshakes.Record(rc.Handshake * k)
 			r.counters[results.RecoveriesOK]++
 		} else {
 			r.counters[results.RecoveriesFailed]++
@@ -175,6 +186,14 @@ func (r *Recorder) count(name string, t float64) {
 	}
 	v[i] += 1 / r.step.Seconds()
 	r.series[name] = v
+}
+
+// stages returns the measured fixed costs for calibrate, with the
+// rooms' startups the observer measured.
+func (r *Recorder) stages(startups []float64) stages {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return stages{startups: startups, claims: r.claims, handshakes: r.handshakes}
 }
 
 // Fill writes the aggregates into run and closes the journal.

@@ -132,7 +132,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		cfg.Logger.Warn("cluster observer", "err", err)
 	}
 	obs.fill(run, sc.Nodes.HourlyCost)
-	run.Calibration = calibrate(run, sc)
+	run.Calibration = calibrate(run, sc, rec.stages(obs.roomStartups()))
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
 	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)

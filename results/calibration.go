@@ -6,9 +6,25 @@ package results
 // events and given in scenario seconds. The model of this run is the
 // model with these added; the measurement is judged against it.
 type Calibration struct {
-	// PodStart is added to every pod's startup: the median measured
-	// pod_startup less the scenario's median podStartup.
+	// PodStart is added to every pod's startup: the median time from when
+	// a room could run (its creation, or its node's Ready when it waited
+	// for a node) to Ready, less the scenario's median podStartup. It
+	// holds what pod_startup (bound → Ready) leaves out: the scheduler's
+	// latency, which the model, binding at once, does not have.
 	PodStart Overhead `json:"podStart"`
+	// Allocate is added to every allocation: the matchmaker's claim of a
+	// room through the API (a patch and its answer), the median alloc_wait
+	// of the matches that found a Ready room at once. The model allocates
+	// in no time.
+	Allocate Overhead `json:"allocate"`
+	// Join is added to every time to room: the player's WebSocket dial and
+	// join handshake, the median connect.
+	Join Overhead `json:"join"`
+	// Reconnect is added to every successful reconnect: the last attempt's
+	// dial, the room's read of the session from Redis and the
+	// acknowledgement of the resent inputs (which comes with the room's
+	// next tick), the median over the run's reconnects.
+	Reconnect Overhead `json:"reconnect"`
 	// NodeReady is added to every node's boot: the median time from a
 	// scale-up's trigger to its node Ready, less the median the scenario
 	// gives it (Karpenter's 1 s batch + provisionDelay + bootTime).

@@ -36,8 +36,8 @@ func TestConformanceAnswers(t *testing.T) {
 }
 
 // TestOverheadsShiftTheKnownAnswers: the model of a run adds its fixed
-// overheads to every pod startup and node boot, so the known answers move
-// by exactly that much.
+// overheads to every pod startup, node boot, claim, join and reconnect,
+// so the known answers move by exactly that much.
 func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
 	for _, c := range []struct {
 		name, metric string
@@ -46,6 +46,14 @@ func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
 	}{
 		{"exhausted", results.TimeToRoom, results.Calibration{PodStart: results.Overhead{Seconds: 1.5}}, 8 + 1.5},
 		{"scaleup", results.AutoscaleLag, results.Calibration{PodStart: results.Overhead{Seconds: 1}, NodeReady: results.Overhead{Seconds: 4}}, 46 + 1 + 4},
+		// A claim and a join add to every time to room, a claim to every
+		// alloc_wait; a reconnect to a new room adds the claim (its later
+		// attempts, while Redis is down, start that much later) and the
+		// successful attempt's handshake.
+		{"exhausted", results.TimeToRoom, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Join: results.Overhead{Seconds: 0.01}}, 8.03},
+		{"exhausted", results.AllocWait, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Join: results.Overhead{Seconds: 0.01}}, 8.02},
+		{"crash", results.ReconnectLatency, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Reconnect: results.Overhead{Seconds: 0.03}}, 1.05},
+		{"redis", results.ReconnectLatency, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Reconnect: results.Overhead{Seconds: 0.03}}, 7.05},
 	} {
 		sc, err := conformance.Load(c.name)
 		if err != nil {

@@ -40,9 +40,9 @@ type model struct {
 	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures, rBackoff *rand.Rand
 
 	session, startup, provision, boot scenarios.Sampler
-	// startupExtra and bootExtra are a real run's fixed overheads (the
-	// model of that run); 0 in a plain model run.
-	startupExtra, bootExtra float64
+	// The extras are a real run's fixed overheads (the model of that run,
+	// results.Calibration); 0 in a plain model run.
+	startupExtra, bootExtra, allocExtra, joinExtra, reconnectExtra float64
 
 	arrivals arrivalGen
 	mm       matchmaker

@@ -36,6 +36,7 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	}
 	if o := opts.Overheads; o != nil {
 		m.startupExtra, m.bootExtra = o.PodStart.Seconds, o.NodeReady.Seconds
+		m.allocExtra, m.joinExtra, m.reconnectExtra = o.Allocate.Seconds, o.Join.Seconds, o.Reconnect.Seconds
 	}
 	m.run()
 	out := m.rec.run(m)

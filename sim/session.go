@@ -20,10 +20,10 @@ func (mm *matchmaker) assign(m *model, id, s int32) {
 		return
 	}
 	m.rec.count(cAllocations, 1)
-	m.rec.metric(mAllocWait, m.now-mt.formedAt)
+	m.rec.metric(mAllocWait, m.now-mt.formedAt+m.allocExtra)
 	for _, arrived := range mt.players {
 		m.rec.metric(mMatchWait, mt.formedAt-arrived)
-		m.rec.timeToRoom(arrived, m.now-arrived)
+		m.rec.timeToRoom(arrived, m.now-arrived+m.allocExtra+m.joinExtra)
 	}
 	mt.end = m.now + m.session.Sample(m.rSessions)
 	m.q.push(mt.end, evSessionEnd, id, mt.gen)
@@ -95,7 +95,7 @@ func (mm *matchmaker) resume(m *model, id int32) {
 	mt := &mm.matches[id]
 	recovered := 0
 	for range mt.players {
-		if mm.recover(m, mt.lostAt, m.now, m.now+mt.remaining) {
+		if mm.recover(m, mt.lostAt, m.now+m.allocExtra, m.now+mt.remaining) {
 			recovered++
 		}
 	}
@@ -112,7 +112,7 @@ func (mm *matchmaker) resume(m *model, id int32) {
 // recover plays a client's reconnect attempts from its disconnect at
 // lost, as loadgen's players make them: the client waits backoff(0),
 // then dials; a room that is gone sends it to the matchmaker, which
-// answers once the match's new room is Ready (from ready), and it dials
+// answers once it has claimed the match's new room (ready), and it dials
 // that room at once. An attempt succeeds when Redis answers; after a
 // refusal it waits backoff(n) before attempt n+1. It fails once the
 // recovery window is over; attempts after the session's end do not count.
@@ -129,7 +129,7 @@ func (mm *matchmaker) recover(m *model, lost, ready, end float64) bool {
 		case m.redisUp(t):
 			m.rec.count(cReconnects, 1)
 			m.rec.count(cRecoveriesOK, 1)
-			m.rec.metric(mReconnectLatency, t-lost)
+			m.rec.metric(mReconnectLatency, t-lost+m.reconnectExtra)
 			m.rec.reconnectAt(t)
 			return true
 		}
