@@ -1,6 +1,10 @@
 package clusters
 
 import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -115,3 +119,23 @@ func bounds(d scenarios.Distribution) (lo, hi float64) {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// SpecDiff names the fields in which two specs differ, with both values
+// ("" when they are the same).
+func SpecDiff(was, now Spec) string {
+	var out []string
+	for _, f := range []struct {
+		name     string
+		was, now any
+	}{
+		{"name", was.Name, now.Name}, {"nodes", was.Nodes, now.Nodes}, {"podStartup", was.PodStartup, now.PodStartup},
+		{"timeScale", was.TimeScale, now.TimeScale}, {"packed", was.Packed, now.Packed}, {"seed", was.Seed, now.Seed},
+	} {
+		if !reflect.DeepEqual(f.was, f.now) {
+			a, _ := json.Marshal(f.was)
+			b, _ := json.Marshal(f.now)
+			out = append(out, fmt.Sprintf("%s: up with %s, wanted %s", f.name, a, b))
+		}
+	}
+	return strings.Join(out, "; ")
+}

@@ -1,6 +1,8 @@
 package clusters
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -89,5 +91,25 @@ func TestSpecForUnmodelledNodes(t *testing.T) {
 	n := SpecFor(sc).Nodes
 	if n.PodsPerNode != MaxPodsPerNode || n.Min != 1 || n.Max != 1 {
 		t.Errorf("node pool %+v, want one static node of %d rooms", n, MaxPodsPerNode)
+	}
+}
+
+// TestSpecDiffNamesWhatDiffers: a run refused on a cluster made for
+// another scenario says which of its settings differ, with both values.
+func TestSpecDiffNamesWhatDiffers(t *testing.T) {
+	a := DefaultSpec()
+	if d := SpecDiff(a, a); d != "" {
+		t.Errorf("same spec: %q", d)
+	}
+	b := a
+	b.Nodes.PodsPerNode, b.TimeScale = a.Nodes.PodsPerNode+1, 0.5
+	d := SpecDiff(a, b)
+	for _, want := range []string{"nodes:", fmt.Sprintf(`"PodsPerNode":%d`, b.Nodes.PodsPerNode), "timeScale: up with 1, wanted 0.5"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("diff %q lacks %q", d, want)
+		}
+	}
+	if strings.Contains(d, "seed") {
+		t.Errorf("diff %q names a field that is the same", d)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
@@ -105,6 +106,10 @@ func (c *Cluster) Up(ctx context.Context) error {
 	if st, err := readState(c.dir); err == nil {
 		problem := c.health(ctx, st)
 		if problem == "" {
+			if st.Spec != nil && !reflect.DeepEqual(*st.Spec, c.opts.Spec) {
+				return fmt.Errorf("local cluster %q is up, made for another scenario (%s); take it down first (loadgen cluster down) or run the scenario it was made for",
+					st.Name, clusters.SpecDiff(*st.Spec, c.opts.Spec))
+			}
 			fmt.Fprintf(c.opts.Progress, "local cluster %q is already up (%s)\n", st.Name, c.Kubeconfig())
 			return nil
 		}
@@ -126,7 +131,8 @@ func (c *Cluster) Up(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	b := &bringUp{c: c, tc: tc, st: &state{Name: c.opts.Spec.Name}}
+	spec := c.opts.Spec
+	b := &bringUp{c: c, tc: tc, st: &state{Name: spec.Name, Spec: &spec}}
 	if err := b.run(ctx); err != nil {
 		// Tear down with a fresh context: ctx may be what was cancelled.
 		if derr := c.Down(context.WithoutCancel(ctx)); derr != nil {

@@ -77,6 +77,16 @@ func TestLocalCluster(t *testing.T) {
 	if err := c.Up(ctx); err != nil { // up twice is safe: nothing restarts
 		t.Fatalf("second up: %v", err)
 	}
+	// A run of another scenario must not measure on this cluster's shape.
+	other := testSpec()
+	other.Nodes.PodsPerNode++
+	again, err := local.New(local.Options{Spec: other, StateDir: lc.StateDir(), RunnerCommand: []string{"/bin/true"}, Progress: testWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Up(ctx); err == nil || !strings.Contains(err.Error(), "PodsPerNode") {
+		t.Fatalf("up for another scenario on a running cluster: %v, want a refusal naming the node pool", err)
+	}
 	client, err := c.Client()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/fleetbench/fleetbench/clusters"
 )
 
 // state is what `up` leaves behind for `status` and `down`, written after
@@ -17,6 +19,9 @@ type state struct {
 	Server     string     `json:"server"`
 	Kubeconfig string     `json:"kubeconfig"`
 	Processes  []*Process `json:"processes"`
+	// Spec is what the cluster was made for: a run of another scenario
+	// would measure on its node pool, pod startup and time scale.
+	Spec *clusters.Spec `json:"spec,omitempty"`
 }
 
 const stateFile = "cluster.json"
