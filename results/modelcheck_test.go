@@ -27,3 +27,29 @@ func TestCheckModel(t *testing.T) {
 		t.Errorf("a failure reads %q: it must name the value and both numbers", s)
 	}
 }
+
+// TestCheckModelRankBand: the p50 of 38 samples of a two-mode
+// distribution (half the players wait ~0 s, half ~1 s) can land anywhere
+// between the modes by sampling alone: it passes inside the model's band
+// for that sample size, and the same value fails with 10,000 samples.
+func TestCheckModelRankBand(t *testing.T) {
+	h := NewHistogram()
+	for range 19 {
+		h.Record(0.01)
+		h.Record(1)
+	}
+	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: h.Metric()}, Histograms: map[string]*Histogram{TimeToRoom: h}}
+	for _, c := range []struct {
+		n    int64
+		pass bool
+	}{{38, true}, {10000, false}} {
+		measured := &Run{Meta: Meta{Speedup: 1}, Metrics: map[string]Metric{TimeToRoom: {Count: c.n, P50: 0.24, P90: 1}}}
+		d := CheckModel(ofRun, measured).Deviations[0]
+		if d.Name != "time_to_room p50" || d.Pass != c.pass || len(d.Band) != 2 {
+			t.Errorf("n=%d: %+v, want pass=%v with a band", c.n, d, c.pass)
+		}
+		if !c.pass && !strings.Contains(d.String(), "at this sample size") {
+			t.Errorf("a failure reads %q: it must give the band", d.String())
+		}
+	}
+}
