@@ -18,15 +18,16 @@ import (
 // session is what one player does, in wall-clock terms (the scenario's
 // times already divided by its speedup).
 type session struct {
-	Length      time.Duration // time in the room
+	// Length is the time in the room: the match's (g.lengths) unless set.
+	Length      time.Duration
 	InputEvery  time.Duration // how often the player sends an input
 	BackoffBase time.Duration // reconnect backoff, doubling, capped
 	BackoffMax  time.Duration
 	Jitter      float64       // the fraction of a backoff taken off at random
 	Window      time.Duration // the recovery window: give up after it
-	// DropAfter cuts the player's connection once, this long into the
+	// DropAt cuts the player's connection once, at this fraction of the
 	// session (0: never), as the model's players.disconnect does.
-	DropAfter time.Duration
+	DropAt float64
 }
 
 // play runs one player from its arrival to leaving the room.
@@ -54,10 +55,13 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 	g.status.joined(o.TimeToRoom)
 	defer g.status.inRoom.Add(-1)
 
+	if s.Length == 0 {
+		s.Length = g.lengths.of(asg.Match)
+	}
 	leave := time.After(s.Length)
 	var drop <-chan time.Time
-	if s.DropAfter > 0 {
-		drop = time.After(s.DropAfter)
+	if s.DropAt > 0 {
+		drop = time.After(time.Duration(s.DropAt * float64(s.Length)))
 	}
 	tick := time.NewTicker(s.InputEvery)
 	defer tick.Stop()

@@ -48,6 +48,7 @@ type generator struct {
 	rec        *Recorder
 	status     *status
 	dialer     *client.Dialer // shared: one write-buffer pool for every player
+	lengths    *sessionLengths
 	log        *slog.Logger
 	// allowRemote lets players dial rooms outside loopback.
 	allowRemote bool
@@ -162,21 +163,18 @@ func initialRooms(sc *scenarios.Scenario) int {
 // returns when every player has left or ctx ended, with the arrivals.
 func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock) uint64 {
 	wall := func(d scenarios.Duration) time.Duration { return clk.wall(d.Duration) }
-	lengths := sc.Players.SessionLength.Sampler()
-	rng := rand.New(rand.NewPCG(sc.Seed, sessionStream))
+	g.lengths = newSessionLengths(sc, clk.wall)
 	clients := rand.New(rand.NewPCG(sc.Seed, clientStream))
 	backoff := sc.Players.Disconnect.Backoff
 	var wg sync.WaitGroup
 	players := Pace(ctx, NewScenarioPacer(sc), clk.start, func(a Arrival) {
 		g.status.arrivals.Add(1)
-		length := clk.wall(time.Duration(lengths.Sample(rng) * float64(time.Second)))
-		var dropAfter time.Duration
+		var dropAt float64
 		if clients.Float64() < sc.Players.Disconnect.Probability {
-			dropAfter = time.Duration(clients.Float64() * float64(length))
+			dropAt = clients.Float64()
 		}
 		s := session{
-			Length:      length,
-			DropAfter:   max(dropAfter, 0),
+			DropAt:      dropAt,
 			InputEvery:  500 * time.Millisecond,
 			BackoffBase: max(wall(backoff.Base), 50*time.Millisecond),
 			BackoffMax:  max(wall(backoff.Max), 100*time.Millisecond),

@@ -72,3 +72,27 @@ func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestTheModelOfARunStartsWarm: a real run starts once the fleet's
+// initial rooms are Ready, so the model of it starts with them Ready
+// (and does not count their startups); the plain model starts them at 0.
+func TestTheModelOfARunStartsWarm(t *testing.T) {
+	sc, err := conformance.Load("crash") // a buffer of 4, pods start in 2 s
+	if err != nil {
+		t.Fatal(err)
+	}
+	cold, err := Run(sc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, err := Run(sc, Options{Overheads: &results.Calibration{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, w := cold.Series.Values[results.SeriesReadyBuffer][0], warm.Series.Values[results.SeriesReadyBuffer][0]; c != 0 || w != 4 {
+		t.Errorf("ready buffer in the first step: %g cold, %g warm; want 0 and 4", c, w)
+	}
+	if c, w := cold.Metrics[results.PodStartup].Count, warm.Metrics[results.PodStartup].Count; c-w != 4 {
+		t.Errorf("startups recorded: %d cold, %d warm; want the 4 initial rooms' fewer", c, w)
+	}
+}

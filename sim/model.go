@@ -43,6 +43,8 @@ type model struct {
 	// The extras are a real run's fixed overheads (the model of that run,
 	// results.Calibration); 0 in a plain model run.
 	startupExtra, bootExtra, allocExtra, joinExtra, reconnectExtra float64
+	// warmStart: the rooms of the first reconcile are Ready at 0.
+	warmStart bool
 
 	arrivals arrivalGen
 	mm       matchmaker
@@ -84,6 +86,9 @@ func (m *model) run() {
 	}
 	m.q.push(m.rec.step, evSample, 0, 0)
 	m.fleet.reconcile(m)
+	if m.warmStart {
+		m.fleet.warmUp(m)
+	}
 	for {
 		// The next arrival is kept outside the heap and merged here: a
 		// third fewer heap operations on the hot path.

@@ -15,8 +15,10 @@ type Options struct {
 	// Logger receives progress (sizing-search trials) at Info level; nil
 	// discards it. The model itself never logs: it is a pure function.
 	Logger *slog.Logger
-	// Overheads, when set, are a real run's fixed costs to add to every
-	// pod startup and node boot: the result is the model of that run.
+	// Overheads, when set, are a real run's fixed costs (added to every
+	// pod startup, node boot, claim, join and reconnect): the result is
+	// the model of that run, which also starts as the run does, once the
+	// fleet's initial rooms are Ready (loadgen waits for them first).
 	Overheads *results.Calibration
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
@@ -37,6 +39,7 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	if o := opts.Overheads; o != nil {
 		m.startupExtra, m.bootExtra = o.PodStart.Seconds, o.NodeReady.Seconds
 		m.allocExtra, m.joinExtra, m.reconnectExtra = o.Allocate.Seconds, o.Join.Seconds, o.Reconnect.Seconds
+		m.warmStart = true
 	}
 	m.run()
 	out := m.rec.run(m)

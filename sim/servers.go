@@ -58,6 +58,24 @@ func (f *fleet) serverReady(m *model, s int32, gen uint32) {
 		return
 	}
 	m.rec.metric(mPodStartup, m.now-sv.started)
+	f.markReady(m, s)
+}
+
+// warmUp makes the rooms that are starting Ready at once: those of the
+// first reconcile, which a real run waits for before it starts. Their
+// startups are not recorded, as the run's observer never sees them start.
+func (f *fleet) warmUp(m *model) {
+	for s := range f.servers {
+		if f.servers[s].state == srvStarting {
+			f.markReady(m, int32(s))
+		}
+	}
+}
+
+// markReady makes a starting server Ready and hands it to a waiting match
+// or the node's ready stack.
+func (f *fleet) markReady(m *model, s int32) {
+	sv := &f.servers[s]
 	sv.state = srvReady
 	f.starting--
 	f.ready++
