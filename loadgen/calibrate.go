@@ -41,9 +41,9 @@ func calibrate(run *results.Run, sc *scenarios.Scenario, st stages) *results.Cal
 	nodeReady := scenarios.BatchIdle + median(sc.Nodes.ProvisionDelay.Sampler()) + median(sc.Nodes.BootTime.Sampler())
 	return &results.Calibration{
 		PodStart:  overhead(medianOf(st.startups), len(st.startups), podStartup, speedup),
-		Allocate:  medianOverhead(st.claims, speedup),
-		Join:      medianOverhead(connect, speedup),
-		Reconnect: medianOverhead(st.handshakes, speedup),
+		Allocate:  stageOverhead(st.claims, speedup),
+		Join:      stageOverhead(connect, speedup),
+		Reconnect: stageOverhead(st.handshakes, speedup),
 		NodeReady: overhead(medianOf(nodes), len(nodes), nodeReady, speedup),
 	}
 }
@@ -57,12 +57,22 @@ func overhead(measured float64, n int, configured, speedup float64) results.Over
 	return results.Overhead{Seconds: s, Wall: s / speedup, Samples: n}
 }
 
-// medianOverhead is a whole stage the model does not have: its median.
-func medianOverhead(h *results.Histogram, speedup float64) results.Overhead {
+// overheadQuantiles is how many points of a stage's distribution the
+// calibration records (every 5%).
+const overheadQuantiles = 21
+
+// stageOverhead is a whole stage the model does not have: its median and
+// its distribution, which the model of the run draws from.
+func stageOverhead(h *results.Histogram, speedup float64) results.Overhead {
 	if h == nil || h.Count() == 0 {
 		return results.Overhead{}
 	}
-	return overhead(h.Metric().P50, int(h.Count()), 0, speedup)
+	o := overhead(h.Metric().P50, int(h.Count()), 0, speedup)
+	o.Quantiles = make([]float64, overheadQuantiles)
+	for i := range o.Quantiles {
+		o.Quantiles[i] = h.Quantile(float64(i) / (overheadQuantiles - 1))
+	}
+	return o
 }
 
 // medianOf a sample (0 when empty).

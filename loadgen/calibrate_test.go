@@ -45,6 +45,9 @@ func TestCalibrateFromTheRunsOwnEvents(t *testing.T) {
 			t.Errorf("%s: %+v, want %g s (%g s wall) from %d samples", o.name, o.got, o.want, o.want/2, o.n)
 		}
 	}
+	if q := c.Allocate.Quantiles; len(q) != overheadQuantiles || math.Abs(q[0]-0.02) > 1e-4 || math.Abs(q[len(q)-1]-0.9) > 1e-3 {
+		t.Errorf("the claims' distribution %v: want %d points from 0.02 to 0.9", q, overheadQuantiles)
+	}
 	fast := &results.Run{Meta: results.Meta{Speedup: 1}, ScaleUps: []results.ScaleUp{{Ready: 20}}}
 	if c := calibrate(fast, sc, stages{}); c.NodeReady.Seconds != 0 || c.NodeReady.Samples != 1 || c.PodStart.Samples != 0 {
 		t.Errorf("faster than configured, or unmeasured: %+v", c)

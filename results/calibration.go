@@ -41,4 +41,25 @@ type Overhead struct {
 	// Samples is the number of measurements it is the median of (0: none
 	// were made, and Seconds is 0).
 	Samples int `json:"samples"`
+	// Quantiles, for a whole stage the model does not have (a claim, a
+	// join, a reconnect's handshake), is its measured distribution in
+	// scenario seconds at q = 0, 1/(n−1), …, 1: the model of the run draws
+	// each instance from it, so its tail is the run's, not the median's.
+	Quantiles []float64 `json:"quantiles,omitempty"`
 }
+
+// Draw is an instance of the overhead for u uniform on [0, 1): its
+// quantile function, linear between the recorded points, or Seconds when
+// no distribution was recorded.
+func (o Overhead) Draw(u float64) float64 {
+	n := len(o.Quantiles)
+	if n < 2 {
+		return o.Seconds
+	}
+	x := u * float64(n-1)
+	i := min(int(x), n-2)
+	return o.Quantiles[i] + (x-float64(i))*(o.Quantiles[i+1]-o.Quantiles[i])
+}
+
+// Drawn reports whether the model draws the overhead from a distribution.
+func (o Overhead) Drawn() bool { return len(o.Quantiles) >= 2 }

@@ -11,10 +11,11 @@ const (
 	ModelLatencyTolerance = 0.15
 	ModelCounterTolerance = 0.10
 	ModelCounterFloor     = 2
-	// ModelWallFloor is the uncalibrated fixed cost of a player's requests
-	// (WebSocket connect, matchmaker round trips, a rejoin's replay: 7–30
-	// ms each, measured on the local cluster), in wall seconds; times the
-	// speedup it is an absolute floor on a latency's allowed error.
+	// ModelWallFloor is the spread of a player's requests around the
+	// medians the model of the run adds (claim, join, reconnect handshake:
+	// 10–70 ms each, measured on the local cluster), in wall seconds;
+	// times the speedup it is an absolute floor on a latency's allowed
+	// error.
 	ModelWallFloor = 0.05
 	// ModelRankZ is how many standard errors of an empirical quantile's
 	// rank (sqrt(q(1−q)/n) for n samples) the model's quantile band spans:

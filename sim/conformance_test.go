@@ -96,3 +96,27 @@ func TestTheModelOfARunStartsWarm(t *testing.T) {
 		t.Errorf("startups recorded: %d cold, %d warm; want the 4 initial rooms' fewer", c, w)
 	}
 }
+
+// TestOverheadsAreDrawnFromTheirDistribution: with a measured
+// distribution, each reconnect draws its own handshake from it, so the
+// crash's reconnects spread over 1 s + [0.01, 0.05] s instead of all
+// taking the median.
+func TestOverheadsAreDrawnFromTheirDistribution(t *testing.T) {
+	sc, err := conformance.Load("crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	over := &results.Calibration{Reconnect: results.Overhead{Seconds: 0.03, Quantiles: []float64{0.01, 0.03, 0.05}}}
+	run, err := Run(sc, Options{Overheads: over})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := run.Metrics[results.ReconnectLatency]
+	if m.Min < 1.01-1e-3 || m.Max > 1.05+1e-3 || m.Max-m.Min < 0.005 {
+		t.Errorf("reconnect_latency %.4f–%.4f s: want a spread within 1.01–1.05 s", m.Min, m.Max)
+	}
+	again, _ := Run(sc, Options{Overheads: over})
+	if again.Metrics[results.ReconnectLatency] != m {
+		t.Errorf("the same calibration and seed gave another model of the run")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -28,6 +29,9 @@ const (
 	// backoff taken from it shifted every later player's disconnect).
 	// 7 is loadgen's timeline stream.
 	streamBackoff = streamFailures + 2
+	// streamOverheads draws a real run's claims, joins and handshakes in
+	// the model of that run (never in a plain model run).
+	streamOverheads = streamBackoff + 1
 )
 
 // model is the whole simulated world.
@@ -41,8 +45,11 @@ type model struct {
 
 	session, startup, provision, boot scenarios.Sampler
 	// The extras are a real run's fixed overheads (the model of that run,
-	// results.Calibration); 0 in a plain model run.
-	startupExtra, bootExtra, allocExtra, joinExtra, reconnectExtra float64
+	// results.Calibration); 0 in a plain model run. Claims, joins and
+	// handshakes are drawn from rOverheads when their distribution is known.
+	startupExtra, bootExtra float64
+	claim, join, handshake  results.Overhead
+	rOverheads              *rand.Rand
 	// warmStart: the rooms of the first reconcile are Ready at 0.
 	warmStart bool
 
@@ -168,6 +175,16 @@ func (m *model) redisUp(t float64) bool {
 }
 
 // backoff is the client's delay before reconnect attempt n (0-based):
+// extra is one instance of a real run's overhead: drawn from its
+// distribution when it has one, else its median (0 in a plain run, which
+// draws nothing, so its other streams stay as they were).
+func (m *model) extra(o results.Overhead) float64 {
+	if o.Drawn() {
+		return o.Draw(m.rOverheads.Float64())
+	}
+	return o.Seconds
+}
+
 // min(max, base·2^n), with up to a jitter fraction taken off.
 func (m *model) backoff(n int) float64 {
 	b := m.sc.Players.Disconnect.Backoff

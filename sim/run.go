@@ -3,6 +3,7 @@ package sim
 import (
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -38,7 +39,8 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	}
 	if o := opts.Overheads; o != nil {
 		m.startupExtra, m.bootExtra = o.PodStart.Seconds, o.NodeReady.Seconds
-		m.allocExtra, m.joinExtra, m.reconnectExtra = o.Allocate.Seconds, o.Join.Seconds, o.Reconnect.Seconds
+		m.claim, m.join, m.handshake = o.Allocate, o.Join, o.Reconnect
+		m.rOverheads = rand.New(rand.NewPCG(sc.Seed, streamOverheads))
 		m.warmStart = true
 	}
 	m.run()

@@ -20,10 +20,11 @@ func (mm *matchmaker) assign(m *model, id, s int32) {
 		return
 	}
 	m.rec.count(cAllocations, 1)
-	m.rec.metric(mAllocWait, m.now-mt.formedAt+m.allocExtra)
+	claim := m.extra(m.claim)
+	m.rec.metric(mAllocWait, m.now-mt.formedAt+claim)
 	for _, arrived := range mt.players {
 		m.rec.metric(mMatchWait, mt.formedAt-arrived)
-		m.rec.timeToRoom(arrived, m.now-arrived+m.allocExtra+m.joinExtra)
+		m.rec.timeToRoom(arrived, m.now-arrived+claim+m.extra(m.join))
 	}
 	mt.end = m.now + m.session.Sample(m.rSessions)
 	m.q.push(mt.end, evSessionEnd, id, mt.gen)
@@ -94,8 +95,9 @@ func (mm *matchmaker) rejoin(m *model, id int32, gen uint32) {
 func (mm *matchmaker) resume(m *model, id int32) {
 	mt := &mm.matches[id]
 	recovered := 0
+	claimed := m.now + m.extra(m.claim) // one claim; its players share it
 	for range mt.players {
-		if mm.recover(m, mt.lostAt, m.now+m.allocExtra, m.now+mt.remaining) {
+		if mm.recover(m, mt.lostAt, claimed, m.now+mt.remaining) {
 			recovered++
 		}
 	}
@@ -129,7 +131,7 @@ func (mm *matchmaker) recover(m *model, lost, ready, end float64) bool {
 		case m.redisUp(t):
 			m.rec.count(cReconnects, 1)
 			m.rec.count(cRecoveriesOK, 1)
-			m.rec.metric(mReconnectLatency, t-lost+m.reconnectExtra)
+			m.rec.metric(mReconnectLatency, t-lost+m.extra(m.handshake))
 			m.rec.reconnectAt(t)
 			return true
 		}

@@ -202,9 +202,14 @@ func runningMarker(t *testing.T) (w *worker, client *fake.Clientset, starts func
 	w = newWorker(r, pod, 0)
 	go w.run()
 	t.Cleanup(func() { w.kill("test over"); <-w.done })
-	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
-	return w, client, func() int {
+	starts = func() int {
 		data, _ := os.ReadFile(marks)
 		return strings.Count(string(data), "\n")
 	}
+	eventually(t, "Running", func() bool { p, _ := podStatus(t, client); return running(p) })
+	// Running is reported once the process exists, maybe before its shell
+	// wrote the mark: a hold-down that killed it then left one mark after
+	// the restart, and the test waited for a second that never came.
+	eventually(t, "the first start's mark", func() bool { return starts() >= 1 })
+	return w, client, starts
 }

@@ -22,11 +22,7 @@ import (
 func TestWaitingMatchesGetRoomsInArrivalOrder(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	client := fake.NewClientset()
-	alloc := NewAllocator(client, "default", policy.Packed, slog.New(slog.DiscardHandler))
-	if err := alloc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	client, alloc := fakeAllocator(ctx, t)
 	const n = 8
 	got := make(chan string, n)
 	for i := range n {
@@ -60,11 +56,7 @@ func TestWaitingMatchesGetRoomsInArrivalOrder(t *testing.T) {
 func TestAGivenUpWaiterLeavesTheQueue(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	client := fake.NewClientset()
-	alloc := NewAllocator(client, "default", policy.Packed, slog.New(slog.DiscardHandler))
-	if err := alloc.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	client, alloc := fakeAllocator(ctx, t)
 	quitter, quit := context.WithCancel(ctx)
 	gaveUp := make(chan error, 1)
 	go func() { _, err := alloc.Allocate(quitter, "first", true); gaveUp <- err }()
@@ -80,6 +72,17 @@ func TestAGivenUpWaiterLeavesTheQueue(t *testing.T) {
 	if err := <-second; err != nil {
 		t.Fatalf("the match behind one that gave up: %v", err)
 	}
+}
+
+// fakeAllocator is an allocator watching a fake API server's pods.
+func fakeAllocator(ctx context.Context, t *testing.T) (*fake.Clientset, *Allocator) {
+	t.Helper()
+	client := fake.NewClientset()
+	alloc := NewAllocator(client, "default", policy.Packed, slog.New(slog.DiscardHandler))
+	if err := alloc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return client, alloc
 }
 
 // readyRoom creates room i Ready and free, as a started room server and
