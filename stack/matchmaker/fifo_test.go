@@ -9,7 +9,9 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/wire"
@@ -99,6 +101,31 @@ func readyRoom(ctx context.Context, t *testing.T, client *fake.Clientset, i int)
 		Status: corev1.PodStatus{Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}},
 	}
 	if _, err := client.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAMatchLeavesTheWaitingCountBeforeItsClaim: while the claim's patch
+// is on its way, the match no longer counts as waiting. fleetd reads the
+// room Allocated from its informer and then the count; a match in both
+// started an extra pod.
+func TestAMatchLeavesTheWaitingCountBeforeItsClaim(t *testing.T) {
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	client, alloc := fakeAllocator(ctx, t)
+	during := make(chan int64, 1)
+	client.PrependReactor("patch", "pods", func(k8stesting.Action) (bool, runtime.Object, error) {
+		during <- alloc.Waiting()
+		return false, nil, nil
+	})
+	done := make(chan error, 1)
+	go func() { _, err := alloc.Allocate(ctx, "m", true); done <- err }()
+	alloc.WaitingChange(ctx, 0)
+	readyRoom(ctx, t, client, 0)
+	if n := <-during; n != 0 {
+		t.Errorf("%d matches counted waiting while the claim was sent, want 0", n)
+	}
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
 }
