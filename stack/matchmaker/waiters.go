@@ -7,13 +7,11 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// waiter is one match's place in the allocation queue. counted: it is
-// in the waiting count, from its first miss until it picks a room. It
-// leaves the count before its claim is sent, not after: fleetd reads the
-// room Allocated from its informer and then the count, and a match
-// counted in both started an extra pod (the exhausted known answer's
-// time to room came out 5.6–6.4 s instead of 8 in CI).
-type waiter struct{ queued, counted bool }
+// waiter is one match's place in the allocation queue. A queued match is
+// in the waiting count; it leaves both when it picks a room, before its
+// claim is sent: fleetd reads the room Allocated from its informer and
+// then the count, and a match counted in both started an extra pod.
+type waiter struct{ queued bool }
 
 // waiters is the allocation queue, longest waiting first. Without it,
 // every waiting match woke when a room became free and the goroutine the
@@ -35,11 +33,8 @@ func (a *Allocator) next(w **waiter, wait bool) (*corev1.Pod, chan struct{}) {
 			if *w != nil && (*w).queued {
 				a.queue = a.queue[1:]
 				(*w).queued = false
-				a.notifyLocked() // the next in line may find a room too
-			}
-			if *w != nil && (*w).counted {
-				(*w).counted = false
 				a.addWaitingLocked(-1)
+				a.notifyLocked() // the next in line may find a room too
 			}
 			return pod, nil
 		}
@@ -49,19 +44,19 @@ func (a *Allocator) next(w **waiter, wait bool) (*corev1.Pod, chan struct{}) {
 	}
 	switch {
 	case *w == nil:
-		*w = &waiter{queued: true, counted: true}
+		*w = &waiter{queued: true}
 		a.queue = append(a.queue, *w)
 		a.addWaitingLocked(1)
 	case !(*w).queued:
-		(*w).queued, (*w).counted = true, true
+		(*w).queued = true
 		a.queue = slices.Insert(a.queue, 0, *w)
 		a.addWaitingLocked(1)
 	}
 	return nil, a.changed
 }
 
-// leave ends a match's wait, got a room or gave up: it stops counting
-// as waiting, and one that gave up in the queue leaves it.
+// leave ends a match's wait: one that gave up while queued leaves the
+// queue and the waiting count (one that got a room left both at pick).
 func (a *Allocator) leave(w *waiter) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -70,11 +65,8 @@ func (a *Allocator) leave(w *waiter) {
 			a.queue = slices.Delete(a.queue, i, i+1)
 		}
 		w.queued = false
-		a.notifyLocked() // it may have been the head
-	}
-	if w.counted {
-		w.counted = false
 		a.addWaitingLocked(-1)
+		a.notifyLocked() // it may have been the head
 	}
 }
 
