@@ -150,7 +150,15 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 		dialed := time.Now()
 		err := p.Reconnect(ctx, url, token)
 		if err == nil {
-			if reason := verify(ctx, p, s.Window-time.Since(start)); reason != "" {
+			reason := verify(ctx, p, s.Window-time.Since(start))
+			if reason == wire.CodeUnavailable {
+				// Seated, then the replay read failed: the store is
+				// slow or down, the session intact; retry as above.
+				p.Conn.Drop()
+				lastReason = reason
+				continue
+			}
+			if reason != "" {
 				p.Conn.Drop()
 				return done(false, reason)
 			}

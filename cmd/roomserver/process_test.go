@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -130,32 +131,61 @@ func players(t *testing.T, rooms []*proc, n, inputs int) [][]*client.Player {
 func moveTo(t *testing.T, groups [][]*client.Player, rooms []*proc, inputs int) int64 {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	var ok atomic.Int64
+	var ok, retries atomic.Int64
 	var wg sync.WaitGroup
 	for i, group := range groups {
 		for _, p := range group {
 			wg.Add(1)
-			go move(t, ctx, &wg, &ok, p, rooms[i], inputs)
+			go func() {
+				defer wg.Done()
+				move(t, ctx, &ok, &retries, p, rooms[i], inputs)
+			}()
 		}
 	}
 	wg.Wait()
+	t.Logf("%d reconnects retried", retries.Load())
 	return ok.Load()
 }
 
-func move(t *testing.T, ctx context.Context, wg *sync.WaitGroup, ok *atomic.Int64, p *client.Player, to *proc, inputs int) {
-	defer wg.Done()
-	err := p.Reconnect(ctx, to.url, tokenFor(to.room, p.ID))
-	if err == nil {
-		err = p.Input()
-	}
-	if err == nil {
-		err = p.Await(ctx, uint64(inputs+1))
+func move(t *testing.T, ctx context.Context, ok, retries *atomic.Int64, p *client.Player, to *proc, inputs int) {
+	var err error
+	// A player retries what a player would, until the test's deadline: a
+	// store that was slow (unavailable, told before or after seating) or
+	// a server too busy to answer. A lost or doubled input still fails on
+	// Applied, and any other refusal is final.
+	for attempt := 0; ; attempt++ {
+		if attempt > 0 {
+			retries.Add(1)
+			time.Sleep(200 * time.Millisecond)
+		}
+		if err = p.Reconnect(ctx, to.url, tokenFor(to.room, p.ID)); err == nil {
+			if p.Sent < uint64(inputs+1) { // else Reconnect resent it
+				err = p.Input()
+			}
+			if err == nil {
+				err = p.Await(ctx, uint64(inputs+1))
+			}
+		}
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			break
+		}
+		p.Conn.Drop()
 	}
 	if err == nil && p.Applied == uint64(inputs+1) {
 		ok.Add(1)
 		return
 	}
 	t.Logf("player %s: %v (applied %d)", p.ID, err, p.Applied)
+}
+
+// retryable: any failure but a room's refusal, which is final unless the
+// session store was unavailable.
+func retryable(err error) bool {
+	var refused *client.RefusedError
+	if errors.As(err, &refused) {
+		return refused.Msg.Code == wire.CodeUnavailable
+	}
+	return true
 }
 
 // TestKilledRoomServersSessionsRecover: SIGKILL mid-game loses nothing

@@ -149,9 +149,12 @@ func testConfig(room string) Config {
 		ReadTimeout: 5 * time.Second, RetryAfter: 250 * time.Millisecond, AfterMatch: "reuse"}
 }
 
-func startRoom(t *testing.T, rs *redistest.Server, cfg Config, window time.Duration, streamLen int64) *testRoom {
+func startRoom(t *testing.T, rs *redistest.Server, cfg Config, window time.Duration, streamLen int64, hooks ...redis.Hook) *testRoom {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr, MaxRetries: -1, DialTimeout: 200 * time.Millisecond, ReadTimeout: 500 * time.Millisecond})
+	for _, h := range hooks {
+		rdb.AddHook(h)
+	}
 	t.Cleanup(func() { rdb.Close() })
 	ops := &opsRecorder{}
 	srv := New(cfg, NewStore(rdb, window, streamLen), ops, slog.New(slog.DiscardHandler))

@@ -113,7 +113,11 @@ func (s *Server) reconnect(c *conn, id, token string, seq uint64) bool {
 	s.mu.Unlock()
 
 	// Read again: ticks since the check are in Redis now, later ones held.
-	missed, err := s.store.Replay(ctx, fromRoom, seq)
+	// The player is seated: this read gets a budget of its own rather
+	// than what the checks left (a storm of reconnects slows each one).
+	replayCtx, cancelReplay := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancelReplay()
+	missed, err := s.store.Replay(replayCtx, fromRoom, seq)
 	if err != nil {
 		s.refuseReplay(c, err)
 		return false
