@@ -60,14 +60,17 @@ type NodePool struct {
 	// boot), realized by a kwok stage as uniform on [Boot, BootMax].
 	Boot, BootMax    time.Duration
 	ConsolidateAfter time.Duration
-	HourlyCost       float64
+	// ConsolidationBudget is Karpenter's disruption budget for the pool:
+	// a count or a percentage ("10%").
+	ConsolidationBudget string
+	HourlyCost          float64
 }
 
 // DefaultSpec is a small pool for tests and `cluster up` without a scenario.
 func DefaultSpec() Spec {
 	return Spec{
 		Name:       DefaultName,
-		Nodes:      NodePool{PodsPerNode: 7, Min: 1, Max: 10, Boot: 5 * time.Second, BootMax: 5 * time.Second, ConsolidateAfter: 30 * time.Second, HourlyCost: 0.34},
+		Nodes:      NodePool{PodsPerNode: 7, Min: 1, Max: 10, Boot: 5 * time.Second, BootMax: 5 * time.Second, ConsolidateAfter: 30 * time.Second, ConsolidationBudget: "10%", HourlyCost: 0.34},
 		PodStartup: scenarios.Distribution{Fixed: &scenarios.Duration{Duration: time.Second}},
 		TimeScale:  1,
 		Packed:     true,
@@ -96,13 +99,14 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 		lo, hi := bounds(n.ProvisionDelay)
 		blo, bhi := bounds(n.BootTime)
 		s.Nodes = NodePool{
-			PodsPerNode:      n.PodsPerNode,
-			Min:              n.Min,
-			Max:              n.Max,
-			Boot:             seconds((lo + blo) * scale),
-			BootMax:          seconds((hi + bhi) * scale),
-			ConsolidateAfter: seconds(n.ScaleDownAfter.Seconds() * scale),
-			HourlyCost:       n.HourlyCost,
+			PodsPerNode:         n.PodsPerNode,
+			Min:                 n.Min,
+			Max:                 n.Max,
+			Boot:                seconds((lo + blo) * scale),
+			BootMax:             seconds((hi + bhi) * scale),
+			ConsolidateAfter:    seconds(n.ScaleDownAfter.Seconds() * scale),
+			ConsolidationBudget: n.ConsolidationBudget.String(),
+			HourlyCost:          n.HourlyCost,
 		}
 	}
 	return s

@@ -31,7 +31,7 @@ var modelCheckedMetrics = []string{TimeToRoom, MatchWait, AllocWait, ReconnectLa
 // modelCheckedCounters are the counters it predicts. allocation_waits is
 // left out: the engines count it differently (see AllocationWaits).
 var modelCheckedCounters = []string{Players, Matches, Allocations, AllocationFailures, Disconnects, Reconnects,
-	RecoveriesOK, RecoveriesFailed, NodesAdded}
+	RecoveriesOK, RecoveriesFailed, NodesAdded, NodesRemoved}
 
 // ModelCheck is a measured run judged against the model of this run.
 type ModelCheck struct {

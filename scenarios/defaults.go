@@ -44,6 +44,8 @@ func Default() *Scenario {
 			ProvisionDelay: Distribution{Fixed: &Duration{5 * time.Second}},
 			BootTime:       Distribution{Uniform: &Uniform{Min: D(80 * time.Second), Max: D(120 * time.Second)}},
 			ScaleDownAfter: D(10 * time.Minute),
+			// Karpenter's default budget.
+			ConsolidationBudget: IntOrPercent{Value: 10, Percent: true, set: true},
 		},
 		SLO: SLO{
 			TimeToRoom:         Percentiles{P50: &Duration{2 * time.Second}, P99: &Duration{10 * time.Second}},

@@ -184,6 +184,11 @@ type Nodes struct {
 	ProvisionDelay Distribution `yaml:"provisionDelay"`
 	BootTime       Distribution `yaml:"bootTime"`
 	ScaleDownAfter Duration     `yaml:"scaleDownAfter"`
+	// ConsolidationBudget is how many empty nodes the autoscaler removes
+	// at a time: a count or a percentage of the pool's nodes, rounded up
+	// (Karpenter's NodePool disruption budget; its default is 10%; 0
+	// never removes one).
+	ConsolidationBudget IntOrPercent `yaml:"consolidationBudget"`
 	// HourlyCost is the price of one node-hour (or, without a node model,
 	// of one server-hour); 0 reports cost in hours only.
 	HourlyCost float64 `yaml:"hourlyCost"`

@@ -142,6 +142,7 @@ func (s *Scenario) validateNodes(e *Errors) {
 	distribution(e, "nodes.provisionDelay", n.ProvisionDelay)
 	distribution(e, "nodes.bootTime", n.BootTime)
 	nonNegativeDuration(e, "nodes.scaleDownAfter", n.ScaleDownAfter)
+	bound(e, "nodes.consolidationBudget", n.ConsolidationBudget)
 }
 
 func (s *Scenario) validateTimeline(e *Errors) {

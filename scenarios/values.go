@@ -72,9 +72,18 @@ func ParseIntOrPercent(text string) (IntOrPercent, error) {
 // MarshalYAML writes the integer or the "N%" string.
 func (v IntOrPercent) MarshalYAML() (any, error) {
 	if v.Percent {
-		return strconv.FormatFloat(v.Value, 'f', -1, 64) + "%", nil
+		return v.String(), nil
 	}
 	return int(v.Value), nil
+}
+
+// String is the value as written: "3" or "25%".
+func (v IntOrPercent) String() string {
+	s := strconv.FormatFloat(v.Value, 'f', -1, 64)
+	if v.Percent {
+		s += "%"
+	}
+	return s
 }
 
 // Of resolves the value against a total: percentages round up for surge

@@ -77,7 +77,7 @@ func newModel(sc *scenarios.Scenario, stepPercentiles bool) (*model, error) {
 	if err := m.fleet.init(sc); err != nil {
 		return nil, err
 	}
-	m.nodes.init(sc)
+	m.nodes.init(sc, 1)
 	return m, nil
 }
 
@@ -159,6 +159,10 @@ func (m *model) dispatch(ev event) {
 		m.mm.disconnect(m, ev.arg, ev.gen)
 	case evRejoin:
 		m.mm.rejoin(m, ev.arg, ev.gen)
+	case evDisruptionPass:
+		m.nodes.disruptionPass(m)
+	case evDisruptionValidate:
+		m.nodes.disruptionValidate(m)
 	case evScaleDownWake:
 		// Nothing to do: waking is enough for the event-driven controller.
 	}

@@ -23,6 +23,7 @@ type node struct {
 	pods       int // pods bound, in any state
 	load       int // Allocated servers (what Packed/Distributed look at)
 	podPos     int32
+	candPos    int32 // in disruption.candidates, -1 if not one
 	gen        uint32
 	state      nodeState
 	lagDone    bool
@@ -30,8 +31,8 @@ type node struct {
 
 // nodePool places pods on nodes and autoscales nodes like Karpenter:
 // Unschedulable pods are batched (1 s idle, 10 s max), nodes for them are
-// created and become Ready after provision + boot, and empty nodes are
-// removed after scaleDownAfter. Without a node model (podsPerNode 0) a
+// created and become Ready after provision + boot, and nodes empty for
+// scaleDownAfter are consolidated in Karpenter's passes (consolidate.go). Without a node model (podsPerNode 0) a
 // single unlimited node holds every pod.
 type nodePool struct {
 	nodes     []node
@@ -39,8 +40,11 @@ type nodePool struct {
 	perNode   int
 	min, max  int
 	count     int // booting + ready
+	ready     int
 	strategy  policy.Strategy
 	idleAfter float64
+
+	disruption disruption
 
 	// readyBuckets[v][load] lists nodes with a Ready server of version v,
 	// by their load, so allocation finds the best node in O(perNode).
@@ -60,13 +64,14 @@ type nodePool struct {
 	batchFirstPending float64
 }
 
-func (np *nodePool) init(sc *scenarios.Scenario) {
+func (np *nodePool) init(sc *scenarios.Scenario, wallScale float64) {
 	n := sc.Nodes
 	np.perNode = n.PodsPerNode
 	np.unlimited = n.PodsPerNode <= 0
 	np.min, np.max = n.Min, n.Max
 	np.strategy = strategy(sc)
 	np.idleAfter = n.ScaleDownAfter.Seconds()
+	np.disruption.init(sc, wallScale)
 	np.readyBuckets = [][][]int32{np.newLoadBuckets()}
 	np.readyCount = []int{0}
 	if !np.unlimited {
@@ -91,6 +96,7 @@ func (np *nodePool) start(m *model) {
 	for range max(m.sc.Nodes.Initial, np.min) {
 		id := np.newNode(m, -1)
 		np.nodes[id].state = nodeReady
+		np.ready++
 		np.nodes[id].lagDone = true
 		np.addPodBucket(id)
 		np.markEmpty(m, id)
@@ -98,7 +104,7 @@ func (np *nodePool) start(m *model) {
 }
 
 func (np *nodePool) newNode(m *model, trigger float64) int32 {
-	np.nodes = append(np.nodes, node{created: m.now, trigger: trigger, state: nodeBooting, podPos: -1})
+	np.nodes = append(np.nodes, node{created: m.now, trigger: trigger, state: nodeBooting, podPos: -1, candPos: -1})
 	id := int32(len(np.nodes) - 1)
 	nd := &np.nodes[id]
 	for range np.readyBuckets {

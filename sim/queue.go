@@ -20,6 +20,8 @@ const (
 	evDisconnect
 	evScaleDownWake
 	evRejoin
+	evDisruptionPass
+	evDisruptionValidate
 )
 
 // event is ordered by (t, seq); seq makes ties deterministic (FIFO).

@@ -42,6 +42,9 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 		m.claim, m.join, m.handshake = o.Allocate, o.Join, o.Reconnect
 		m.rOverheads = rand.New(rand.NewPCG(sc.Seed, streamOverheads))
 		m.warmStart = true
+		// Karpenter's periods are wall-clock: a run at speedup s sees
+		// them s times longer in scenario time.
+		m.nodes.disruption.init(sc, sc.Speedup)
 	}
 	m.run()
 	out := m.rec.run(m)

@@ -40,6 +40,7 @@ func (np *nodePool) bind(m *model, s, id int32) {
 		nd.pods++
 	}
 	nd.gen++ // no longer empty: retire its idle check
+	np.uncandidate(id)
 	m.fleet.bound(m, s)
 }
 
@@ -114,18 +115,13 @@ func (np *nodePool) markEmpty(m *model, id int32) {
 	m.q.push(m.now+np.idleAfter, evNodeIdle, id, nd.gen)
 }
 
-// idleCheck removes a node that stayed empty for scaleDownAfter.
-func (np *nodePool) idleCheck(m *model, id int32, gen uint32) {
-	nd := &np.nodes[id]
-	if nd.gen != gen || nd.state != nodeReady || nd.pods > 0 || np.count <= np.min {
-		return
-	}
-	np.removeNode(m, id)
-}
-
 func (np *nodePool) removeNode(m *model, id int32) {
 	nd := &np.nodes[id]
 	np.removePodBucket(id)
+	np.uncandidate(id)
+	if nd.state == nodeReady {
+		np.ready--
+	}
 	nd.state = nodeRemoved
 	nd.gen++
 	np.count--
@@ -177,6 +173,7 @@ func (np *nodePool) nodeReady(m *model, id int32, gen uint32) {
 		return
 	}
 	nd.state = nodeReady
+	np.ready++
 	np.inflightFree -= np.perNode
 	m.rec.metric(mNodeBoot, m.now-nd.created)
 	np.addPodBucket(id)

@@ -88,6 +88,10 @@ func nodePool(s clusters.Spec) string {
 	if extra := s.Nodes.Max - s.Nodes.Min; extra >= 0 {
 		limit = fmt.Sprintf("  limits:\n    cpu: %dm\n", extra*(s.Nodes.PodsPerNode*clusters.RoomCPUMillis+kubeReservedMillis))
 	}
+	budget := s.Nodes.ConsolidationBudget
+	if budget == "" {
+		budget = "10%" // Karpenter's default
+	}
 	return fmt.Sprintf(`apiVersion: karpenter.kwok.sh/v1alpha1
 kind: KWOKNodeClass
 metadata:
@@ -121,7 +125,9 @@ spec:
 %s  disruption:
     consolidationPolicy: WhenEmpty
     consolidateAfter: %s
-`, clusters.NodePoolName, clusters.PoolLabel, clusters.PoolRooms, clusters.InstanceType, limit, s.Nodes.ConsolidateAfter)
+    budgets:
+    - nodes: %q
+`, clusters.NodePoolName, clusters.PoolLabel, clusters.PoolRooms, clusters.InstanceType, limit, s.Nodes.ConsolidateAfter, budget)
 }
 
 // schedulerConfig makes kube-scheduler pack (MostAllocated, Agones'

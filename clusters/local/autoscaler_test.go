@@ -11,7 +11,7 @@ import (
 
 func testSpecForUnits() clusters.Spec {
 	s := clusters.DefaultSpec()
-	s.Nodes = clusters.NodePool{PodsPerNode: 7, Min: 2, Max: 10, Boot: 2 * time.Second, BootMax: 3 * time.Second, ConsolidateAfter: time.Minute, HourlyCost: 0.34}
+	s.Nodes = clusters.NodePool{PodsPerNode: 7, Min: 2, Max: 10, Boot: 2 * time.Second, BootMax: 3 * time.Second, ConsolidateAfter: time.Minute, ConsolidationBudget: "3", HourlyCost: 0.34}
 	return s
 }
 
@@ -43,10 +43,15 @@ func TestInstanceTypeHoldsPodsPerNode(t *testing.T) {
 func TestNodePoolLimitsAndConsolidation(t *testing.T) {
 	np := nodePool(testSpecForUnits())
 	// Room for (max − min) = 8 nodes of 7100m capacity (Karpenter counts the reserve).
-	for _, want := range []string{"cpu: 56800m", "consolidateAfter: 1m0s", "consolidationPolicy: WhenEmpty", "node.kubernetes.io/not-ready"} {
+	for _, want := range []string{"cpu: 56800m", "consolidateAfter: 1m0s", "consolidationPolicy: WhenEmpty", "node.kubernetes.io/not-ready", `- nodes: "3"`} {
 		if !strings.Contains(np, want) {
 			t.Errorf("NodePool lacks %q:\n%s", want, np)
 		}
+	}
+	s := testSpecForUnits()
+	s.Nodes.ConsolidationBudget = ""
+	if np := nodePool(s); !strings.Contains(np, `- nodes: "10%"`) {
+		t.Errorf("a spec without a budget should get Karpenter's default 10%%:\n%s", np)
 	}
 }
 
