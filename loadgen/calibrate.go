@@ -14,6 +14,7 @@ type stages struct {
 	startups   []float64          // rooms: created (or their node Ready) → Ready
 	claims     *results.Histogram // alloc_wait of matches that found a Ready room
 	handshakes *results.Histogram // successful reconnects: last dial → verified
+	rejoins    *results.Histogram // those that asked for a new room: refused dials + rejoin
 }
 
 // calibrate measures a run's fixed overheads from its own events (each
@@ -44,6 +45,7 @@ func calibrate(run *results.Run, sc *scenarios.Scenario, st stages) *results.Cal
 		Allocate:  stageOverhead(st.claims, speedup),
 		Join:      stageOverhead(connect, speedup),
 		Reconnect: stageOverhead(st.handshakes, speedup),
+		Rejoin:    stageOverhead(st.rejoins, speedup),
 		NodeReady: overhead(medianOf(nodes), len(nodes), nodeReady, speedup),
 	}
 }

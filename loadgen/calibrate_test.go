@@ -24,7 +24,7 @@ func TestCalibrateFromTheRunsOwnEvents(t *testing.T) {
 		return h
 	}
 	st := stages{startups: []float64{10.5, 30, 11.2}, // median 11.2
-		claims: hist(0.02, 0.03, 0.9), handshakes: hist(0.05)}
+		claims: hist(0.02, 0.03, 0.9), handshakes: hist(0.05), rejoins: hist(0.015, 0.04)}
 	run := &results.Run{Meta: results.Meta{Speedup: 2}, Histograms: map[string]*results.Histogram{results.Connect: hist(0.01, 0.012)},
 		ScaleUps: []results.ScaleUp{{Ready: 40}, {Ready: 39}, {Ready: 60}, {Created: 3}}} // median of 39, 40, 60
 	c := calibrate(run, sc, st)
@@ -40,6 +40,7 @@ func TestCalibrateFromTheRunsOwnEvents(t *testing.T) {
 		{"allocate", c.Allocate, 0.03, 3, 1e-4}, // histogram resolution
 		{"join", c.Join, 0.01, 2, 1e-4},
 		{"reconnect", c.Reconnect, 0.05, 1, 1e-4},
+		{"rejoin", c.Rejoin, 0.015, 2, 1e-4}, // the lower median of two
 	} {
 		if math.Abs(o.got.Seconds-o.want) > o.tolerance || math.Abs(o.got.Wall-o.want/2) > o.tolerance || o.got.Samples != o.n {
 			t.Errorf("%s: %+v, want %g s (%g s wall) from %d samples", o.name, o.got, o.want, o.want/2, o.n)

@@ -137,13 +137,21 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 	// at once; backing off (backoff(n) before the n-th wait, as the
 	// model's) is for retrying a room that did not answer.
 	moved, waits := false, 0
+	// waited and rejoined split the latency for the calibration: what is
+	// neither backoff nor the last handshake is the rejoin's cost, a
+	// fixed one unless the match had to wait for a room (which the model
+	// predicts; such a reconnect is no sample).
+	var waited time.Duration
+	rejoined, roomWait := false, false
 	for time.Since(start) < s.Window {
 		if !moved {
+			wait := s.backoff(waits)
 			select {
 			case <-ctx.Done():
 				return done(false, "cancelled")
-			case <-time.After(s.backoff(waits)):
+			case <-time.After(wait):
 			}
+			waited += wait
 			waits++
 		}
 		moved = false
@@ -164,6 +172,9 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 			}
 			rc := done(true, "")
 			rc.Handshake = time.Since(dialed).Seconds()
+			if rejoined && !roomWait {
+				rc.Rejoin = max(0, rc.Latency-waited.Seconds()-rc.Handshake)
+			}
 			return rc
 		}
 		var refused *client.RefusedError
@@ -175,7 +186,9 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 		default:
 			// The room is gone or draining: the match gets another room.
 			lastReason = "room_gone"
+			rejoined = true
 			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
+				roomWait = roomWait || again.Waited
 				next := "ws://" + again.Address + "/ws"
 				moved = next != url // a new room: no reason to wait
 				url, token = next, again.Token

@@ -44,6 +44,10 @@ type Reconnect struct {
 	// Handshake is the successful attempt's own cost, from its dial to
 	// the session verified (seconds).
 	Handshake float64 `json:"handshake,omitempty"`
+	// Rejoin, for a reconnect that asked the matchmaker for the match's
+	// new room, is the time it spent neither backing off nor in the last
+	// handshake: refused dials and the rejoin's claim (seconds).
+	Rejoin float64 `json:"rejoin,omitempty"`
 }
 
 // Recorder aggregates outcomes into the Run contract's metrics (one set
@@ -67,10 +71,11 @@ type Recorder struct {
 	// alloc_wait (one sample per allocation, as in the model).
 	matches, failedMatches map[string]bool
 	allocWait              *results.Histogram
-	// claims and handshakes time the fixed costs the model leaves out
-	// (scenario seconds): the alloc_wait of matches that found a Ready
-	// room at once, and each successful reconnect's handshake.
-	claims, handshakes *results.Histogram
+	// claims, handshakes and rejoins time the fixed costs the model
+	// leaves out (scenario seconds): the alloc_wait of matches that found
+	// a Ready room at once, each successful reconnect's handshake, and
+	// the rejoin of each that asked for the match's new room.
+	claims, handshakes, rejoins *results.Histogram
 }
 
 // histShard is one worker's histograms: players record without meeting
@@ -93,7 +98,7 @@ func NewRecorder(path string, step time.Duration, speedup float64, shards int) (
 	r := &Recorder{counters: map[string]int64{}, reasons: map[string]int64{}, speedup: speedup,
 		file: f, journal: bufio.NewWriter(f), step: step, series: map[string][]float64{},
 		matches: map[string]bool{}, failedMatches: map[string]bool{}, allocWait: results.NewHistogram(),
-		claims: results.NewHistogram(), handshakes: results.NewHistogram(), ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
+		claims: results.NewHistogram(), handshakes: results.NewHistogram(), rejoins: results.NewHistogram(), ttrSteps: results.NewStepPercentiles(step), shards: make([]histShard, max(shards, 1))}
 	for i := range r.shards {
 		r.shards[i].hists = map[string]*results.Histogram{}
 		for _, m := range recordedMetrics {
@@ -159,6 +164,9 @@ func (r *Recorder) Record(o Outcome) {
 			r.counters[results.Reconnects]++
 			r.count(results.SeriesReconnects, (rc.At+rc.Latency)*k)
 			r.handshakes.Record(rc.Handshake * k)
+			if rc.Rejoin > 0 {
+				r.rejoins.Record(rc.Rejoin * k)
+			}
 			r.counters[results.RecoveriesOK]++
 		} else {
 			r.counters[results.RecoveriesFailed]++
@@ -193,7 +201,7 @@ func (r *Recorder) count(name string, t float64) {
 func (r *Recorder) stages(startups []float64) stages {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return stages{startups: startups, claims: r.claims, handshakes: r.handshakes}
+	return stages{startups: startups, claims: r.claims, handshakes: r.handshakes, rejoins: r.rejoins}
 }
 
 // Fill writes the aggregates into run and closes the journal.

@@ -25,6 +25,13 @@ type Calibration struct {
 	// acknowledgement of the resent inputs (which comes with the room's
 	// next tick), the median over the run's reconnects.
 	Reconnect Overhead `json:"reconnect"`
+	// Rejoin takes the place of Allocate when a displaced match (its room
+	// crashed, drained or lost its node) is allocated again: the player's
+	// refused dial to the lost room and the matchmaker's rejoin, which
+	// claims the match's new room, measured on each reconnect that asked
+	// for one. A storm's claims meet an API server busy replacing the lost
+	// rooms, so they cost more than a quiet allocation's.
+	Rejoin Overhead `json:"rejoin"`
 	// NodeReady is added to every node's boot: the median time from a
 	// scale-up's trigger to its node Ready, less the median the scenario
 	// gives it (Karpenter's 1 s batch + provisionDelay + bootTime).

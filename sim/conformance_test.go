@@ -54,6 +54,10 @@ func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
 		{"exhausted", results.AllocWait, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Join: results.Overhead{Seconds: 0.01}}, 8.02},
 		{"crash", results.ReconnectLatency, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Reconnect: results.Overhead{Seconds: 0.03}}, 1.05},
 		{"redis", results.ReconnectLatency, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Reconnect: results.Overhead{Seconds: 0.03}}, 7.05},
+		// A measured rejoin takes the claim's place for a displaced match
+		// (not for a new one: alloc_wait keeps the claim).
+		{"crash", results.ReconnectLatency, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Rejoin: results.Overhead{Seconds: 0.04, Samples: 2}, Reconnect: results.Overhead{Seconds: 0.03}}, 1.07},
+		{"exhausted", results.AllocWait, results.Calibration{Allocate: results.Overhead{Seconds: 0.02}, Rejoin: results.Overhead{Seconds: 0.04, Samples: 2}}, 8.02},
 	} {
 		sc, err := conformance.Load(c.name)
 		if err != nil {

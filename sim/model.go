@@ -49,6 +49,7 @@ type model struct {
 	// handshakes are drawn from rOverheads when their distribution is known.
 	startupExtra, bootExtra float64
 	claim, join, handshake  results.Overhead
+	rejoinClaim             results.Overhead // a displaced match's re-allocation
 	rOverheads              *rand.Rand
 	// warmStart: the rooms of the first reconcile are Ready at 0.
 	warmStart bool

@@ -40,6 +40,10 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	if o := opts.Overheads; o != nil {
 		m.startupExtra, m.bootExtra = o.PodStart.Seconds, o.NodeReady.Seconds
 		m.claim, m.join, m.handshake = o.Allocate, o.Join, o.Reconnect
+		m.rejoinClaim = o.Allocate
+		if o.Rejoin.Samples > 0 {
+			m.rejoinClaim = o.Rejoin
+		}
 		m.rOverheads = rand.New(rand.NewPCG(sc.Seed, streamOverheads))
 		m.warmStart = true
 		// Karpenter's periods are wall-clock: a run at speedup s sees

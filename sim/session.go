@@ -95,7 +95,7 @@ func (mm *matchmaker) rejoin(m *model, id int32, gen uint32) {
 func (mm *matchmaker) resume(m *model, id int32) {
 	mt := &mm.matches[id]
 	recovered := 0
-	claimed := m.now + m.extra(m.claim) // one claim; its players share it
+	claimed := m.now + m.extra(m.rejoinClaim) // one claim; its players share it
 	for range mt.players {
 		if mm.recover(m, mt.lostAt, claimed, m.now+mt.remaining) {
 			recovered++
