@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -41,8 +42,14 @@ func Load(path string) (*Scenario, error) {
 // apply defaults, then validate. dir resolves relative trace files.
 func Parse(data []byte, dir string) (*Scenario, error) {
 	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
+	docs := yaml.NewDecoder(bytes.NewReader(data))
+	if err := docs.Decode(&root); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("not valid YAML: %w", err)
+	}
+	// A second document would be ignored: refuse it rather than run a
+	// scenario the file does not say.
+	if err := docs.Decode(&yaml.Node{}); !errors.Is(err, io.EOF) {
+		return nil, Errors{{Path: "", Msg: "holds more than one YAML document (---); a scenario file holds one"}}
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, Errors{{Path: "", Msg: "must be a YAML mapping with apiVersion and kind"}}
@@ -53,7 +60,7 @@ func Parse(data []byte, dir string) (*Scenario, error) {
 	s := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	var errs Errors
+	errs := strictNumbers(root.Content[0], reflect.TypeFor[Scenario](), "")
 	if err := dec.Decode(s); err != nil {
 		var te *yaml.TypeError
 		if !errors.As(err, &te) {

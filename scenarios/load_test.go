@@ -78,6 +78,13 @@ func TestBadInputReportsEveryProblem(t *testing.T) {
 	}{
 		{"unknown field", "arrivals:\n  segments:\n    - constant: {rat: 5}\n", []string{"arrivals.segments[0].constant.rat: unknown field"}},
 		{"wrong type", "players:\n  perMatch: ten\n", []string{"players.perMatch: must be an integer"}},
+		// The decoder would truncate 2.9 into 2 and wrap the seed.
+		{"fraction for an integer", "players:\n  perMatch: 2.9\nnodes: {max: 1e3}\n",
+			[]string{`players.perMatch: must be an integer, not "2.9"`, `nodes.max: must be an integer, not "1e3"`}},
+		{"integers out of range", "seed: 18446744073709551616\nnodes: {min: -1, podsPerNode: 99999999999999999999}\n",
+			[]string{"seed: 18446744073709551616 is out of range for a 64-bit integer", "nodes.podsPerNode: 99999999999999999999 is out of range", "nodes.min: must be ≥ 0"}},
+		{"negative seed", "seed: -1\n", []string{"seed: must be ≥ 0, not -1"}},
+		{"second document", "name: a\n---\nname: b\n", []string{"more than one YAML document"}},
 		{"bad duration", "duration: 3 days\n", []string{"duration: \"3 days\" is not a duration"}},
 		{"negative and NaN rate", "arrivals:\n  segments:\n    - {for: 1h, constant: {rate: -1}}\n    - linear: {from: .nan, to: 3}\n",
 			[]string{"arrivals.segments[0].constant.rate: must be ≥ 0", "arrivals.segments[1].linear.from: must be a finite number"}},

@@ -50,8 +50,8 @@ func readTrace(file string) ([]TracePoint, error) {
 	return parseTrace(f)
 }
 
-// parseTrace reads `t_seconds,rate` rows; a first row that is not numeric
-// is taken as a header. Times must increase and rates be finite and ≥ 0.
+// parseTrace reads `t_seconds,rate` rows; a first row with no number in
+// either column is taken as a header. Times must increase and rates be finite and ≥ 0.
 func parseTrace(r io.Reader) ([]TracePoint, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = 2
@@ -67,8 +67,8 @@ func parseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		t, errT := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64)
 		v, errV := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
-		if row == 1 && (errT != nil || errV != nil) {
-			continue // header
+		if row == 1 && errT != nil && errV != nil {
+			continue // a header names both columns; a row with one number is a typo
 		}
 		switch {
 		case errT != nil || math.IsNaN(t) || math.IsInf(t, 0) || t < 0:

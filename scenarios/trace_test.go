@@ -1,0 +1,28 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTraceHeaderAndRowErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, csv, err string
+		rows           int
+	}{
+		{"header", "t_seconds,rate\n0,1\n60,2\n", "", 2},
+		{"no header", "0,1\n60,2\n", "", 2},
+		// A first row with one number is a typo, not a header to skip.
+		{"typo in the first row", "0,1o\n60,2\n", `trace row 1: rate "1o"`, 0},
+		{"typo in the first time", "O,1\n60,2\n", `trace row 1: t_seconds "O"`, 0},
+		{"typo later", "t,rate\n0,1\nsixty,2\n", `trace row 3: t_seconds "sixty"`, 0},
+	} {
+		pts, err := parseTrace(strings.NewReader(c.csv))
+		switch {
+		case c.err == "" && (err != nil || len(pts) != c.rows):
+			t.Errorf("%s: %d rows, %v; want %d rows", c.name, len(pts), err, c.rows)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)):
+			t.Errorf("%s: %v, want an error with %q", c.name, err, c.err)
+		}
+	}
+}
