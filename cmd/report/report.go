@@ -45,6 +45,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "report: needs FILE|DIR... and -o FILE\n"+usage)
 		return 2
 	}
+	if err := notAnInput(*out, append(inputs, *scenario)); err != nil {
+		fmt.Fprintf(stderr, "report: %v\n", err)
+		return 2
+	}
 	in := reports.Input{Title: *title}
 	for _, path := range inputs {
 		if err := add(&in, path); err != nil {
@@ -115,6 +119,30 @@ func addSweep(in *reports.Input, path string) error {
 	for _, p := range res.Points {
 		fp, label := reports.NewFrontierPoint(p.Set, p.Cost, p.P99, p.Pass, p.Pareto)
 		in.Frontier, in.CostLabel = append(in.Frontier, fp), label
+	}
+	return nil
+}
+
+// notAnInput refuses an output that would replace what the report reads:
+// an input file, the --scenario file, or a run file inside an input
+// directory.
+func notAnInput(out string, inputs []string) error {
+	outInfo, err := os.Stat(out)
+	if err != nil {
+		return nil // a new file replaces nothing
+	}
+	absOut, _ := filepath.Abs(out)
+	for _, in := range inputs {
+		st, err := os.Stat(in)
+		if in == "" || err != nil {
+			continue
+		}
+		absIn, _ := filepath.Abs(in)
+		rel, relErr := filepath.Rel(absIn, absOut)
+		inside := st.IsDir() && relErr == nil && !strings.HasPrefix(rel, "..") && strings.HasSuffix(out, ".json")
+		if os.SameFile(st, outInfo) || inside {
+			return fmt.Errorf("-o %s would replace the input %s", out, in)
+		}
 	}
 	return nil
 }

@@ -26,6 +26,31 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	// Never replace an input: a run file, the scenario, a run file in a directory read.
+	in := filepath.Join(dir, "runs", "model.json")
+	b, err = os.ReadFile("../../reports/testdata/node-loss.model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(in), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(in, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sc := filepath.Join(dir, "sc.yaml")
+	if err := os.WriteFile(sc, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range [][]string{{in, "-o", in}, {filepath.Dir(in), "-o", in}, {in, "--scenario", sc, "-o", sc}} {
+		e.Reset()
+		if code := run(bad, &o, &e); code != 2 || !strings.Contains(e.String(), "would replace the input") {
+			t.Errorf("report %v: exit %d, stderr %q; want 2, refusing to replace an input", bad, code, e.String())
+		}
+	}
+	if after, _ := os.ReadFile(in); !bytes.Equal(after, b) {
+		t.Error("the input run file was changed")
+	}
 	for _, bad := range [][]string{{}, {"-o", out}, {"nope.json", "-o", out}, {"../../go.mod", "-o", out}} {
 		e.Reset()
 		if code := run(bad, &o, &e); code != 2 || e.Len() == 0 {
