@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -66,7 +67,13 @@ func Parse(data []byte, dir string) (*Scenario, error) {
 		if !errors.As(err, &te) {
 			return nil, fmt.Errorf("not valid YAML: %w", err)
 		}
-		errs = append(errs, locate(&root, te.Errors)...)
+		// A value strictNumbers refused is not reported again by the
+		// decoder (which rejects some of them too, in its own words).
+		for _, fe := range locate(&root, te.Errors) {
+			if !slices.ContainsFunc(errs, func(s FieldError) bool { return s.Path == fe.Path }) {
+				errs = append(errs, fe)
+			}
+		}
 	}
 	s.dir = dir
 	errs = append(errs, s.loadTraces()...)

@@ -73,8 +73,9 @@ func integerProblem(n *yaml.Node, t reflect.Type) string {
 	}
 	v := strings.ReplaceAll(n.Value, "_", "")
 	if n.ShortTag() != "!!int" {
-		// YAML reads an integer literal too large for 64 bits as a float.
-		if _, err := strconv.ParseUint(strings.TrimLeft(v, "+-"), 10, 64); err != nil && strings.Trim(strings.TrimLeft(v, "+-"), "0123456789") == "" && v != "" {
+		// YAML reads only an integer literal too large for 64 bits as a
+		// float made of digits.
+		if digits := strings.TrimLeft(v, "+-"); digits != "" && strings.Trim(digits, "0123456789") == "" {
 			return fmt.Sprintf("%s is out of range for a %d-bit integer", n.Value, t.Bits())
 		}
 		return fmt.Sprintf("must be an integer, not %q", n.Value)
