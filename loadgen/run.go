@@ -124,6 +124,9 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
 	}}
 	run.Meta.Host, _ = os.Hostname()
+	if ctx.Err() != nil {
+		run.Meta.Incomplete = fmt.Sprintf("interrupted (Ctrl-C or SIGTERM) at %s of %s: it holds what was gathered until then", run.Meta.Simulated, sc.Duration)
+	}
 	if err := rec.Fill(run); err != nil {
 		return run, err
 	}

@@ -48,7 +48,7 @@ func TestAutoscalerTickAsModelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	model, err := sim.Run(sc, sim.Options{})
+	model, err := sim.Run(t.Context(), sc, sim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,9 @@ func (s Suite) ModelDeviations() []ModelDeviation {
 // changed model, an SLO newly missed, a run its own model does not
 // predict, or no baseline to compare with.
 func (s Suite) Failed() bool {
+	if len(s.Incomplete()) > 0 {
+		return true
+	}
 	if s.Changed || s.Missing || (s.Comparison != nil && len(s.Comparison.Regressions()) > 0) || len(s.ModelDeviations()) > 0 {
 		return true
 	}
@@ -86,6 +89,17 @@ func (s Suite) Failed() bool {
 		}
 	}
 	return false
+}
+
+// Incomplete lists the current runs that stopped before their end.
+func (s Suite) Incomplete() []string {
+	var out []string
+	for i, r := range s.Current {
+		if r.Meta.Incomplete != "" {
+			out = append(out, fmt.Sprintf("run %d: %s", i+1, r.Meta.Incomplete))
+		}
+	}
+	return out
 }
 
 // Suites groups runs by scenario and source and compares each group.

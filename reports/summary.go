@@ -11,6 +11,9 @@ import (
 // and SLO verdicts.
 func Summary(w io.Writer, r *results.Run) {
 	fmt.Fprintf(w, "%s (%s, seed %d, %s simulated)\n", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed, r.Meta.Simulated)
+	if r.Meta.Incomplete != "" {
+		fmt.Fprintf(w, "INCOMPLETE: %s\n", r.Meta.Incomplete)
+	}
 	fmt.Fprintf(w, "%-18s %9s %8s %8s %8s %8s\n", "metric (s)", "count", "p50", "p90", "p99", "max")
 	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency, results.AutoscaleLag} {
 		if m, ok := r.Metrics[name]; ok {

@@ -1,7 +1,6 @@
 package results
 
 import (
-	"encoding/json"
 	"os"
 	"testing"
 )
@@ -13,9 +12,11 @@ func FuzzReadRun(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(`{"meta":{"source":"model"},"series":{"step":"1s","x":[1,2]},"metrics":{"time_to_room":{"hdr":"HISTFAAAAB"}}}`))
+	f.Add([]byte(`{"meta":{"source":"measured"},"counters":{"players":-1}}`))
+	f.Add([]byte(`{"meta":{"source":"model"},"metrics":{"x":{"count":1,"p50":2,"p99":1}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var r Run
-		if err := json.Unmarshal(data, &r); err != nil {
+		r, err := Unmarshal(data)
+		if err != nil {
 			return
 		}
 		for name := range r.Metrics {
@@ -23,6 +24,6 @@ func FuzzReadRun(f *testing.F) {
 				_ = h.Metric()
 			}
 		}
-		_, _ = Marshal(&r)
+		_, _ = Marshal(r)
 	})
 }

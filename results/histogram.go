@@ -1,6 +1,10 @@
 package results
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math"
 
@@ -84,10 +88,14 @@ type Metric struct {
 	HDR   string  `json:"hdr,omitempty"`
 }
 
-// Histogram decodes the attached histogram.
+// Histogram decodes the attached histogram, once its header shows the
+// geometry NewHistogram makes.
 func (m Metric) Histogram() (*Histogram, error) {
 	if m.HDR == "" {
 		return NewHistogram(), nil
+	}
+	if err := checkGeometry(m.HDR); err != nil {
+		return nil, fmt.Errorf("decoding histogram: %w", err)
 	}
 	h, err := hdr.Decode([]byte(m.HDR))
 	if err != nil {
@@ -114,3 +122,42 @@ func (m Metric) Percentile(name string) (float64, bool) {
 }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// maxEncoded bounds an encoded histogram: fleetbench's geometry
+// compresses to a few kilobytes even with every bucket filled.
+const maxEncoded = 1 << 20
+
+// checkGeometry reads an encoded histogram's header (V2 compressed: a
+// cookie and length, then zlib holding a 40-byte header) and refuses any
+// geometry but NewHistogram's: hdr.Decode allocates the counts array a
+// header asks for, and a few bytes can ask for gigabytes.
+func checkGeometry(encoded string) error {
+	if len(encoded) > maxEncoded {
+		return fmt.Errorf("%d bytes of base64, more than %d", len(encoded), maxEncoded)
+	}
+	raw, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		return fmt.Errorf("not base64: %w", err)
+	}
+	if len(raw) < 8 {
+		return fmt.Errorf("%d bytes, too short for a header", len(raw))
+	}
+	z, err := zlib.NewReader(bytes.NewReader(raw[8:]))
+	if err != nil {
+		return fmt.Errorf("not zlib after the cookie: %w", err)
+	}
+	defer z.Close()
+	var header struct {
+		Cookie, PayloadLength, NormalizingOffset, Digits int32
+		Lowest, Highest                                  int64
+		Ratio                                            float64
+	}
+	if err := binary.Read(z, binary.BigEndian, &header); err != nil {
+		return fmt.Errorf("reading the header: %w", err)
+	}
+	if header.Lowest != 1 || header.Highest != maxMicros || header.Digits != 3 {
+		return fmt.Errorf("geometry (lowest %d, highest %d, %d digits) is not fleetbench's (1, %d, 3)",
+			header.Lowest, header.Highest, header.Digits, int64(maxMicros))
+	}
+	return nil
+}

@@ -4,8 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/fleetbench/fleetbench/internal/fileio"
 )
 
 // Marshal encodes a run as indented JSON (stable: maps are key-sorted),
@@ -42,41 +46,81 @@ func WriteFile(path string, r *Run) error {
 
 // WriteAtomic writes data to a temporary file beside path, then renames it.
 func WriteAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	return WriteFiles(map[string][]byte{path: data})
+}
+
+// WriteFiles writes several files as one change: every one goes to a
+// temporary file beside its path first, and only once all are written
+// are they renamed into place, so a failed write (a full disk, a missing
+// directory) leaves none of them, new or temporary. Paths are handled in
+// sorted order.
+func WriteFiles(files map[string][]byte) (err error) {
+	paths := slices.Sorted(maps.Keys(files))
+	temps := make([]string, 0, len(paths))
+	defer func() {
+		for _, t := range temps {
+			os.Remove(t) // no-op once renamed
+		}
+	}()
+	for _, path := range paths {
+		tmp, err := writeTemp(path, files[path])
+		if tmp != "" {
+			temps = append(temps, tmp)
+		}
+		if err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	// CreateTemp makes the file 0600; results are for sharing.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	for i, path := range paths {
+		if err := os.Rename(temps[i], path); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	return nil
 }
 
-// ReadFile reads a run written by WriteFile.
+// writeTemp writes data to a new temporary file beside path and returns
+// its name (also on failure, once it exists, for the caller to remove).
+func writeTemp(path string, data []byte) (string, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return "", err
+	}
+	// CreateTemp makes the file 0600; results are for sharing.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return tmp.Name(), err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return tmp.Name(), err
+	}
+	return tmp.Name(), tmp.Close()
+}
+
+// ReadFile reads a run written by WriteFile, at most MaxRunFileSize
+// bytes, and validates it (Run.Validate): a bad file is an error naming
+// the file and the field, never a panic or a stall further on.
 func ReadFile(path string) (*Run, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(path, MaxRunFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading run: %w", err)
 	}
-	var r Run
-	if err := json.Unmarshal(data, &r); err != nil {
+	r, err := Unmarshal(data)
+	if err != nil {
 		return nil, fmt.Errorf("reading run %s: %w", path, err)
 	}
-	if r.Meta.Source != SourceModel && r.Meta.Source != SourceMeasured {
-		return nil, fmt.Errorf("reading run %s: meta.source is %q, want %q or %q", path, r.Meta.Source, SourceModel, SourceMeasured)
+	return r, nil
+}
+
+// Unmarshal decodes and validates a run.
+func Unmarshal(data []byte) (*Run, error) {
+	var r Run
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
 	}
 	return &r, nil
 }

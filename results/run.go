@@ -126,6 +126,10 @@ type Meta struct {
 	Simulated    string  `json:"simulated"`
 	Replications int     `json:"replications,omitempty"`
 	Host         string  `json:"host,omitempty"`
+	// Incomplete, on a measured run, says why it stopped before its end
+	// (interrupted, a component died): what it holds covers only the
+	// time until then, and compare fails it.
+	Incomplete string `json:"incomplete,omitempty"`
 	Started      string  `json:"started,omitempty"`
 }
 

@@ -147,3 +147,28 @@ func traceRate(pts []TracePoint, t float64) float64 {
 	a, b := pts[i-1], pts[i]
 	return a.Rate + (b.Rate-a.Rate)*(t-a.T)/(b.T-a.T)
 }
+
+// Arrivals is the expected number of arrivals, ∫λ(t)dt over the curve: a
+// midpoint sum on a fine grid per piece, exact for constants and bursts.
+func (c Curve) Arrivals() float64 {
+	total := 0.0
+	for i := range c.Pieces {
+		p := &c.Pieces[i]
+		length := p.End - p.Start
+		switch p.shape {
+		case shapeConstant:
+			total += p.a * length
+		case shapeBurst:
+			width := math.Max(0, math.Min(p.c+p.d, length)-p.c)
+			total += p.a*length + p.b*width
+		default:
+			const steps = 4000
+			sum := 0.0
+			for k := range steps {
+				sum += p.Rate(p.Start + length*(float64(k)+0.5)/steps)
+			}
+			total += sum * length / steps
+		}
+	}
+	return total
+}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/fleetbench/fleetbench/internal/fileio"
 )
 
 //go:embed *.yaml
@@ -50,7 +52,7 @@ func ShippedDocument(name string) ([]byte, error) {
 // Read returns the document and directory of a scenario given as a path
 // or as the name of a shipped scenario.
 func Read(arg string) ([]byte, string, error) {
-	data, err := os.ReadFile(arg)
+	data, err := fileio.ReadFile(arg, MaxFileSize)
 	if err == nil {
 		return data, filepath.Dir(arg), nil
 	}

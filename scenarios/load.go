@@ -5,31 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"go.yaml.in/yaml/v3"
 )
 
-// maxFileSize bounds what Load reads; a scenario is a few kilobytes.
-const maxFileSize = 4 << 20
+// MaxFileSize bounds a scenario file; a scenario is a few kilobytes.
+const MaxFileSize = 4 << 20
 
 // Load reads, strictly decodes, defaults and validates a scenario file.
 // On failure it returns *Errors listing every problem with its field path.
 func Load(path string) (*Scenario, error) {
-	f, err := os.Open(path)
+	data, err := fileio.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("scenario %s: %w", path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("scenario %s: larger than %d bytes", path, maxFileSize)
 	}
 	s, err := Parse(data, filepath.Dir(path))
 	if err != nil {

@@ -4,12 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -24,12 +24,9 @@ func (o Override) String() string { return o.Path + "=" + o.Value }
 
 // LoadWith loads a file and applies overrides in order.
 func LoadWith(path string, overrides []Override) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := fileio.ReadFile(path, MaxFileSize)
 	if err != nil {
 		return nil, fmt.Errorf("scenario: %w", err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("scenario %s: larger than %d bytes", path, maxFileSize)
 	}
 	s, err := ParseWith(data, filepath.Dir(path), overrides)
 	if err != nil {

@@ -10,10 +10,15 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/fleetbench/fleetbench/internal/fileio"
 )
 
 // maxTraceRows bounds a trace file so a wrong path cannot eat memory.
-const maxTraceRows = 1_000_000
+const (
+	maxTraceRows = 1_000_000
+	maxTraceSize = 64 << 20 // bytes: a million rows of two numbers
+)
 
 // loadTraces reads every trace segment's CSV, relative to the scenario's
 // directory, reporting each unreadable file or bad row with its path.
@@ -47,7 +52,7 @@ func readTrace(file string) ([]TracePoint, error) {
 		return nil, fmt.Errorf("cannot read trace: %w", err)
 	}
 	defer f.Close()
-	return parseTrace(f)
+	return parseTrace(fileio.Limit(f, maxTraceSize, file))
 }
 
 // parseTrace reads `t_seconds,rate` rows; a first row with no number in

@@ -12,6 +12,7 @@ const (
 	maxRate     = 1e6       // players/s
 	maxCount    = 1_000_000 // servers, nodes, players per match
 	maxPerNode  = 10_000
+	maxEvents   = 10_000 // timeline entries
 )
 
 // Validate returns every problem of the scenario at once as Errors, or nil.
@@ -104,7 +105,7 @@ func (s *Scenario) validatePlayers(e *Errors) {
 		e.add("players.perMatch", "must be ≥ 1")
 	}
 	atMost(e, "players.perMatch", p.PerMatch, maxCount)
-	nonNegativeDuration(e, "players.matchTimeout", p.MatchTimeout)
+	period(e, "players.matchTimeout", p.MatchTimeout)
 	oneOfString(e, "players.onTimeout", p.OnTimeout, "start", "requeue")
 	distribution(e, "players.sessionLength", p.SessionLength)
 	oneOfString(e, "players.allocation.onNoServer", p.Allocation.OnNoServer, "wait", "fail")
@@ -146,6 +147,10 @@ func (s *Scenario) validateNodes(e *Errors) {
 }
 
 func (s *Scenario) validateTimeline(e *Errors) {
+	if len(s.Timeline) > maxEvents {
+		e.add("timeline", "has %d entries, at most %d", len(s.Timeline), maxEvents)
+		return
+	}
 	for i, ev := range s.Timeline {
 		p := fmt.Sprintf("timeline[%d]", i)
 		nonNegativeDuration(e, p+".at", ev.At)
@@ -164,6 +169,7 @@ func (s *Scenario) validateTimeline(e *Errors) {
 			if ev.NodeLoss.Count < 1 {
 				e.add(p+".nodeLoss.count", "must be ≥ 1")
 			}
+			atMost(e, p+".nodeLoss.count", ev.NodeLoss.Count, maxCount)
 			if s.Nodes.PodsPerNode <= 0 {
 				e.add(p+".nodeLoss", "needs a node model (nodes.podsPerNode > 0)")
 			}
@@ -173,6 +179,7 @@ func (s *Scenario) validateTimeline(e *Errors) {
 			if ev.Crash.Rooms < 1 {
 				e.add(p+".crash.rooms", "must be ≥ 1")
 			}
+			atMost(e, p+".crash.rooms", ev.Crash.Rooms, maxCount)
 		}
 		if ev.RedisRestart != nil {
 			n++
@@ -277,6 +284,16 @@ func fraction(e *Errors, path string, v float64) {
 func nonNegativeDuration(e *Errors, path string, d Duration) {
 	if d.Duration < 0 {
 		e.add(path, "must be ≥ 0")
+	}
+}
+
+// period checks a duration that schedules a repeating event: 0 (off) or
+// at least a second. A tiny positive one would have the model spin on it
+// (a 1 ns sync is 86 trillion ticks a day); no controller this models
+// runs faster than once a second (Agones' sync interval is whole seconds).
+func period(e *Errors, path string, d Duration) {
+	if d.Duration < 0 || (d.Duration > 0 && d.Duration < time.Second) {
+		e.add(path, "must be 0 (off) or at least 1s, got %s", d)
 	}
 }
 

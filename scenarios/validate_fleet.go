@@ -55,7 +55,7 @@ func (s *Scenario) validateFleet(e *Errors) {
 			e.add("fleet.policy.buffer.max", "must be 0 (no cap) or ≥ size (%d)", *b.Size)
 		}
 	}
-	nonNegativeDuration(e, "fleet.syncInterval", f.SyncInterval)
+	period(e, "fleet.syncInterval", f.SyncInterval)
 	distribution(e, "fleet.podStartup", f.PodStartup)
 	oneOfString(e, "fleet.afterMatch", f.AfterMatch, "recycle", "reuse")
 	nonNegativeDuration(e, "fleet.idleTimeout", f.IdleTimeout)

@@ -3,11 +3,9 @@ package sim
 import (
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/fleetbench/fleetbench/results"
-
 	"github.com/fleetbench/fleetbench/scenarios"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // analytic sizes the buffer from the formulas of DESIGN §4 at the peak

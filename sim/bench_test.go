@@ -24,7 +24,7 @@ func BenchmarkBaseStockArrivals(b *testing.B) {
 			sc.Duration = scenarios.D(size.hours * time.Hour)
 			var arrivals int64
 			for b.Loop() {
-				r, err := Run(sc, Options{})
+				r, err := Run(b.Context(), sc, Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -57,7 +57,7 @@ func BenchmarkEveningPeak1M(b *testing.B) {
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		r, err := Run(sc, Options{})
+		r, err := Run(b.Context(), sc, Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -33,8 +33,8 @@ func (o CheckOptions) Validate() error {
 }
 
 func (o CheckOptions) rule() (dayRule, error) {
-	if o.SearchDays < 1 {
-		return dayRule{}, fmt.Errorf("--search-days %d: must be at least 1", o.SearchDays)
+	if o.SearchDays < 1 || o.SearchDays > maxDaysCap {
+		return dayRule{}, fmt.Errorf("--search-days %d: must be between 1 and %d", o.SearchDays, maxDaysCap)
 	}
 	return newDayRule(o.Target, o.Days, o.MaxDays)
 }
@@ -73,15 +73,24 @@ func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*results.Sizing, error) {
 	sc, err := scenarios.Parse(doc, dir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
 	name, configured, limit, err := knob(sc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
 	}
 	rule, err := o.rule()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	day := Estimate(sc)
+	if o.Budget != nil {
+		// Judging one value takes up to --max-days days: refuse before the
+		// first if even that is past the budget. The search's other days
+		// are metered as they come (dayRunner).
+		if err := o.Budget.Check(day.Times(o.MaxDays)); err != nil {
+			return nil, fmt.Errorf("check: %w", err)
+		}
 	}
 	rep := &results.Sizing{Scenario: sc.Name, Knob: name, Configured: configured, Rule: rule.describe()}
 	rep.Rule.SearchDaysPerTrial = o.SearchDays
@@ -93,6 +102,7 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 	rep.NodeRule.Cost = estimateCost(sc, rep.NodeRule.Recommended)
 
 	d := newDayRunner(ctx, doc, dir, name, o.Workers, o.Options)
+	d.day = day
 	v := &verifier{d: d, rule: rule, base: sc.Seed + verifySeedOffset, seen: map[int]*trial{}, charted: configured}
 	conf, err := v.judge(configured)
 	if err != nil {

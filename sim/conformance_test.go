@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/results"
-
 	"github.com/fleetbench/fleetbench/scenarios/conformance"
 )
 
@@ -17,7 +16,7 @@ func TestConformanceAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			run, err := Run(sc, Options{})
+			run, err := Run(t.Context(), sc, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +62,7 @@ func TestOverheadsShiftTheKnownAnswers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := Run(sc, Options{Overheads: &c.over})
+		run, err := Run(t.Context(), sc, Options{Overheads: &c.over})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,11 +84,11 @@ func TestTheModelOfARunStartsWarm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cold, err := Run(sc, Options{})
+	cold, err := Run(t.Context(), sc, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	warm, err := Run(sc, Options{Overheads: &results.Calibration{}})
+	warm, err := Run(t.Context(), sc, Options{Overheads: &results.Calibration{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +110,7 @@ func TestOverheadsAreDrawnFromTheirDistribution(t *testing.T) {
 		t.Fatal(err)
 	}
 	over := &results.Calibration{Reconnect: results.Overhead{Seconds: 0.03, Quantiles: []float64{0.01, 0.03, 0.05}}}
-	run, err := Run(sc, Options{Overheads: over})
+	run, err := Run(t.Context(), sc, Options{Overheads: over})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +118,7 @@ func TestOverheadsAreDrawnFromTheirDistribution(t *testing.T) {
 	if m.Min < 1.01-1e-3 || m.Max > 1.05+1e-3 || m.Max-m.Min < 0.005 {
 		t.Errorf("reconnect_latency %.4f–%.4f s: want a spread within 1.01–1.05 s", m.Min, m.Max)
 	}
-	again, _ := Run(sc, Options{Overheads: over})
+	again, _ := Run(t.Context(), sc, Options{Overheads: over})
 	if again.Metrics[results.ReconnectLatency] != m {
 		t.Errorf("the same calibration and seed gave another model of the run")
 	}

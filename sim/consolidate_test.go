@@ -61,7 +61,7 @@ func TestConsolidationPeriodsAreWallClockInTheModelOfARun(t *testing.T) {
 	}{{99 * time.Second, 0}, {101 * time.Second, 1}, {149 * time.Second, 1}, {151 * time.Second, 2}} {
 		sc := emptyPool(t, "10%", c.duration)
 		sc.Speedup = 2
-		r, err := Run(sc, Options{Overheads: &results.Calibration{}})
+		r, err := Run(t.Context(), sc, Options{Overheads: &results.Calibration{}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/stat/distuv"
-
 	"github.com/fleetbench/fleetbench/results"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // confidence is the joint confidence of a value's intervals over all of

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strconv"
 
@@ -46,7 +47,8 @@ type dayRunner struct {
 	knob      string
 	workers   int
 	opts      Options
-	simulated int // days simulated so far, every trial included
+	simulated int  // days simulated so far, every trial included
+	day       Work // one day's estimated work, metered against opts.Budget
 }
 
 func newDayRunner(ctx context.Context, doc []byte, dir, knob string, workers int, opts Options) *dayRunner {
@@ -70,6 +72,11 @@ func (d *dayRunner) newTrial(v int, base uint64) (*trial, error) {
 func (d *dayRunner) extend(c *trial, to, chunk int, stop func(*trial) bool) error {
 	for c.days < to {
 		n := min(chunk, to-c.days)
+		if b := d.opts.Budget; b != nil {
+			if err := b.Check(d.day.Times(d.simulated + n)); err != nil {
+				return fmt.Errorf("check, after %d days simulated: %w", d.simulated, err)
+			}
+		}
 		jobs := make([]Job, n)
 		for i := range jobs {
 			s := *c.sc

@@ -16,7 +16,7 @@ func TestSameSeedSameBytes(t *testing.T) {
 	encode := func(seed uint64) []byte {
 		c := *sc
 		c.Seed = seed
-		run, err := Run(&c, Options{Version: "test"})
+		run, err := Run(t.Context(), &c, Options{Version: "test"})
 		if err != nil {
 			t.Fatal(err)
 		}

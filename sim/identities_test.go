@@ -26,7 +26,7 @@ func TestCounterIdentities(t *testing.T) {
 		all = append(all, sc)
 	}
 	for _, sc := range all {
-		run, err := Run(sc, Options{})
+		run, err := Run(t.Context(), sc, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

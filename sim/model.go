@@ -5,6 +5,7 @@
 package sim
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -83,7 +84,12 @@ func newModel(sc *scenarios.Scenario, stepPercentiles bool) (*model, error) {
 }
 
 // run simulates the scenario to its end.
-func (m *model) run() {
+// ctxEvery is how many events pass between looks at the context: a look
+// costs a lock, and a few thousand events take well under a millisecond.
+const ctxEvery = 4096
+
+// run plays the scenario to its end, or until ctx ends (its error).
+func (m *model) run(ctx context.Context) error {
 	m.nodes.start(m)
 	m.arrivals.schedule(m)
 	for i, ev := range m.sc.Timeline {
@@ -97,7 +103,10 @@ func (m *model) run() {
 	if m.warmStart {
 		m.fleet.warmUp(m)
 	}
-	for {
+	for n := 1; ; n++ {
+		if n%ctxEvery == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		// The next arrival is kept outside the heap and merged here: a
 		// third fewer heap operations on the hot path.
 		var ev event
@@ -123,6 +132,7 @@ func (m *model) run() {
 		}
 	}
 	m.advance(m.end)
+	return nil
 }
 
 func (m *model) advance(t float64) {

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/fleetbench/fleetbench/internal/bug"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -23,7 +24,7 @@ func RunAll(ctx context.Context, jobs []Job, workers int, opts Options) ([]*resu
 	opts.raw = true // callers merge, then summarize once
 	out := make([]*results.Run, len(jobs))
 	err := parallel(ctx, len(jobs), workers, func(i int) (err error) {
-		out[i], err = Run(jobs[i].Scenario, opts)
+		out[i], err = Run(ctx, jobs[i].Scenario, opts)
 		return err
 	})
 	if err != nil {
@@ -44,7 +45,7 @@ func parallel(ctx context.Context, n, workers int, do func(i int) error) error {
 	for range min(workers, n) {
 		wg.Go(func() {
 			for i := range next {
-				errs[i] = do(i)
+				errs[i] = catch(do, i)
 			}
 		})
 	}
@@ -67,6 +68,13 @@ feed:
 		}
 	}
 	return nil
+}
+
+// catch is do(i), a panic included (as a *bug.Panic): a bug in one run
+// is reported as one, not as the death of the process.
+func catch(do func(int) error, i int) (err error) {
+	defer bug.Catch(&err)
+	return do(i)
 }
 
 // replicationJobs are reps replications of a scenario: seeds seed, seed+1, ….

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -21,6 +22,9 @@ type Options struct {
 	// the model of that run, which also starts as the run does, once the
 	// fleet's initial rooms are Ready (loadgen waits for them first).
 	Overheads *results.Calibration
+	// Budget, when set, bounds the work of a sweep or a check, refused
+	// before it starts (see Budget). A single Run is checked by its caller.
+	Budget *Budget
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool
@@ -31,8 +35,8 @@ type Options struct {
 
 // Run simulates a validated scenario and returns its model run, with
 // verdicts against the scenario's SLOs. The same scenario (and seed)
-// always gives the same run.
-func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
+// always gives the same run. It stops with ctx's error when ctx ends.
+func Run(ctx context.Context, sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 	m, err := newModel(sc, !opts.judgeOnly)
 	if err != nil {
 		return nil, fmt.Errorf("sim %s: %w", sc.Name, err)
@@ -50,7 +54,9 @@ func Run(sc *scenarios.Scenario, opts Options) (*results.Run, error) {
 		// them s times longer in scenario time.
 		m.nodes.disruption.init(sc, sc.Speedup)
 	}
-	m.run()
+	if err := m.run(ctx); err != nil {
+		return nil, fmt.Errorf("sim %s: %w", sc.Name, err)
+	}
 	out := m.rec.run(m)
 	if !opts.raw {
 		out.Summarize()

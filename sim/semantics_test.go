@@ -34,7 +34,9 @@ func simulate(t *testing.T, sc *scenarios.Scenario) (*model, *results.Run) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.run()
+	if err := m.run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	r := m.rec.run(m)
 	r.Summarize()
 	return m, r
@@ -108,7 +110,9 @@ func TestAllocationPrefersTheNewestVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m.run()
+	if err := m.run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	// With reuse and OnDelete, old servers stay around; a match gets v2
 	// whenever one is Ready, so v2's share of Allocated rooms must exceed
 	// its share of live servers (they would be equal if version did not matter).

@@ -15,7 +15,7 @@ func TestShippedScenariosRun(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := Run(sc, Options{})
+			r, err := Run(t.Context(), sc, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

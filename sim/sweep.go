@@ -47,6 +47,12 @@ func ParseAxis(s string) (Axis, error) {
 	return a, nil
 }
 
+// Count is the number of the axis' values (what Values returns), without
+// building them.
+func (a Axis) Count() int {
+	return int(math.Floor((a.To-a.From)/a.Step+1e-9)) + 1
+}
+
 // Values lists the axis' values, formatted as the scenario expects.
 func (a Axis) Values() []string {
 	var out []string
@@ -87,6 +93,16 @@ type SweepResult struct {
 // Sweep runs the grid of axes over a scenario document (reps replications
 // per point) on workers goroutines, and marks the cost/p99 Pareto frontier.
 func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, workers int, opts Options) (*SweepResult, error) {
+	reps = max(reps, 1)
+	// Size the grid before building it (in floats: no product overflows).
+	size := float64(reps)
+	for _, a := range axes {
+		size *= float64(a.Count())
+	}
+	if size > maxSweepRuns {
+		return nil, fmt.Errorf("%w: the grid × --reps %d is %.3g runs, more than %d; narrow an axis, raise its STEP or lower --reps",
+			ErrOverBudget, reps, size, maxSweepRuns)
+	}
 	grid := [][]scenarios.Override{nil}
 	for _, a := range axes {
 		var next [][]scenarios.Override
@@ -96,25 +112,29 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 			}
 		}
 		grid = next
-		if len(grid)*max(reps, 1) > maxSweepRuns {
-			return nil, fmt.Errorf("sweep: the grid needs more than %d runs; narrow an axis or raise its STEP", maxSweepRuns)
-		}
 	}
 	var jobs []Job
+	var work Work
 	scs := make([]*scenarios.Scenario, len(grid))
 	for i, set := range grid {
 		sc, err := scenarios.ParseWith(doc, dir, set)
 		if err != nil {
-			return nil, fmt.Errorf("sweep point %v: %w", set, err)
+			return nil, fmt.Errorf("%w: sweep point %v: %w", ErrBadInput, set, err)
 		}
 		scs[i] = sc
+		work = work.Plus(Estimate(sc).Times(reps))
 		jobs = append(jobs, replicationJobs(sc, reps)...)
+	}
+	if opts.Budget != nil {
+		if err := opts.Budget.Check(work); err != nil {
+			return nil, fmt.Errorf("sweep: %w", err)
+		}
 	}
 	runs, err := RunAll(ctx, jobs, workers, opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &SweepResult{Scenario: scs[0].Name, Seed: scs[0].Seed, Reps: max(reps, 1), Axes: axes}
+	res := &SweepResult{Scenario: scs[0].Name, Seed: scs[0].Seed, Reps: reps, Axes: axes}
 	res.Points = make([]SweepPoint, len(grid))
 	// Merging encodes histograms: do it in parallel too, not after.
 	err = parallel(ctx, len(grid), workers, func(i int) error {

@@ -40,7 +40,7 @@ func replicate(t testing.TB, sc *scenarios.Scenario, n int, stat func(*results.R
 	for i := range n {
 		c := *sc
 		c.Seed = uint64(i + 1)
-		run, err := Run(&c, Options{})
+		run, err := Run(t.Context(), &c, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,13 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-)
 
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitFail  = 1 // the cluster is not up (status) or an operation failed
-	exitUsage = 2 // bad input or usage
+	"github.com/fleetbench/fleetbench/internal/cli"
 )
 
 const usage = `usage:
@@ -27,6 +22,8 @@ const usage = `usage:
   loadgen cluster deploy [--scenario FILE]   (the stack: Redis, matchmaker, fleetd, room servers)
   loadgen cluster build  (build the local provider's components into the cache)
 Run "loadgen cluster up -h" for every flag.
+Exit status: 0 ok, 1 a regression, a missed SLO or a failed operation, 2 bad input or usage,
+3 a bug, 130 interrupted (a run still writes what it gathered).
 `
 
 type env struct {
@@ -42,18 +39,22 @@ func (e env) logger(verbose bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 }
 
-// usageError marks bad usage (exit 2) as opposed to a failed operation.
+// usageError is bad usage: exit 2, with the usage text.
 type usageError struct{ error }
 
-// run is the whole command; only main exits.
+// run is the whole command with its exit status; only main exits.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return cli.Run(ctx, "loadgen", command, args, stdout, stderr)
+}
+
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	e := env{ctx: ctx, stdout: stdout, stderr: stderr}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		fmt.Fprint(stdout, usage)
 		if len(args) == 0 {
-			return exitUsage
+			return cli.Usage, nil
 		}
-		return exitOK
+		return cli.OK, nil
 	}
 	var code int
 	var err error
@@ -67,17 +68,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0])}
 	}
-	if err == nil {
-		return code
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	fmt.Fprintf(stderr, "loadgen: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) && !errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stderr, usage)
-		return exitUsage
+		return 0, cli.Input(err)
 	}
-	return exitFail
+	return code, err
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/fleetbench/fleetbench/internal/cli"
 )
 
 func runArgs(args ...string) (int, string, string) {
@@ -36,7 +38,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestStatusWithNothingUp(t *testing.T) {
 	code, out, _ := runArgs("cluster", "status", "--state-dir", t.TempDir()+"/none")
-	if code != exitFail || !strings.Contains(out, "down") {
+	if code != cli.Fail || !strings.Contains(out, "down") {
 		t.Errorf("status of no cluster: exit %d, %q; want exit 1 and 'down'", code, out)
 	}
 	if code, _, errb := runArgs("cluster", "down", "--state-dir", t.TempDir()+"/none"); code != 0 {

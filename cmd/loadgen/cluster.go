@@ -16,6 +16,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/clusters/providers"
 	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -100,7 +101,7 @@ func (e env) clusterCmd(args []string) (int, error) {
 	}
 	printStatus(e.stdout, s, *asJSON)
 	if !s.Up {
-		return exitFail, nil
+		return cli.Fail, nil
 	}
 	return 0, nil
 }

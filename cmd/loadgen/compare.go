@@ -9,6 +9,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -35,42 +36,52 @@ func (e env) compareCmd(args []string) (int, error) {
 	}
 	baseline, err := results.ReadDir(*base)
 	if err != nil {
-		return 0, usageError{fmt.Errorf("--baseline: %w", err)}
+		return 0, cli.Inputf("--baseline: %w", err)
 	}
 	current, err := results.ReadDir(*cur)
 	if err != nil {
-		return 0, usageError{fmt.Errorf("--current: %w", err)}
+		return 0, cli.Inputf("--current: %w", err)
 	}
 	suites, err := reports.Suites(baseline, current, results.CompareOptions{Seed: 1})
 	if err != nil {
 		return 0, err
 	}
 	printSuites(e.stdout, suites)
-	write := func(path string, render func(io.Writer) error) error {
+	// Render every output before writing any, then write them as one
+	// change: a failure leaves none of them (no JUnit without its HTML).
+	files := map[string][]byte{}
+	render := func(path string, r func(io.Writer) error) error {
 		if path == "" {
 			return nil
 		}
-		var b bytes.Buffer
-		if err := render(&b); err != nil {
-			return err
+		if _, dup := files[path]; dup {
+			return cli.Inputf("%s is given to two of --junit, --html and --json", path)
 		}
-		return results.WriteAtomic(path, b.Bytes())
+		var b bytes.Buffer
+		if err := r(&b); err != nil {
+			return fmt.Errorf("rendering %s: %w", path, err)
+		}
+		files[path] = b.Bytes()
+		return nil
 	}
 	err = errors.Join(
-		write(*junit, func(w io.Writer) error { return reports.JUnit(w, suites) }),
-		write(*html, func(w io.Writer) error {
+		render(*junit, func(w io.Writer) error { return reports.JUnit(w, suites) }),
+		render(*html, func(w io.Writer) error {
 			return reports.HTML(w, reports.Input{Title: "fleetbench regression report", Runs: latest(current), Suites: suites})
 		}),
-		write(*js, func(w io.Writer) error { return jsonSuites(w, suites) }))
+		render(*js, func(w io.Writer) error { return jsonSuites(w, suites) }))
 	if err != nil {
+		return 0, err
+	}
+	if err := results.WriteFiles(files); err != nil {
 		return 0, err
 	}
 	for _, s := range suites {
 		if s.Failed() {
-			return exitFail, nil
+			return cli.Fail, nil
 		}
 	}
-	return exitOK, nil
+	return cli.OK, nil
 }
 
 // latest keeps the last run of each scenario and source for the report's
@@ -114,6 +125,9 @@ func printSuites(w io.Writer, suites []reports.Suite) {
 				fmt.Fprintf(tw, "  SLO %s (run %d)\t%.4g\tlimit %g\tFAIL\n", v.SLO, v.Run, v.Value, v.Limit)
 			}
 		}
+		for _, why := range s.Incomplete() {
+			fmt.Fprintf(tw, "  INCOMPLETE %s\tFAIL\n", why)
+		}
 		for _, d := range s.ModelDeviations() {
 			fmt.Fprintf(tw, "  run %d off the model of this run: %s\tFAIL\n", d.Run, d.Deviation)
 		}
@@ -132,17 +146,19 @@ func printSuites(w io.Writer, suites []reports.Suite) {
 // jsonSuites writes the comparison for machines.
 func jsonSuites(w io.Writer, suites []reports.Suite) error {
 	type out struct {
-		Scenario string              `json:"scenario"`
-		Source   string              `json:"source"`
-		Failed   bool                `json:"failed"`
-		Changed  bool                `json:"changed,omitempty"`
-		Missing  bool                `json:"missing,omitempty"`
-		Rows     []results.Delta     `json:"rows,omitempty"`
-		SLOs     []reports.SLOResult `json:"slos"`
+		Scenario string `json:"scenario"`
+		Source   string `json:"source"`
+		Failed   bool   `json:"failed"`
+		Changed  bool   `json:"changed,omitempty"`
+		Missing  bool   `json:"missing,omitempty"`
+		// Incomplete lists current runs that stopped before their end.
+		Incomplete []string            `json:"incomplete,omitempty"`
+		Rows       []results.Delta     `json:"rows,omitempty"`
+		SLOs       []reports.SLOResult `json:"slos"`
 	}
 	var all []out
 	for _, s := range suites {
-		o := out{Scenario: s.Scenario, Source: s.Source, Failed: s.Failed(), Changed: s.Changed, Missing: s.Missing, SLOs: s.SLOs()}
+		o := out{Scenario: s.Scenario, Source: s.Source, Failed: s.Failed(), Changed: s.Changed, Missing: s.Missing, Incomplete: s.Incomplete(), SLOs: s.SLOs()}
 		if s.Comparison != nil {
 			o.Rows = s.Comparison.Rows
 		}

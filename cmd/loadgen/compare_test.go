@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
@@ -21,7 +22,7 @@ func modelRun(t *testing.T, dir, name string, edit func(*scenarios.Scenario)) {
 	}
 	sc.Duration = scenarios.D(sc.Duration.Duration / 4)
 	edit(sc)
-	r, err := sim.Run(sc, sim.Options{Version: "test"})
+	r, err := sim.Run(t.Context(), sc, sim.Options{Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,16 +44,16 @@ func TestCompareCommand(t *testing.T) {
 	modelRun(t, changed, "steady", func(sc *scenarios.Scenario) { sc.Seed++ })
 	junit := filepath.Join(dir, "junit.xml")
 	code, out, errb := runArgs("compare", "--baseline", base, "--current", same, "--junit", junit, "--html", filepath.Join(dir, "r.html"))
-	if code != exitOK || !strings.Contains(out, "model output identical") {
+	if code != cli.OK || !strings.Contains(out, "model output identical") {
 		t.Errorf("same model: exit %d\n%s%s", code, out, errb)
 	}
 	if b, err := os.ReadFile(junit); err != nil || !strings.Contains(string(b), `<testsuite name="steady (model)"`) {
 		t.Errorf("junit: %v\n%s", err, b)
 	}
-	if code, out, _ := runArgs("compare", "--baseline", base, "--current", changed); code != exitFail || !strings.Contains(out, "CHANGED") {
+	if code, out, _ := runArgs("compare", "--baseline", base, "--current", changed); code != cli.Fail || !strings.Contains(out, "CHANGED") {
 		t.Errorf("changed model: exit %d\n%s", code, out)
 	}
-	if code, _, errb := runArgs("compare", "--baseline", filepath.Join(dir, "nothing"), "--current", same); code != exitUsage || !strings.Contains(errb, "--baseline") {
+	if code, _, errb := runArgs("compare", "--baseline", filepath.Join(dir, "nothing"), "--current", same); code != cli.Usage || !strings.Contains(errb, "--baseline") {
 		t.Errorf("missing baseline: exit %d, %s", code, errb)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/results"
 )
 
@@ -70,9 +71,9 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case err := <-done:
-		if err == nil {
-			t.Errorf("an interrupted run exited 0:\n%s", stdout.String())
+	case <-done:
+		if code := cmd.ProcessState.ExitCode(); code != cli.Interrupted {
+			t.Errorf("an interrupted run exited %d, want %d:\n%s", code, cli.Interrupted, stdout.String())
 		}
 	case <-time.After(2 * time.Minute):
 		_ = cmd.Process.Kill()
@@ -81,6 +82,9 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 	run, err := results.ReadFile(filepath.Join(out, "measured.json"))
 	if err != nil {
 		t.Fatalf("measured.json after Ctrl-C: %v\n%s", err, stdout.String())
+	}
+	if !strings.Contains(run.Meta.Incomplete, "interrupted") {
+		t.Errorf("measured.json does not say it is incomplete: meta.incomplete %q", run.Meta.Incomplete)
 	}
 	if n := run.Counters[results.Players]; n < 5 || n != int64(lines(journalFile)) {
 		t.Errorf("%d players in measured.json, %d in the journal: want the same, at least 5", n, lines(journalFile))

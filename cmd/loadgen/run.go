@@ -92,7 +92,7 @@ func (e env) runCmd(args []string) (int, error) {
 		err = errors.Join(err, rerr)
 	}
 	if err == nil && e.ctx.Err() != nil {
-		err = errors.New("interrupted: the results hold what was gathered until then")
+		err = fmt.Errorf("the results hold what was gathered until then: %w", e.ctx.Err())
 	}
 	return 0, err
 }
@@ -102,13 +102,16 @@ func (e env) runCmd(args []string) (int, error) {
 // this run, model-of-run.json) — and writes report.html, the measurement
 // judged against the model of this run, beside both.
 func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir string) error {
-	model, err := writeModel(sc, nil, filepath.Join(dir, "model.json"))
+	// The model takes a second: it runs even after Ctrl-C, beside what
+	// the run gathered until then.
+	ctx := context.WithoutCancel(e.ctx)
+	model, err := writeModel(ctx, sc, nil, filepath.Join(dir, "model.json"))
 	if err != nil {
 		return err
 	}
 	runs := []*results.Run{model}
 	if measured.Calibration != nil {
-		ofRun, err := writeModel(sc, measured.Calibration, filepath.Join(dir, "model-of-run.json"))
+		ofRun, err := writeModel(ctx, sc, measured.Calibration, filepath.Join(dir, "model-of-run.json"))
 		if err != nil {
 			return err
 		}
@@ -134,8 +137,8 @@ func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir stri
 }
 
 // writeModel runs the model, with a real run's overheads when set.
-func writeModel(sc *scenarios.Scenario, over *results.Calibration, path string) (*results.Run, error) {
-	model, err := sim.Run(sc, sim.Options{Version: buildinfo.Version(), Overheads: over})
+func writeModel(ctx context.Context, sc *scenarios.Scenario, over *results.Calibration, path string) (*results.Run, error) {
+	model, err := sim.Run(ctx, sc, sim.Options{Version: buildinfo.Version(), Overheads: over})
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,6 @@
 // them) and sweeps (sweep.json) into one self-contained HTML report.
 package main
 
-import (
-	"os"
-)
+import "github.com/fleetbench/fleetbench/internal/cli"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() { cli.Main("report", command) }

@@ -2,7 +2,7 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,8 +11,11 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
 
@@ -21,8 +24,14 @@ const usage = `usage: report FILE|DIR... -o report.html [--title TEXT] [--scenar
   A model run and a measured run of one scenario are also set side by side.
 `
 
-// run is the whole command: exit 0 when written, 2 for bad input.
+// run is the whole command with its exit status; only main exits.
 func run(args []string, stdout, stderr io.Writer) int {
+	return cli.Run(context.Background(), "report", command, args, stdout, stderr)
+}
+
+// command writes the report: 0 when written, 2 for bad input, 1 when it
+// cannot be written.
+func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -33,48 +42,43 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return 0
+				return cli.OK, nil
 			}
-			return 2
+			return 0, cli.Input(err)
 		}
 		if args = fs.Args(); len(args) > 0 {
 			inputs, args = append(inputs, args[0]), args[1:]
 		}
 	}
 	if *out == "" || len(inputs) == 0 {
-		fmt.Fprint(stderr, "report: needs FILE|DIR... and -o FILE\n"+usage)
-		return 2
+		fmt.Fprint(stderr, usage)
+		return 0, cli.Inputf("needs FILE|DIR... and -o FILE")
 	}
 	if err := notAnInput(*out, append(inputs, *scenario)); err != nil {
-		fmt.Fprintf(stderr, "report: %v\n", err)
-		return 2
+		return 0, cli.Input(err)
 	}
 	in := reports.Input{Title: *title}
 	for _, path := range inputs {
 		if err := add(&in, path); err != nil {
-			fmt.Fprintf(stderr, "report: %v\n", err)
-			return 2
+			return 0, cli.Input(err)
 		}
 	}
 	if *scenario != "" {
-		b, err := os.ReadFile(*scenario)
+		b, err := fileio.ReadFile(*scenario, scenarios.MaxFileSize)
 		if err != nil {
-			fmt.Fprintf(stderr, "report: --scenario: %v\n", err)
-			return 2
+			return 0, cli.Inputf("--scenario: %w", err)
 		}
 		in.Scenario = string(b)
 	}
 	var html bytes.Buffer
 	if err := reports.HTML(&html, in); err != nil {
-		fmt.Fprintf(stderr, "report: %v\n", err)
-		return 1
+		return 0, err
 	}
 	if err := results.WriteAtomic(*out, html.Bytes()); err != nil {
-		fmt.Fprintf(stderr, "report: %v\n", err)
-		return 1
+		return 0, err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d runs%s)\n", *out, len(in.Runs), map[bool]string{true: ", a sweep"}[len(in.Frontier) > 0])
-	return 0
+	return cli.OK, nil
 }
 
 // add reads one input into the report.
@@ -103,18 +107,9 @@ func add(in *reports.Input, path string) error {
 }
 
 func addSweep(in *reports.Input, path string) error {
-	data, err := os.ReadFile(path)
+	res, err := sim.ReadSweep(path)
 	if err != nil {
 		return err
-	}
-	var res sim.SweepResult
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&res); err != nil {
-		return fmt.Errorf("sweep %s: %w", path, err)
-	}
-	if len(res.Points) == 0 {
-		return fmt.Errorf("sweep %s: no points", path)
 	}
 	for _, p := range res.Points {
 		fp, label := reports.NewFrontierPoint(p.Set, p.Cost, p.P99, p.Pass, p.Pareto)

@@ -9,14 +9,9 @@ import (
 	"log/slog"
 	"strings"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/scenarios"
-)
-
-// Exit statuses.
-const (
-	exitOK    = 0
-	exitSLO   = 1 // the configured fleet misses its SLO (check)
-	exitUsage = 2 // bad input, usage or I/O error
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 const usage = `usage:
@@ -24,7 +19,9 @@ const usage = `usage:
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
   sim check FILE [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
             [--workers N] [--json] [-o DIR] [--verbose]
+Every command also takes --max-events N and --max-concurrent N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
+Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.
 `
 
 type env struct {
@@ -40,15 +37,19 @@ func (e env) logger(verbose bool) *slog.Logger {
 	return slog.New(slog.NewTextHandler(e.stderr, nil))
 }
 
-// run is the whole command; only main exits.
+// run is the whole command with its exit status; only main exits.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return cli.Run(ctx, "sim", command, args, stdout, stderr)
+}
+
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	e := env{ctx: ctx, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		fmt.Fprintf(stderr, usage, strings.Join(scenarios.Shipped(), ", "))
-		return exitUsage
+		return cli.Usage, nil
 	}
 	var err error
-	code := exitOK
+	code := cli.OK
 	switch args[0] {
 	case "run":
 		err = e.runCmd(args[1:])
@@ -58,17 +59,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		code, err = e.checkCmd(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(stdout, usage, strings.Join(scenarios.Shipped(), ", "))
-		return exitOK
+		return cli.OK, nil
 	default:
-		err = fmt.Errorf("unknown command %q", args[0])
+		err = cli.Inputf("unknown command %q", args[0])
 	}
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "sim: %v\n", err)
-		}
-		return exitUsage
+	if errors.Is(err, sim.ErrBadInput) {
+		err = cli.Input(err)
 	}
-	return code
+	return code, err
 }
 
 // parse parses flags that may come before or after the one FILE argument.
@@ -77,7 +75,7 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return "", fmt.Errorf("%s: %w", fs.Name(), err)
+			return "", cli.Inputf("%s: %w", fs.Name(), err)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -86,9 +84,24 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 		args = fs.Args()[1:]
 	}
 	if len(pos) != 1 {
-		return "", fmt.Errorf("%s: want exactly one scenario FILE, got %d", fs.Name(), len(pos))
+		return "", cli.Inputf("%s: want exactly one scenario FILE, got %d", fs.Name(), len(pos))
 	}
 	return pos[0], nil
+}
+
+// budgetFlags registers --max-events and --max-concurrent.
+func budgetFlags(fs *flag.FlagSet) *sim.Budget {
+	b := sim.DefaultBudget()
+	fs.Float64Var(&b.Events, "max-events", b.Events, "refuse a command whose players + controller ticks, over all its runs, would pass this")
+	fs.Float64Var(&b.Concurrent, "max-concurrent", b.Concurrent, "refuse a run with more players in the game at once than this")
+	return &b
+}
+
+// readScenario reads a scenario argument: a file (at most
+// scenarios.MaxFileSize bytes) or a shipped scenario's name.
+func readScenario(file string) ([]byte, string, error) {
+	doc, dir, err := scenarios.Read(file)
+	return doc, dir, cli.Input(err)
 }
 
 // multi collects repeated --set flags.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fleetbench/fleetbench/internal/cli"
 )
 
 func runCLI(t *testing.T, args ...string) (int, string, string) {
@@ -21,7 +23,7 @@ func TestRunWritesModelAndReport(t *testing.T) {
 	dir := t.TempDir()
 	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	for _, d := range []string{a, b} {
-		if code, _, stderr := runCLI(t, "run", "testdata/small.yaml", "-o", d); code != exitOK {
+		if code, _, stderr := runCLI(t, "run", "testdata/small.yaml", "-o", d); code != cli.OK {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
 	}
@@ -46,7 +48,7 @@ func TestRunWritesModelAndReport(t *testing.T) {
 		t.Errorf("report.html missing or without charts: %v", err)
 	}
 	c := filepath.Join(dir, "c")
-	if code, stdout, _ := runCLI(t, "run", "--seed", "10", "testdata/small.yaml", "-o", c); code != exitOK || !strings.Contains(stdout, "time_to_room") {
+	if code, stdout, _ := runCLI(t, "run", "--seed", "10", "testdata/small.yaml", "-o", c); code != cli.OK || !strings.Contains(stdout, "time_to_room") {
 		t.Fatalf("exit %d, summary %q", code, stdout)
 	}
 	if mc, _ := os.ReadFile(filepath.Join(c, "model.json")); bytes.Equal(ma, mc) {
@@ -108,8 +110,8 @@ timeline:
 				args = append(args, "-o", out)
 			}
 			code, _, stderr := runCLI(t, args...)
-			if code != exitUsage {
-				t.Errorf("exit %d, want %d", code, exitUsage)
+			if code != cli.Usage {
+				t.Errorf("exit %d, want %d", code, cli.Usage)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(stderr, w) {
@@ -134,7 +136,7 @@ func mustRead(t *testing.T, p string) string {
 
 func TestCheckExitStatus(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "check", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=9")
-	if code != exitOK || !strings.Contains(stdout, "verdict: PASS") {
+	if code != cli.OK || !strings.Contains(stdout, "verdict: PASS") {
 		t.Fatalf("roomy buffer: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for _, want := range []string{"(a) node-size rule: n/a", "(b) analytic minimum", "(c) DES-verified minimum", "days met", "95% interval", "days simulated:"} {
@@ -144,8 +146,8 @@ func TestCheckExitStatus(t *testing.T) {
 	}
 	dir := t.TempDir()
 	code, stdout, _ = runCLI(t, "check", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0", "--json", "-o", dir)
-	if code != exitSLO {
-		t.Fatalf("empty buffer: exit %d, want %d\n%s", code, exitSLO, stdout)
+	if code != cli.Fail {
+		t.Fatalf("empty buffer: exit %d, want %d\n%s", code, cli.Fail, stdout)
 	}
 	var rep struct {
 		Pass           bool
@@ -186,8 +188,8 @@ func TestCheckRefusesTargetsAndBudgetsItCannotDecide(t *testing.T) {
 		{[]string{"--days", "0"}, "--days 0"},
 	} {
 		code, _, stderr := runCLI(t, append([]string{"check", "testdata/small.yaml"}, tc.args...)...)
-		if code != exitUsage || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d with %q", tc.args, code, stderr, exitUsage, tc.want)
+		if code != cli.Usage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d with %q", tc.args, code, stderr, cli.Usage, tc.want)
 		}
 	}
 }
@@ -195,12 +197,12 @@ func TestCheckRefusesTargetsAndBudgetsItCannotDecide(t *testing.T) {
 func TestSweepWritesGridAndFrontier(t *testing.T) {
 	dir := t.TempDir()
 	code, _, _ := runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--set", "fleet.podStartup.fixed=1s", "--reps", "2", "-o", dir)
-	if code != exitUsage {
+	if code != cli.Usage {
 		// fixed=1s is not numeric: the axis parser must refuse it.
-		t.Fatalf("non-numeric axis: exit %d, want %d", code, exitUsage)
+		t.Fatalf("non-numeric axis: exit %d, want %d", code, cli.Usage)
 	}
 	code, stdout, stderr := runCLI(t, "sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=0:8:4", "--reps", "2", "-o", dir)
-	if code != exitOK {
+	if code != cli.OK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var res struct {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -26,51 +27,55 @@ func (e env) checkCmd(args []string) (int, error) {
 	fs.IntVar(&opts.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
+	opts.Budget = budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
 	file, err := parse(fs, args)
 	if err != nil {
-		return exitUsage, err
+		return 0, err
 	}
-	opts.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose)}
+	opts.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose), Budget: opts.Budget}
+	if opts.Workers < 0 {
+		return 0, cli.Inputf("check: --workers %d: must be ≥ 0", opts.Workers)
+	}
 	if err := opts.Validate(); err != nil {
-		return exitUsage, fmt.Errorf("check: %w", err)
+		return 0, cli.Inputf("check: %w", err)
 	}
 	overrides, err := parseOverrides(sets)
 	if err != nil {
-		return exitUsage, err
+		return 0, err
 	}
-	doc, dir, err := scenarios.Read(file)
+	doc, dir, err := readScenario(file)
 	if err != nil {
-		return exitUsage, err
+		return 0, err
 	}
 	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
-		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
+		return 0, cli.Inputf("scenario %s:\n%w", file, err)
 	}
 	started := time.Now()
 	rep, err := sim.Check(e.ctx, doc, dir, opts)
 	if err != nil {
-		return exitUsage, fmt.Errorf("scenario %s:\n%w", file, err)
+		return 0, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
 	rep.RunSeconds = time.Since(started).Round(time.Millisecond).Seconds()
 	data, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {
-		return exitUsage, fmt.Errorf("encoding check: %w", err)
+		return 0, fmt.Errorf("encoding check: %w", err)
 	}
 	data = append(data, '\n')
 	if *out != "" {
 		var html bytes.Buffer
 		in := reports.Input{Title: "fleetbench sizing check: " + rep.Scenario, Sizing: rep, Runs: []*results.Run{rep.ConfiguredRun}, Scenario: string(doc)}
 		if err := reports.HTML(&html, in); err != nil {
-			return exitUsage, err
+			return 0, err
 		}
 		if err := writeOutputs(*out, map[string][]byte{"check.json": data, "report.html": html.Bytes()}); err != nil {
-			return exitUsage, err
+			return 0, err
 		}
 	}
 	if *asJSON {
 		if _, err := e.stdout.Write(data); err != nil {
-			return exitUsage, err
+			return 0, err
 		}
 	} else {
 		printCheck(e, rep)
@@ -79,7 +84,7 @@ func (e env) checkCmd(args []string) (int, error) {
 		}
 	}
 	if !rep.Pass {
-		return exitSLO, nil
+		return cli.Fail, nil
 	}
-	return exitOK, nil
+	return cli.OK, nil
 }

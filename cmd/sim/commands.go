@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -21,13 +21,14 @@ func (e env) runCmd(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	out := fs.String("o", "out", "output directory")
 	seed := fs.String("seed", "", "override the scenario's seed")
+	budget := budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
 	file, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	doc, dir, err := scenarios.Read(file)
+	doc, dir, err := readScenario(file)
 	if err != nil {
 		return err
 	}
@@ -37,15 +38,18 @@ func (e env) runCmd(args []string) error {
 	}
 	if *seed != "" {
 		if _, err := strconv.ParseUint(*seed, 10, 64); err != nil {
-			return fmt.Errorf("--seed %q: want a non-negative integer", *seed)
+			return cli.Inputf("--seed %q: want an integer from 0 to 2^64−1", *seed)
 		}
 		overrides = append(overrides, scenarios.Override{Path: "seed", Value: *seed})
 	}
 	sc, err := scenarios.ParseWith(doc, dir, overrides)
 	if err != nil {
-		return fmt.Errorf("scenario %s:\n%w", file, err)
+		return cli.Inputf("scenario %s:\n%w", file, err)
 	}
-	r, err := sim.Run(sc, sim.Options{Version: buildinfo.Version()})
+	if err := budget.Check(sim.Estimate(sc)); err != nil {
+		return cli.Inputf("scenario %s: %w", file, err)
+	}
+	r, err := sim.Run(e.ctx, sc, sim.Options{Version: buildinfo.Version()})
 	if err != nil {
 		return err
 	}
@@ -71,28 +75,29 @@ func (e env) sweepCmd(args []string) error {
 	out := fs.String("o", "", "output directory (required)")
 	reps := fs.Int("reps", 1, "replications per point")
 	workers := fs.Int("workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	budget := budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "swept field: PATH=FROM:TO:STEP (repeatable)")
 	file, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *out == "" || len(sets) == 0 || *reps < 1 {
-		return fmt.Errorf("sweep: want -o DIR, at least one --set PATH=FROM:TO:STEP and --reps ≥ 1")
+	if *out == "" || len(sets) == 0 || *reps < 1 || *workers < 0 {
+		return cli.Inputf("sweep: want -o DIR, at least one --set PATH=FROM:TO:STEP, --reps ≥ 1 and --workers ≥ 0")
 	}
 	var axes []sim.Axis
 	for _, s := range sets {
 		a, err := sim.ParseAxis(s)
 		if err != nil {
-			return err
+			return cli.Input(err)
 		}
 		axes = append(axes, a)
 	}
-	doc, dir, err := scenarios.Read(file)
+	doc, dir, err := readScenario(file)
 	if err != nil {
 		return err
 	}
-	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: buildinfo.Version()})
+	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: buildinfo.Version(), Budget: budget})
 	if err != nil {
 		return err
 	}
@@ -140,23 +145,17 @@ func passWord(ok bool) string {
 	return "FAIL"
 }
 
-// writeOutputs writes every file into dir, each atomically, only once all
-// of them have been rendered: bad input never leaves partial output.
+// writeOutputs writes every file into dir as one change, only once all of
+// them have been rendered: a failure leaves none of them behind.
 func writeOutputs(dir string, files map[string][]byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	names := make([]string, 0, len(files))
-	for name := range files {
-		names = append(names, name)
+	paths := make(map[string][]byte, len(files))
+	for name, data := range files {
+		paths[filepath.Join(dir, name)] = data
 	}
-	slices.Sort(names)
-	for _, name := range names {
-		if err := results.WriteAtomic(filepath.Join(dir, name), files[name]); err != nil {
-			return err
-		}
-	}
-	return nil
+	return results.WriteFiles(paths)
 }
 
 func parseOverrides(sets []string) ([]scenarios.Override, error) {
@@ -164,7 +163,7 @@ func parseOverrides(sets []string) ([]scenarios.Override, error) {
 	for _, s := range sets {
 		o, err := scenarios.ParseOverride(s)
 		if err != nil {
-			return nil, err
+			return nil, cli.Input(err)
 		}
 		out = append(out, o)
 	}

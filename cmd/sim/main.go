@@ -3,15 +3,6 @@
 // buffer against the SLOs (check).
 package main
 
-import (
-	"context"
-	"os"
-	"os/signal"
-)
+import "github.com/fleetbench/fleetbench/internal/cli"
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
-}
+func main() { cli.Main("sim", command) }

@@ -1,0 +1,37 @@
+package bug
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestCatchTurnsAPanicIntoAnError(t *testing.T) {
+	t.Parallel()
+	f := func() (err error) {
+		defer Catch(&err)
+		var m map[string]int
+		m["x"] = 1 // panics: assignment to entry in nil map
+		return nil
+	}
+	err := f()
+	var p *Panic
+	if !errors.As(err, &p) {
+		t.Fatalf("err = %v, want *Panic", err)
+	}
+	if !strings.Contains(err.Error(), "nil map") || !strings.Contains(string(p.Stack), "bug_test.go") {
+		t.Errorf("error %q or its stack lacks the cause", err)
+	}
+}
+
+func TestGoReportsAPanicOnItsChannel(t *testing.T) {
+	t.Parallel()
+	err := <-Go(func() error { panic("boom") })
+	var p *Panic
+	if !errors.As(err, &p) || p.Value != "boom" {
+		t.Fatalf("err = %v, want the panic", err)
+	}
+	if err := <-Go(func() error { return nil }); err != nil {
+		t.Fatalf("a clean goroutine reported %v", err)
+	}
+}

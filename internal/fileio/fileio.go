@@ -1,0 +1,49 @@
+// Package fileio reads the files fleetbench is given with a size cap, so
+// that a wrong path (/dev/zero, a disk image) is an error naming the file
+// and the limit rather than a process that dies out of memory.
+package fileio
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// ErrTooLarge is wrapped by every refusal of a file past its cap.
+var ErrTooLarge = errors.New("file too large")
+
+// ReadFile reads path whole if it holds at most limit bytes.
+func ReadFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(Limit(f, limit, path))
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// Limit reads r (named name in errors) and fails with ErrTooLarge once
+// it yields more than limit bytes.
+func Limit(r io.Reader, limit int64, name string) io.Reader {
+	return &limited{r: io.LimitReader(r, limit+1), limit: limit, name: name}
+}
+
+type limited struct {
+	r           io.Reader
+	read, limit int64
+	name        string
+}
+
+func (l *limited) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	if l.read > l.limit {
+		return 0, fmt.Errorf("%s: %w: more than %d bytes", l.name, ErrTooLarge, l.limit)
+	}
+	return n, err
+}
