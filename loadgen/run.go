@@ -1,7 +1,9 @@
 package loadgen
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/internal/bug"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
@@ -52,6 +55,36 @@ type generator struct {
 	log        *slog.Logger
 	// allowRemote lets players dial rooms outside loopback.
 	allowRemote bool
+	// bugs holds the first panic of any goroutine the run started.
+	bugs firstBug
+}
+
+// firstBug keeps the first panic recovered from the run's goroutines: a
+// bug in one player or the observer must not take the process and what
+// it gathered with it. The run writes its results, then reports the bug.
+type firstBug struct {
+	mu  sync.Mutex
+	err error
+}
+
+// guard runs f, recovering a panic into b.
+func (b *firstBug) guard(f func()) {
+	var err error
+	defer func() {
+		if err != nil {
+			b.mu.Lock()
+			b.err = cmp.Or(b.err, err)
+			b.mu.Unlock()
+		}
+	}()
+	defer bug.Catch(&err)
+	f()
+}
+
+func (b *firstBug) get() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.err
 }
 
 // Run deploys the stack with the scenario's settings, replays its
@@ -108,12 +141,20 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	bgCtx, stopBg := context.WithCancel(ctx)
 	defer stopBg()
 	obsDone := make(chan error, 1)
-	go func() { obsDone <- obs.run(bgCtx, cfg.Cluster) }()
+	go func() {
+		var err error
+		g.bugs.guard(func() { err = obs.run(bgCtx, cfg.Cluster) })
+		obsDone <- err
+	}()
 	if cfg.Status != nil {
-		go g.status.report(bgCtx, cfg.Status, obs.roomNodes)
+		go g.bugs.guard(func() { g.status.report(bgCtx, cfg.Status, obs.roomNodes) })
 	}
 	events := make(chan []results.Event, 1)
-	go func() { events <- timeline(ctx, cfg.Cluster, sc, clk) }()
+	go func() {
+		var evs []results.Event
+		g.bugs.guard(func() { evs = timeline(ctx, cfg.Cluster, sc, clk) })
+		events <- evs
+	}()
 	playCtx, waitingAtEnd := g.runEnd(ctx, started.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
 	players := g.replay(playCtx, sc, clk)
 	unallocated := waitingAtEnd()
@@ -124,7 +165,10 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
 	}}
 	run.Meta.Host, _ = os.Hostname()
-	if ctx.Err() != nil {
+	switch bugErr := g.bugs.get(); {
+	case bugErr != nil:
+		run.Meta.Incomplete = fmt.Sprintf("%v: a player, the observer or the timeline stopped early", bugErr)
+	case ctx.Err() != nil:
 		run.Meta.Incomplete = fmt.Sprintf("interrupted (Ctrl-C or SIGTERM) at %s of %s: it holds what was gathered until then", run.Meta.Simulated, sc.Duration)
 	}
 	if err := rec.Fill(run); err != nil {
@@ -139,7 +183,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	run.Calibration = calibrate(run, sc, rec.stages(obs.roomStartups()))
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
-	return run, results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run)
+	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get())
 }
 
 // initialRooms is the idle fleet the policy keeps before any player
@@ -184,7 +228,7 @@ func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk cloc
 			Jitter:      backoff.Jitter,
 			Window:      max(wall(sc.Players.RecoveryWindow), time.Second),
 		}
-		wg.Go(func() { g.rec.Record(g.play(ctx, a, s)) })
+		wg.Go(func() { g.bugs.guard(func() { g.rec.Record(g.play(ctx, a, s)) }) })
 	})
 	wg.Wait()
 	return players

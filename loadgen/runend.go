@@ -21,22 +21,23 @@ func (g *generator) runEnd(ctx context.Context, end time.Time, log *slog.Logger)
 	finished := make(chan struct{})
 	go func() {
 		defer stop()
-		select {
-		case <-play.Done():
-			waiting <- 0
-			return
-		case <-finished:
-			waiting <- 0
-			return
-		case <-time.After(time.Until(end)):
-		}
-		ask, cancel := context.WithTimeout(ctx, time.Second)
-		defer cancel()
-		n, err := g.waitingMatches(ask)
-		if err != nil {
-			log.Warn("matches waiting at the end unknown; counting none", "err", err)
-		}
-		waiting <- n
+		var n int64
+		defer func() { waiting <- n }() // also after a panic: wait never hangs
+		g.bugs.guard(func() {
+			select {
+			case <-play.Done():
+				return
+			case <-finished:
+				return
+			case <-time.After(time.Until(end)):
+			}
+			ask, cancel := context.WithTimeout(ctx, time.Second)
+			defer cancel()
+			var err error
+			if n, err = g.waitingMatches(ask); err != nil {
+				log.Warn("matches waiting at the end unknown; counting none", "err", err)
+			}
+		})
 	}()
 	return play, func() int64 {
 		close(finished)

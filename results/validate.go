@@ -10,7 +10,7 @@ import (
 // Structural caps on a run file, checked before anything reads it further.
 const (
 	// MaxRunFileSize bounds a run file (the largest written are a few MB).
-	MaxRunFileSize = 64 << 20
+	MaxRunFileSize = 32 << 20
 	maxSeries      = 64      // series in one run
 	maxEvents      = 100_000 // timeline entries as they happened
 	maxScaleUps    = 1_000_000

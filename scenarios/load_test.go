@@ -232,3 +232,22 @@ func TestYAMLRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A --set flag as typed: PATH=VALUE parsed, then applied to a scenario.
+func FuzzParseOverride(f *testing.F) {
+	doc, err := shipped.ReadFile("steady.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, s := range []string{"seed=18446744073709551616", "players.perMatch=2.9", "timeline[99999999999].at=1s", "=", "a==b", "arrivals.segments[-1].constant.rate=1", "fleet.policy={minAvailable: {count: 1}}"} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, s string) {
+		o, err := ParseOverride(s)
+		if err != nil {
+			return
+		}
+		_, _ = ParseWith(doc, dir, []Override{o})
+	})
+}

@@ -17,7 +17,7 @@ import (
 // maxTraceRows bounds a trace file so a wrong path cannot eat memory.
 const (
 	maxTraceRows = 1_000_000
-	maxTraceSize = 64 << 20 // bytes: a million rows of two numbers
+	maxTraceSize = 16 << 20 // bytes: a million rows of two short numbers
 )
 
 // loadTraces reads every trace segment's CSV, relative to the scenario's

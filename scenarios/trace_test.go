@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"bytes"
+	"math"
 	"strings"
 	"testing"
 )
@@ -25,4 +27,24 @@ func TestTraceHeaderAndRowErrors(t *testing.T) {
 			t.Errorf("%s: %v, want an error with %q", c.name, err, c.err)
 		}
 	}
+}
+
+// A trace file is user input: any bytes give points or an error with its
+// row, never a panic, and accepted points are finite, ordered and capped.
+func FuzzParseTrace(f *testing.F) {
+	f.Add([]byte("t_seconds,rate\n0,1\n60,2.5\n"))
+	f.Add([]byte("0,1\n# note\n10,x\n"))
+	f.Add([]byte("\"0\",\"1\n"))
+	f.Add([]byte("1e308,1e6\n1e309,0\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		pts, err := parseTrace(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for i, p := range pts {
+			if math.IsNaN(p.T) || math.IsInf(p.T, 0) || p.Rate < 0 || p.Rate > maxRate || (i > 0 && p.T <= pts[i-1].T) {
+				t.Fatalf("accepted row %d: %+v", i, p)
+			}
+		}
+	})
 }

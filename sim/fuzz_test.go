@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"os"
 	"testing"
 )
 
@@ -16,6 +17,24 @@ func FuzzParseAxis(f *testing.F) {
 		}
 		if n := len(a.Values()); n == 0 || n > 10001 {
 			t.Fatalf("%q: %d values", s, n)
+		}
+	})
+}
+
+// sweep.json is read back by report: any bytes give a sweep or an error.
+func FuzzReadSweep(f *testing.F) {
+	if data, err := os.ReadFile("../reports/testdata/small.sweep.json"); err == nil {
+		f.Add(data)
+	}
+	f.Add([]byte(`{"points":[{"set":{},"timeToRoomP99":-1}]}`))
+	f.Add([]byte(`{"points":[]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := UnmarshalSweep(data)
+		if err != nil {
+			return
+		}
+		if len(res.Points) == 0 || len(res.Points) > maxSweepRuns {
+			t.Fatalf("accepted %d points", len(res.Points))
 		}
 	})
 }

@@ -9,8 +9,9 @@ import (
 	"github.com/fleetbench/fleetbench/internal/fileio"
 )
 
-// maxSweepFileSize bounds a sweep.json (a point is about a kilobyte).
-const maxSweepFileSize = 256 << 20
+// maxSweepFileSize bounds a sweep.json: a point is about 600 bytes, so
+// a sweep of maxSweepRuns points fits.
+const maxSweepFileSize = 64 << 20
 
 // ReadSweep reads and validates a sweep.json written by `sim sweep`: at
 // most maxSweepRuns points, every figure finite and ≥ 0, each error

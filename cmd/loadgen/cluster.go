@@ -114,11 +114,11 @@ func (f clusterFlags) load() (*scenarios.Scenario, error) {
 	}
 	doc, dir, err := scenarios.Read(name)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, cli.Input(err)
 	}
 	sc, err := scenarios.ParseWith(doc, dir, f.sets)
 	if err != nil {
-		return nil, usageError{err}
+		return nil, cli.Inputf("scenario %s:\n%w", name, err)
 	}
 	return sc, nil
 }

@@ -42,8 +42,14 @@ func (e env) compareCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, cli.Inputf("--current: %w", err)
 	}
+	if err := e.ctx.Err(); err != nil {
+		return 0, err // interrupted while reading: nothing written
+	}
 	suites, err := reports.Suites(baseline, current, results.CompareOptions{Seed: 1})
 	if err != nil {
+		return 0, err
+	}
+	if err := e.ctx.Err(); err != nil {
 		return 0, err
 	}
 	printSuites(e.stdout, suites)

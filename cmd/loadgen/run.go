@@ -13,12 +13,17 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
+
+// runBudget is what a real run allows unless raised: its players are
+// sessions of this one process.
+func runBudget() sim.Budget { return sim.Budget{Events: 1e7, Concurrent: 20_000} }
 
 // downTimeout bounds tearing the cluster down after Ctrl-C.
 const downTimeout = time.Minute
@@ -35,6 +40,11 @@ func (e env) runCmd(args []string) (int, error) {
 	keep := fs.Bool("keep", false, "leave the cluster up afterwards")
 	remote := fs.Bool("allow-remote", false, "allow a cluster or stack outside loopback")
 	quiet := fs.Bool("q", false, "no live status line")
+	// A real run holds every player in the game as a session of this
+	// process (about 20 KB each; one process holds ~19,000).
+	budget := runBudget()
+	fs.Float64Var(&budget.Events, "max-events", budget.Events, "refuse a run whose players + controller ticks would pass this")
+	fs.Float64Var(&budget.Concurrent, "max-concurrent", budget.Concurrent, "refuse a run with more players in the game at once than this")
 	var file string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -57,6 +67,9 @@ func (e env) runCmd(args []string) (int, error) {
 	sc, err := f.load()
 	if err != nil {
 		return 0, err
+	}
+	if err := budget.Check(sim.Estimate(sc)); err != nil {
+		return 0, cli.Inputf("scenario %s: %w", file, err)
 	}
 	p, err := e.provider(f)
 	if err != nil {

@@ -4,6 +4,7 @@
 package fileio
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,16 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// A regular file's size is known: refuse it unread, or read it into
+	// a buffer of its size (io.ReadAll's doubling would take twice that).
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > limit {
+			return nil, fmt.Errorf("%s: %w: %d bytes, more than %d", path, ErrTooLarge, st.Size(), limit)
+		}
+		buf := bytes.NewBuffer(make([]byte, 0, st.Size()+512))
+		_, err := buf.ReadFrom(Limit(f, limit, path))
+		return buf.Bytes(), err
+	}
 	data, err := io.ReadAll(Limit(f, limit, path))
 	if err != nil {
 		return nil, err

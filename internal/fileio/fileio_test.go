@@ -18,7 +18,7 @@ func TestReadFileCapsWhatItReads(t *testing.T) {
 		t.Fatalf("at the cap: %q, %v", b, err)
 	}
 	_, err := ReadFile(path, 4)
-	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "more than 4 bytes") {
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "5 bytes, more than 4") {
 		t.Fatalf("past the cap: %v", err)
 	}
 	// An endless device is refused after the cap, not read to the end.
