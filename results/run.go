@@ -130,7 +130,7 @@ type Meta struct {
 	// (interrupted, a component died): what it holds covers only the
 	// time until then, and compare fails it.
 	Incomplete string `json:"incomplete,omitempty"`
-	Started      string  `json:"started,omitempty"`
+	Started    string `json:"started,omitempty"`
 }
 
 // Cost is what the fleet spent: node-seconds (billed from creation),
