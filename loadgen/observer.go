@@ -25,6 +25,10 @@ import (
 // cost, with the model's definitions. Times are the watch's (the moment
 // each change was seen), as clusterloader2 measures.
 type observer struct {
+	// alsoPod, when set before run, sees every pod update too (the
+	// watchdog), on the observer's one watch.
+	alsoPod func(old, p *corev1.Pod)
+
 	mu     sync.Mutex
 	clock  clock
 	now    func() time.Time
@@ -84,7 +88,11 @@ func newObserver(c clock, step time.Duration) *observer {
 
 // run watches until ctx ends, sampling every step.
 func (o *observer) run(ctx context.Context, c *clusters.Cluster) error {
-	if err := c.Watch(ctx, clusters.Handlers{Pod: o.pod, Node: o.node, Event: o.event}); err != nil {
+	pod := o.pod
+	if also := o.alsoPod; also != nil {
+		pod = func(old, p *corev1.Pod) { o.pod(old, p); also(old, p) }
+	}
+	if err := c.Watch(ctx, clusters.Handlers{Pod: pod, Node: o.node, Event: o.event}); err != nil {
 		return err
 	}
 	o.mu.Lock()

@@ -138,8 +138,15 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
 	obs := newObserver(clk, step)
+	// The watchdog stops the players (runCtx) when the API server or a
+	// stack process dies: the results then hold what came before.
+	runCtx, abort := context.WithCancelCause(ctx)
+	defer abort(nil)
+	wd := newWatchdog(clk, abort, cfg.Logger)
+	obs.alsoPod = wd.pod
 	bgCtx, stopBg := context.WithCancel(ctx)
 	defer stopBg()
+	go g.bugs.guard(func() { wd.probe(bgCtx, cfg.Cluster) })
 	obsDone := make(chan error, 1)
 	go func() {
 		var err error
@@ -152,10 +159,10 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	events := make(chan []results.Event, 1)
 	go func() {
 		var evs []results.Event
-		g.bugs.guard(func() { evs = timeline(ctx, cfg.Cluster, sc, clk) })
+		g.bugs.guard(func() { evs = timeline(runCtx, cfg.Cluster, sc, clk) })
 		events <- evs
 	}()
-	playCtx, waitingAtEnd := g.runEnd(ctx, started.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
+	playCtx, waitingAtEnd := g.runEnd(runCtx, started.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
 	players := g.replay(playCtx, sc, clk)
 	unallocated := waitingAtEnd()
 
@@ -165,7 +172,13 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
 	}}
 	run.Meta.Host, _ = os.Hostname()
+	died := context.Cause(runCtx)
+	if !errors.Is(died, ErrStackDied) {
+		died = nil
+	}
 	switch bugErr := g.bugs.get(); {
+	case died != nil:
+		run.Meta.Incomplete = fmt.Sprintf("%v: it holds what was gathered until then", died)
 	case bugErr != nil:
 		run.Meta.Incomplete = fmt.Sprintf("%v: a player, the observer or the timeline stopped early", bugErr)
 	case ctx.Err() != nil:
@@ -183,7 +196,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	run.Calibration = calibrate(run, sc, rec.stages(obs.roomStartups()))
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
-	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get())
+	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get(), died)
 }
 
 // initialRooms is the idle fleet the policy keeps before any player

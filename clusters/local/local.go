@@ -19,6 +19,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/internal/proc"
 )
 
 // Options configure the local provider.
@@ -166,10 +167,38 @@ func (c *Cluster) Down(ctx context.Context) error {
 	}
 	// Pods whose runner died cannot be stopped by it: their PIDs are on disk.
 	errs = append(errs, runner.KillLeftovers(filepath.Join(c.dir, "pods")))
+	if st != nil {
+		errs = append(errs, c.waitGone(st.Processes))
+	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("local cluster down: %w (state kept in %s)", err, c.dir)
 	}
 	return os.RemoveAll(c.dir)
+}
+
+// reapWait bounds how long down waits for init to collect the exited
+// components (instant under systemd or tini; seconds under some sandboxes).
+const reapWait = 30 * time.Second
+
+// waitGone returns once every component has left the process table (a
+// zombie still answers kill -0, and a check by PID would see it) and its
+// ports are free, so that a following up cannot collide with it.
+func (c *Cluster) waitGone(ps []*Process) error {
+	started := time.Now()
+	deadline := started.Add(reapWait)
+	var errs []error
+	for _, p := range ps {
+		if !proc.WaitReaped(p.PID, p.StartTicks, time.Until(deadline)) {
+			errs = append(errs, fmt.Errorf("%s (pid %d) exited but its parent has not reaped it after %s", p.Name, p.PID, reapWait))
+		}
+		for _, port := range p.Ports {
+			if err := waitPortFree(port, time.Until(deadline)); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", p.Name, err))
+			}
+		}
+	}
+	c.opts.Logger.Info("components reaped, ports free", "wait", time.Since(started).Round(time.Millisecond))
+	return errors.Join(errs...)
 }
 
 // Status implements clusters.Provider.

@@ -195,9 +195,11 @@ func TestLocalCluster(t *testing.T) {
 		if err := c.Down(ctx); err != nil {
 			t.Fatal(err)
 		}
+		// Checked as a user checks, by process id: not even a zombie (which
+		// answers kill -0) may be left when down returns.
 		for _, pid := range pids {
-			if proc.Alive(pid, 0) {
-				t.Errorf("pid %d still runs after down", pid)
+			if !proc.Reaped(pid, 0) {
+				t.Errorf("pid %d is still in the process table after down", pid)
 			}
 		}
 		for _, port := range ports {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
 )
@@ -78,4 +79,17 @@ func checkPortFree(component string, port int) error {
 		return fmt.Errorf("%s: port 127.0.0.1:%d is taken: %w", component, port, errors.Unwrap(err))
 	}
 	return l.Close()
+}
+
+// waitPortFree polls until a component's port can be bound again.
+func waitPortFree(port int, within time.Duration) error {
+	for deadline := time.Now().Add(within); ; time.Sleep(50 * time.Millisecond) {
+		err := checkPortFree("", port)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("port 127.0.0.1:%d still taken after down", port)
+		}
+	}
 }

@@ -41,12 +41,17 @@ func KillLeftovers(podsDir string) error {
 		if _, err := fmt.Sscan(string(b), &pid, &ticks); err != nil || pid <= 1 {
 			continue
 		}
-		if !proc.Alive(pid, ticks) {
-			continue
+		if proc.Alive(pid, ticks) {
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+			if !proc.WaitGone(pid, ticks, 2*time.Second) {
+				errs = append(errs, fmt.Errorf("pod process %d (%s) survived SIGKILL", pid, f))
+				continue
+			}
 		}
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		if !proc.WaitGone(pid, ticks, 2*time.Second) {
-			errs = append(errs, fmt.Errorf("pod process %d (%s) survived SIGKILL", pid, f))
+		// Its runner is gone, so init reaps it: wait until it has, so
+		// that nothing of the cluster is left in the process table.
+		if !proc.WaitReaped(pid, ticks, 30*time.Second) {
+			errs = append(errs, fmt.Errorf("pod process %d (%s) exited but was not reaped", pid, f))
 		}
 	}
 	return errors.Join(errs...)

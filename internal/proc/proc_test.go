@@ -26,5 +26,11 @@ func TestAliveTellsReusedPIDs(t *testing.T) {
 	if !WaitGone(pid, st, 2*time.Second) {
 		t.Error("a killed process still counts as alive")
 	}
+	if Reaped(pid, st) {
+		t.Error("an unreaped zombie counts as reaped")
+	}
 	cmd.Wait()
+	if !Reaped(pid, st) {
+		t.Error("a reaped process still counts as present")
+	}
 }

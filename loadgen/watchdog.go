@@ -1,0 +1,124 @@
+package loadgen
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/fleetbench/fleetbench/clusters"
+)
+
+// ErrStackDied is the cause of a run stopped because a part of the
+// cluster or the stack died under it.
+var ErrStackDied = errors.New("the run's infrastructure died")
+
+// The stack's own processes: a run without one of them measures the
+// outage, not the scenario. Rooms are not among them (the timeline kills
+// rooms on purpose, and their loss is what a run measures).
+var watchedApps = map[string]bool{"redis": true, "matchmaker": true, "fleetd": true}
+
+// API server probing: every probeEvery, each try bounded by probeTimeout;
+// probeStrikes failures in a row and the API server counts as dead.
+const (
+	probeEvery   = time.Second
+	probeTimeout = 2 * time.Second
+	probeStrikes = 5
+)
+
+// watchdog stops a run (through abort, with ErrStackDied and what died)
+// when the API server stops answering or a stack process exits.
+type watchdog struct {
+	clk   clock
+	abort context.CancelCauseFunc
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	restarts map[string]int32 // pod/container → restarts when first seen
+}
+
+func newWatchdog(clk clock, abort context.CancelCauseFunc, log *slog.Logger) *watchdog {
+	return &watchdog{clk: clk, abort: abort, log: log, restarts: map[string]int32{}}
+}
+
+// died stops the run with what died.
+func (w *watchdog) died(what string, args ...any) {
+	err := fmt.Errorf("%w: "+what, append([]any{ErrStackDied}, args...)...)
+	w.log.Error("stopping the run", "err", err)
+	w.abort(err)
+}
+
+// pod sees every pod update: a stack container that restarted or ended
+// since it was first seen has died, unless it is held down on purpose
+// (the timeline's redisRestart).
+func (w *watchdog) pod(_, p *corev1.Pod) {
+	if p == nil || !watchedApps[p.Labels["app"]] || p.Annotations[clusters.DownUntilAnnotation] != "" {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, cs := range p.Status.ContainerStatuses {
+		key := p.Name + "/" + cs.Name
+		seen, known := w.restarts[key]
+		if !known {
+			w.restarts[key] = cs.RestartCount
+			continue
+		}
+		term := cs.State.Terminated
+		if term == nil && cs.RestartCount > seen {
+			term = cs.LastTerminationState.Terminated
+		}
+		if term == nil && cs.RestartCount == seen {
+			continue
+		}
+		w.restarts[key] = cs.RestartCount
+		how := "it restarted"
+		if term != nil && term.ExitCode >= 0 {
+			how = fmt.Sprintf("exit code %d (%s)", term.ExitCode, term.Reason)
+		}
+		w.died("%s (pod %s) died at %s: %s", p.Labels["app"], p.Name, w.clk.stamp(time.Now()), how)
+	}
+}
+
+// probe asks the API server whether it is ready every probeEvery until
+// ctx ends; probeStrikes failures in a row stop the run.
+func (w *watchdog) probe(ctx context.Context, c *clusters.Cluster) {
+	client, err := c.Client()
+	if err != nil {
+		w.died("no client for the Kubernetes API server: %v", err)
+		return
+	}
+	t := time.NewTicker(probeEvery)
+	defer t.Stop()
+	strikes := 0
+	var firstFailure time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		err := client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(pctx).Error()
+		cancel()
+		switch {
+		case err == nil:
+			strikes = 0
+		case ctx.Err() != nil:
+			return
+		default:
+			if strikes == 0 {
+				firstFailure = time.Now()
+			}
+			if strikes++; strikes >= probeStrikes {
+				w.died("the Kubernetes API server stopped answering at %s (%d probes in a row failed; last: %v)",
+					w.clk.stamp(firstFailure), strikes, err)
+				return
+			}
+		}
+	}
+}
