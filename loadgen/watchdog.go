@@ -56,15 +56,16 @@ func (w *watchdog) died(what string, args ...any) {
 // since it was first seen has died, unless it is held down on purpose
 // (the timeline's redisRestart).
 func (w *watchdog) pod(_, p *corev1.Pod) {
-	if p == nil || !watchedApps[p.Labels["app"]] || p.Annotations[clusters.DownUntilAnnotation] != "" {
+	if p == nil || !watchedApps[p.Labels["app"]] {
 		return
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	held := heldDown(p, time.Now())
 	for _, cs := range p.Status.ContainerStatuses {
 		key := p.Name + "/" + cs.Name
 		seen, known := w.restarts[key]
-		if !known {
+		if !known || held {
 			w.restarts[key] = cs.RestartCount
 			continue
 		}
@@ -82,6 +83,16 @@ func (w *watchdog) pod(_, p *corev1.Pod) {
 		}
 		w.died("%s (pod %s) died at %s: %s", p.Labels["app"], p.Name, w.clk.stamp(time.Now()), how)
 	}
+}
+
+// holdGrace is how long after a hold-down ends its restart may still show.
+const holdGrace = 10 * time.Second
+
+// heldDown: the timeline holds the pod down on purpose (redisRestart)
+// until the annotation's time.
+func heldDown(p *corev1.Pod, now time.Time) bool {
+	until, err := time.Parse(time.RFC3339Nano, p.Annotations[clusters.DownUntilAnnotation])
+	return err == nil && now.Before(until.Add(holdGrace))
 }
 
 // probe asks the API server whether it is ready every probeEvery until
