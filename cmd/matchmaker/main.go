@@ -79,7 +79,7 @@ func run(log *slog.Logger) error {
 	}
 	srv := matchmaker.New(cfg, alloc, log)
 	go srv.Run(ctx)
-	hs := &http.Server{Addr: *listen, Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	hs := matchmaker.HTTPServer(*listen, srv.Handler(), matchmaker.DefaultLimits())
 	go func() {
 		<-ctx.Done()
 		shut, c := context.WithTimeout(context.Background(), 5*time.Second)
