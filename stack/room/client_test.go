@@ -121,6 +121,12 @@ func (o *opsRecorder) Observe(context.Context) (policy.OpsState, string, error) 
 	return o.state, fmt.Sprint(o.version), nil
 }
 
+func (o *opsRecorder) Published(context.Context) (bool, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.version > 0, nil
+}
+
 // allocate is the matchmaker's claim.
 func (o *opsRecorder) allocate() {
 	o.mu.Lock()
@@ -156,7 +162,20 @@ func startRoom(t *testing.T, rs *redistest.Server, cfg Config, window time.Durat
 		rdb.AddHook(h)
 	}
 	t.Cleanup(func() { rdb.Close() })
-	ops := &opsRecorder{}
+	return startRoomWith(t, rdb, cfg, window, streamLen, &opsRecorder{})
+}
+
+// startRoomOn starts a room server on a pod object an earlier one
+// published (a restart in place).
+func startRoomOn(t *testing.T, rs *redistest.Server, cfg Config, ops *opsRecorder) *testRoom {
+	t.Helper()
+	rdb := redis.NewClient(&redis.Options{Addr: rs.Addr})
+	t.Cleanup(func() { rdb.Close() })
+	return startRoomWith(t, rdb, cfg, time.Minute, 1000, ops)
+}
+
+func startRoomWith(t *testing.T, rdb *redis.Client, cfg Config, window time.Duration, streamLen int64, ops *opsRecorder) *testRoom {
+	t.Helper()
 	srv := New(cfg, NewStore(rdb, window, streamLen), ops, slog.New(slog.DiscardHandler))
 	hs := httptest.NewServer(srv.Handler())
 	ctx, cancel := context.WithCancel(context.Background())

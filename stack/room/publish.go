@@ -53,6 +53,17 @@ func (p PodPublisher) Observe(ctx context.Context) (policy.OpsState, string, err
 	return state, pod.ResourceVersion, nil
 }
 
+// Published implements Publisher: the address annotation is set by a
+// room server's first publish and by nothing else.
+func (p PodPublisher) Published(ctx context.Context) (bool, error) {
+	pod, err := p.Client.CoreV1().Pods(p.Namespace).Get(ctx, p.Pod, metav1.GetOptions{})
+	if err != nil {
+		return false, err
+	}
+	_, ok := pod.Annotations[wire.AddressAnnotation]
+	return ok, nil
+}
+
 // NopPublisher publishes nothing: a room server outside Kubernetes.
 type NopPublisher struct{}
 
@@ -66,3 +77,6 @@ func (NopPublisher) PublishIf(context.Context, policy.OpsState, string, string) 
 func (NopPublisher) Observe(context.Context) (policy.OpsState, string, error) {
 	return policy.None, "", nil
 }
+
+// Published implements Publisher: outside Kubernetes nothing persists.
+func (NopPublisher) Published(context.Context) (bool, error) { return false, nil }

@@ -299,3 +299,33 @@ func TestUnusedAllocationIsReclaimed(t *testing.T) {
 		t.Errorf("opsState %s with a player in the room", r.ops.get())
 	}
 }
+
+// A room server that starts on an object a room server already published
+// (restarted in place, its match lost from memory) marks it Kill, is
+// never Ready and seats nobody: the room never serves a second match.
+func TestRestartInPlaceRetiresTheRoom(t *testing.T) {
+	rs := redistest.Start(t)
+	first := startRoom(t, rs, testConfig("room-a"), time.Minute, 1000)
+	for published := false; !published; time.Sleep(5 * time.Millisecond) {
+		published, _ = first.ops.Published(context.Background())
+	}
+	first.ops.allocate()
+	c, _ := first.join(t, "p1")
+	c.next(wire.TypeState)
+	first.kill()
+
+	again := startRoomOn(t, rs, testConfig("room-a"), first.ops)
+	for deadline := time.Now().Add(5 * time.Second); again.ops.get() != policy.Kill; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("opsState %s after a restart in place, want Kill", again.ops.get())
+		}
+	}
+	if resp, err := again.http.Client().Get(again.http.URL + "/readyz"); err != nil || resp.StatusCode != 503 {
+		t.Errorf("readyz after a restart in place: %v %v, want 503", resp, err)
+	}
+	// A player is turned away before the WebSocket upgrade, as by a drain.
+	_, resp, err := websocket.DefaultDialer.Dial(again.url, nil)
+	if err == nil || resp == nil || resp.StatusCode != 503 {
+		t.Errorf("a dial after a restart in place: %v (%v), want 503", err, resp)
+	}
+}

@@ -45,6 +45,9 @@ type Publisher interface {
 	Observe(ctx context.Context) (policy.OpsState, string, error)
 	// PublishIf publishes only if the object is still at version.
 	PublishIf(ctx context.Context, state policy.OpsState, address, version string) error
+	// Published reports whether a room server already published this
+	// object: one starting on it has restarted in place.
+	Published(ctx context.Context) (bool, error)
 }
 
 // Server serves one room.
@@ -103,8 +106,30 @@ func (s *Server) Handler() http.Handler {
 	return mux
 }
 
-// Run publishes the room as None and ticks until ctx ends.
+// Run publishes the room as None and ticks until ctx ends. A room
+// server that restarted in place (its pod's restart policy, after a
+// crash) publishes Kill instead and never takes players: as in Agones,
+// a game server that restarts after Ready is Unhealthy and replaced. The
+// match it may have held is gone from its memory, and publishing None
+// over Allocated would hand the room to a second match while the first
+// one's players come back to it. They rejoin elsewhere, with their state
+// from Redis, as after any crash.
 func (s *Server) Run(ctx context.Context) error {
+	restarted, err := s.pub.Published(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the room's published state: %w", err)
+	}
+	if restarted {
+		s.mu.Lock()
+		s.draining, s.ops = true, policy.Kill
+		s.mu.Unlock()
+		if err := s.pub.Publish(ctx, policy.Kill, s.cfg.Address); err != nil {
+			return fmt.Errorf("publishing opsState: %w", err)
+		}
+		s.log.Warn("restarted in place: room marked Kill for replacement, taking no players", "room", s.cfg.Room)
+		<-ctx.Done()
+		return nil
+	}
 	if err := s.pub.Publish(ctx, policy.None, s.cfg.Address); err != nil {
 		return fmt.Errorf("publishing opsState: %w", err)
 	}
