@@ -141,4 +141,3 @@ func roomServerPID(t *testing.T, pod string) int {
 	t.Fatalf("no roomserver process with POD_NAME=%s", pod)
 	return 0
 }
-
