@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -146,6 +147,9 @@ func (e env) deploy(p clusters.Provider, f clusterFlags) error {
 }
 
 func (e env) provider(f clusterFlags) (clusters.Provider, error) {
+	if !slices.Contains(providers.Names, f.provider) {
+		return nil, cli.Inputf("--provider %q: want one of %v", f.provider, providers.Names)
+	}
 	spec := clusters.DefaultSpec()
 	if f.scenario != "" {
 		sc, err := f.load()

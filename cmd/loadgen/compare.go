@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -33,6 +34,11 @@ func (e env) compareCmd(args []string) (int, error) {
 	}
 	if *base == "" || *cur == "" || fs.NArg() > 0 {
 		return 0, usageError{errors.New("compare needs --baseline DIR and --current DIR, and nothing else")}
+	}
+	for _, out := range []string{*junit, *html, *js} {
+		if err := fileio.NotAnInput(out, []string{*base, *cur}); out != "" && err != nil {
+			return 0, cli.Input(err)
+		}
 	}
 	baseline, err := results.ReadDir(*base)
 	if err != nil {

@@ -54,7 +54,7 @@ func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, e
 		fmt.Fprint(stderr, usage)
 		return 0, cli.Inputf("needs FILE|DIR... and -o FILE")
 	}
-	if err := notAnInput(*out, append(inputs, *scenario)); err != nil {
+	if err := fileio.NotAnInput(*out, append(inputs, *scenario)); err != nil {
 		return 0, cli.Input(err)
 	}
 	in := reports.Input{Title: *title}
@@ -114,30 +114,6 @@ func addSweep(in *reports.Input, path string) error {
 	for _, p := range res.Points {
 		fp, label := reports.NewFrontierPoint(p.Set, p.Cost, p.P99, p.Pass, p.Pareto)
 		in.Frontier, in.CostLabel = append(in.Frontier, fp), label
-	}
-	return nil
-}
-
-// notAnInput refuses an output that would replace what the report reads:
-// an input file, the --scenario file, or a run file inside an input
-// directory.
-func notAnInput(out string, inputs []string) error {
-	outInfo, err := os.Stat(out)
-	if err != nil {
-		return nil // a new file replaces nothing
-	}
-	absOut, _ := filepath.Abs(out)
-	for _, in := range inputs {
-		st, err := os.Stat(in)
-		if in == "" || err != nil {
-			continue
-		}
-		absIn, _ := filepath.Abs(in)
-		rel, relErr := filepath.Rel(absIn, absOut)
-		inside := st.IsDir() && relErr == nil && !strings.HasPrefix(rel, "..") && strings.HasSuffix(out, ".json")
-		if os.SameFile(st, outInfo) || inside {
-			return fmt.Errorf("-o %s would replace the input %s", out, in)
-		}
 	}
 	return nil
 }

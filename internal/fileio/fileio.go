@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 )
 
 // ErrTooLarge is wrapped by every refusal of a file past its cap.
@@ -57,4 +59,28 @@ func (l *limited) Read(p []byte) (int, error) {
 		return 0, fmt.Errorf("%s: %w: more than %d bytes", l.name, ErrTooLarge, l.limit)
 	}
 	return n, err
+}
+
+// NotAnInput refuses an output that would replace what the report reads:
+// an input file, the --scenario file, or a run file inside an input
+// directory.
+func NotAnInput(out string, inputs []string) error {
+	outInfo, err := os.Stat(out)
+	if err != nil {
+		return nil // a new file replaces nothing
+	}
+	absOut, _ := filepath.Abs(out)
+	for _, in := range inputs {
+		st, err := os.Stat(in)
+		if in == "" || err != nil {
+			continue
+		}
+		absIn, _ := filepath.Abs(in)
+		rel, relErr := filepath.Rel(absIn, absOut)
+		inside := st.IsDir() && relErr == nil && !strings.HasPrefix(rel, "..") && strings.HasSuffix(out, ".json")
+		if os.SameFile(st, outInfo) || inside {
+			return fmt.Errorf("-o %s would replace the input %s", out, in)
+		}
+	}
+	return nil
 }
