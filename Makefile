@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test fuzz deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the embedded evening-peak scenario and print the sizing verdict
 simulate:
@@ -17,6 +17,14 @@ test: deps components
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
+
+## fuzz: every fuzz target for FUZZTIME each (scenarios, --set flags, traces, axes, run and sweep files, wire messages)
+FUZZTIME ?= 30s
+fuzz:
+	@for t in scenarios:FuzzParse scenarios:FuzzParseWith scenarios:FuzzParseOverride scenarios:FuzzParseTrace \
+	  sim:FuzzParseAxis sim:FuzzReadSweep results:FuzzReadRun stack/wire:FuzzDecode stack/wire:FuzzVerify; do \
+	  pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn"; \
+	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 ## deps: Debian packages the tests use, installed when missing and root: redis-server (needed),
 ## chromium (the report's browser test; skipped without it)
