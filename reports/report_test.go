@@ -163,4 +163,19 @@ func TestSizingGolden(t *testing.T) {
 			t.Errorf("sizing section lacks %q", want)
 		}
 	}
+	// With a recommendation and a day at each value: the comparison.
+	run, err := results.ReadFile("testdata/node-loss.model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Recommended, s.ConfiguredDay, s.RecommendedDay = s.Verified.Min, run, run
+	b.Reset()
+	if err := HTML(&b, Input{Title: "sizing", Sizing: &s}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Recommended: fleet.policy.buffer.size = 7", "Configured beside recommended", "Time to room p99 by arrival", "Ready buffer (one day"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("sizing section with a recommendation lacks %q", want)
+		}
+	}
 }

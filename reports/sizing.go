@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"html/template"
+	"math"
 
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -12,6 +13,19 @@ type sizingView struct {
 	S     *results.Sizing
 	Rows  []sizingRow
 	Chart template.HTML
+	// SLOs set the configured value beside the recommended one.
+	SLOs []sloPair
+	// DayCharts draw one day (one seed) at both values.
+	DayCharts []template.HTML
+	Saving    string
+}
+
+// sloPair is one SLO at the configured and the recommended value.
+type sloPair struct {
+	SLO                   string
+	Limit                 float64
+	Configured, Recommend results.SLODays
+	ConfiguredDays, Days  int
 }
 
 type sizingRow struct {
@@ -44,9 +58,54 @@ func newSizingView(s *results.Sizing) *sizingView {
 	}
 	add("(c) DES-verified minimum", s.Verified.Days, &s.Verified.Cost)
 	add("the value below (c)", s.Verified.Below, nil)
-	add("configured", &s.ConfiguredDays, nil)
+	add("configured", &s.ConfiguredDays, &s.ConfiguredCost)
 	v.Chart = shareChart(s)
+	if rec := s.Verified.Days; s.Recommended > 0 && rec != nil {
+		for i, c := range s.ConfiguredDays.SLOs {
+			if i < len(rec.SLOs) && rec.SLOs[i].SLO == c.SLO {
+				v.SLOs = append(v.SLOs, sloPair{SLO: c.SLO, Limit: c.Limit, Configured: c, Recommend: rec.SLOs[i],
+					ConfiguredDays: s.ConfiguredDays.Days, Days: rec.Days})
+			}
+		}
+		c, r := s.ConfiguredCost, s.Verified.Cost
+		v.Saving = fmt.Sprintf("%.0f idle server-hours a day (%.2f) against the configured %.0f (%.2f)", r.IdleServerHours, r.Money, c.IdleServerHours, c.Money)
+	}
+	if s.ConfiguredDay != nil && s.RecommendedDay != nil {
+		runs := []namedRun{{fmt.Sprintf("configured %d", s.Configured), s.ConfiguredDay}, {fmt.Sprintf("recommended %d", s.Recommended), s.RecommendedDay}}
+		seed := fmt.Sprintf(" (one day, seed %d, at both values)", s.RecommendedDay.Meta.Seed)
+		v.DayCharts = []template.HTML{
+			dayChart("Time to room p99 by arrival"+seed, "seconds", results.SeriesTimeToRoomP99, runs),
+			dayChart("Ready buffer"+seed, "rooms", results.SeriesReadyBuffer, runs),
+		}
+	}
 	return v
+}
+
+type namedRun struct {
+	name string
+	run  *results.Run
+}
+
+// dayChart draws one series of several runs of the same scenario.
+func dayChart(title, unit, series string, runs []namedRun) template.HTML {
+	var lines []line
+	end := 0.0
+	for _, r := range runs {
+		end = max(end, float64(len(r.run.Series.Values[series]))*r.run.Series.Step.Seconds())
+	}
+	div, xl := timeAxis(end)
+	for _, r := range runs {
+		l := seriesLine(r.run, series)
+		l.Name = r.name
+		for k := range l.X {
+			l.X[k] /= div
+			if l.Y[k] < 0 {
+				l.Y[k] = math.NaN() // a step without a sample
+			}
+		}
+		lines = append(lines, l)
+	}
+	return chart(title, xl, unit, lines, roundTicks(0, end/div))
 }
 
 // shareChart plots the share of days meeting every SLO, with its

@@ -15,8 +15,12 @@ type Sizing struct {
 
 	// ConfiguredDays judges the configured value day by day; Pass is
 	// whether it meets the target.
-	ConfiguredDays DayShare `json:"configuredDays"`
-	Pass           bool     `json:"pass"`
+	ConfiguredDays DayShare   `json:"configuredDays"`
+	ConfiguredCost SizingCost `json:"configuredCost"`
+	Pass           bool       `json:"pass"`
+	// Recommended is the value to configure: (c), the cheapest value shown
+	// to meet the target; 0 when none was found (see Verified).
+	Recommended int `json:"recommended,omitempty"`
 
 	// Judged is every value verified, by value: what the answers rest on.
 	Judged []DayShare `json:"judged"`
@@ -30,6 +34,9 @@ type Sizing struct {
 	// ConfiguredRun pools the configured value's verification days: its
 	// percentiles are over every day at once, shown, never judged.
 	ConfiguredRun *Run `json:"-"`
+	// ConfiguredDay and RecommendedDay are the first verification day
+	// (one seed) at each value, drawn side by side over the day.
+	ConfiguredDay, RecommendedDay *Run `json:"-"`
 }
 
 // DayRule states how values are judged: per simulated day, with a

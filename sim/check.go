@@ -130,6 +130,16 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 	if err := v.judgeRules(rep, limit); err != nil {
 		return nil, err
 	}
+	rep.ConfiguredCost = dayCost(conf.pooled(), sc)
+	if verified.Found {
+		rep.Recommended = verified.Min
+		if rep.ConfiguredDay, err = v.day(configured); err != nil {
+			return nil, err
+		}
+		if rep.RecommendedDay, err = v.day(verified.Min); err != nil {
+			return nil, err
+		}
+	}
 	rep.Judged = v.judged()
 	rep.SearchDays, rep.VerifyDays = s.simulated, d.simulated-s.simulated
 	return rep, nil

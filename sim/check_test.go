@@ -147,3 +147,33 @@ func TestCheckFindsTheBruteForceAnswer(t *testing.T) {
 		t.Errorf("check's DES-verified minimum = %d (found %v), brute force over 1,000 days a value says %d", rep.Verified.Min, rep.Verified.Found, want)
 	}
 }
+
+// TestCheckRecommendsItsAnswerWithADayAtBothValues: the recommended value
+// is (c), and the report's days at the configured and recommended values
+// are one and the same day (seed), differing only in the knob.
+func TestCheckRecommendsItsAnswerWithADayAtBothValues(t *testing.T) {
+	doc, err := os.ReadFile("testdata/cliff.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(t.Context(), doc, "testdata", DefaultCheckOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Verified.Found || rep.Recommended != rep.Verified.Min {
+		t.Fatalf("recommended %d, (c) %+v", rep.Recommended, rep.Verified)
+	}
+	c, r := rep.ConfiguredDay, rep.RecommendedDay
+	if c == nil || r == nil || c.Meta.Seed != r.Meta.Seed || c.Meta.Seed != 7+verifySeedOffset {
+		t.Fatalf("days: %+v / %+v", c, r)
+	}
+	if c.Counters["players"] != r.Counters["players"] {
+		t.Errorf("the same day at two buffer sizes has %d and %d players: the arrivals must not depend on the knob", c.Counters["players"], r.Counters["players"])
+	}
+	if len(r.Series.Values["time_to_room_p99"]) == 0 || len(r.Series.Values["ready_buffer"]) == 0 {
+		t.Error("the recommended day lacks the series the report draws")
+	}
+	if rep.ConfiguredCost.IdleServerHours <= 0 && rep.Configured > 0 {
+		t.Errorf("configured cost %+v", rep.ConfiguredCost)
+	}
+}

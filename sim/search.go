@@ -197,11 +197,27 @@ func (v *verifier) report(r results.Verified, sc *scenarios.Scenario) (results.V
 		b := below.share(v.rule)
 		r.Below = &b
 	}
-	run := c.pooled()
-	idle := run.Cost.IdleServerSeconds / 3600
-	r.Cost = results.SizingCost{IdleServerHours: idle, FleetMoney: run.Cost.Money, Simulated: true,
-		Money: math.Round(idle*serverHourPrice(sc)*100) / 100}
+	r.Cost = dayCost(c.pooled(), sc)
 	return r, nil
+}
+
+// dayCost is a value's cost per day from its days pooled (their mean).
+func dayCost(pooled *results.Run, sc *scenarios.Scenario) results.SizingCost {
+	idle := pooled.Cost.IdleServerSeconds / 3600
+	return results.SizingCost{IdleServerHours: idle, FleetMoney: pooled.Cost.Money, Simulated: true,
+		Money: math.Round(idle*serverHourPrice(sc)*100) / 100}
+}
+
+// day runs value's first verification day with everything charts read:
+// the report draws it beside another value's day on the same seed.
+func (v *verifier) day(value int) (*results.Run, error) {
+	c, err := v.d.newTrial(value, v.base)
+	if err != nil {
+		return nil, err
+	}
+	sc := *c.sc
+	sc.Seed = v.base
+	return Run(v.d.ctx, &sc, v.d.opts)
 }
 
 // judged lists every value verified, by value.

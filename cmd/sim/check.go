@@ -64,13 +64,31 @@ func (e env) checkCmd(args []string) (int, error) {
 	}
 	data = append(data, '\n')
 	if *out != "" {
+		// The scenario as written, run as `sim run` runs it, beside the
+		// check: model.json and the report's run sections.
+		sc, err := scenarios.Parse(doc, dir)
+		if err != nil {
+			return 0, cli.Inputf("scenario %s:\n%w", file, err)
+		}
+		model, err := sim.Run(e.ctx, sc, sim.Options{Version: buildinfo.Version()})
+		if err != nil {
+			return 0, err
+		}
+		modelJSON, err := results.Marshal(model)
+		if err != nil {
+			return 0, err
+		}
 		var html bytes.Buffer
-		in := reports.Input{Title: "fleetbench sizing check: " + rep.Scenario, Sizing: rep, Runs: []*results.Run{rep.ConfiguredRun}, Scenario: string(doc)}
+		in := reports.Input{Title: "fleetbench sizing check: " + rep.Scenario, Sizing: rep, Runs: []*results.Run{model}, Scenario: string(doc)}
 		if err := reports.HTML(&html, in); err != nil {
 			return 0, err
 		}
-		if err := writeOutputs(*out, map[string][]byte{"check.json": data, "report.html": html.Bytes()}); err != nil {
+		if err := writeOutputs(*out, map[string][]byte{"check.json": data, "model.json": modelJSON, "report.html": html.Bytes()}); err != nil {
 			return 0, err
+		}
+		if !*asJSON {
+			reports.Summary(e.stdout, model)
+			fmt.Fprintln(e.stdout)
 		}
 	}
 	if *asJSON {
@@ -80,7 +98,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	} else {
 		printCheck(e, rep)
 		if *out != "" {
-			fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, "check.json"), filepath.Join(*out, "report.html"))
+			fmt.Fprintf(e.stdout, "wrote %s, %s and %s\n", filepath.Join(*out, "model.json"), filepath.Join(*out, "check.json"), filepath.Join(*out, "report.html"))
 		}
 	}
 	if !rep.Pass {

@@ -42,7 +42,7 @@ func printCheck(e env, r *results.Sizing) {
 	}
 	row("(c) DES-verified minimum", v.Days, &v.Cost)
 	row("    the value below it", v.Below, nil)
-	row("configured", &r.ConfiguredDays, nil)
+	row("configured", &r.ConfiguredDays, &r.ConfiguredCost)
 	fmt.Fprintln(w)
 
 	if nr.Applies {
@@ -90,5 +90,10 @@ func printDays(w io.Writer, r *results.Sizing) {
 		fmt.Fprintf(w, "verdict: FAIL — the configured fleet misses its SLOs on more than %.4g of days\n", 1-r.Rule.Target)
 	default:
 		fmt.Fprintf(w, "verdict: FAIL — not shown to meet its SLOs on %g of days within %d days (raise --max-days to decide)\n", r.Rule.Target, d.Days)
+	}
+	if r.Recommended > 0 {
+		c, v := r.ConfiguredCost, r.Verified.Cost
+		fmt.Fprintf(w, "recommended: %s = %d — %.0f idle server-hours a day (%.2f) against the configured %d's %.0f (%.2f)\n",
+			r.Knob, r.Recommended, v.IdleServerHours, v.Money, r.Configured, c.IdleServerHours, c.Money)
 	}
 }
