@@ -25,13 +25,13 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cluster"}, "needs a subcommand"},
 		{[]string{"cluster", "explode"}, `unknown cluster subcommand "explode"`},
 		{[]string{"cluster", "up", "--image", "redis"}, "want IMAGE=COMMAND"},
-		{[]string{"cluster", "up", "--provider", "eks"}, `unknown provider "eks"`},
+		{[]string{"cluster", "up", "--provider", "eks"}, `--provider "eks": want one of [local kind kube]`},
 		{[]string{"cluster", "up", "--scenario", "no/such.yaml"}, "scenario"},
 		{[]string{"cluster", "status", "extra"}, `unexpected argument "extra"`},
 	} {
 		code, out, errb := runArgs(tc.args...)
-		if code == 0 || !strings.Contains(out+errb, tc.want) {
-			t.Errorf("loadgen %v: exit %d, output %q; want non-zero and %q", tc.args, code, out+errb, tc.want)
+		if code != cli.Usage || !strings.Contains(out+errb, tc.want) {
+			t.Errorf("loadgen %v: exit %d, output %q; want %d (usage) and %q", tc.args, code, out+errb, cli.Usage, tc.want)
 		}
 	}
 }
