@@ -102,6 +102,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'EveningPeak1M' -benchtime 1x -cpu 1 -timeout 20m ./sim/
 	$(GO) build -o bin/sim ./cmd/sim
 	bash scripts/bench-sweep.sh bin/sim
+	@echo "sim plan evening-peak on one core (target: under a minute):"
+	@GOMAXPROCS=1 bin/sim plan evening-peak --workers 1 | grep '^days simulated'
 
 ## lint: gofmt, go vet and staticcheck (fetched from the module proxy, pinned)
 lint:

@@ -38,6 +38,8 @@ type Input struct {
 	Suites []Suite
 	// Sizing is a sizing check's answer (sim check).
 	Sizing *results.Sizing
+	// Plan is a buffer schedule (sim plan).
+	Plan *results.Plan
 	// Scenario is the scenario's YAML, echoed at the end.
 	Scenario string
 }
@@ -78,8 +80,9 @@ func HTML(w io.Writer, in Input) error {
 		Compare  *comparison
 		Suites   []Suite
 		Sizing   *sizingView
+		Plan     *planView
 		Scenario string
-	}{Title: in.Title, Suites: in.Suites, Sizing: newSizingView(in.Sizing), Scenario: in.Scenario}
+	}{Title: in.Title, Suites: in.Suites, Sizing: newSizingView(in.Sizing), Plan: newPlanView(in.Plan), Scenario: in.Scenario}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
 	}

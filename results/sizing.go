@@ -22,6 +22,10 @@ type Sizing struct {
 	// to meet the target; 0 when none was found (see Verified).
 	Recommended int `json:"recommended,omitempty"`
 
+	// Policies, when asked for (--policies), are the scenario under each
+	// buffer policy at its own cheapest passing value.
+	Policies []PolicyAnswer `json:"policies,omitempty"`
+
 	// Judged is every value verified, by value: what the answers rest on.
 	Judged []DayShare `json:"judged"`
 
@@ -123,6 +127,11 @@ type Verified struct {
 	Cost  SizingCost `json:"cost"`
 	Days  *DayShare  `json:"days,omitempty"`
 	Below *DayShare  `json:"below,omitempty"`
+	// TimeToRoomP99 and FailureShare are over its verification days
+	// pooled (shown, never judged): p99 time to room in seconds, and
+	// allocation failures per match.
+	TimeToRoomP99 float64 `json:"timeToRoomP99,omitempty"`
+	FailureShare  float64 `json:"failureShare,omitempty"`
 	// Failing are the SLOs missed where a fruitless search stopped.
 	Failing []string `json:"failing,omitempty"`
 	// StoppedAt is where a fruitless search stopped: at the cap, where no
@@ -140,4 +149,12 @@ type SizingCost struct {
 	// FleetMoney is the whole fleet's cost over the scenario (DES only).
 	FleetMoney float64 `json:"fleetMoney,omitempty"`
 	Simulated  bool    `json:"simulated"` // from the DES rather than an estimate
+}
+
+// PolicyAnswer is one buffer policy's DES-verified minimum.
+type PolicyAnswer struct {
+	Policy   string   `json:"policy"`
+	Set      string   `json:"set"` // the --set that selects it
+	Knob     string   `json:"knob"`
+	Verified Verified `json:"verified"`
 }

@@ -251,3 +251,19 @@ func FuzzParseOverride(f *testing.F) {
 		_, _ = ParseWith(doc, dir, []Override{o})
 	})
 }
+
+// A --set value that is a YAML flow mapping replaces the whole field: how
+// a policy is swapped for another from the command line.
+func TestOverrideWithAFlowMapping(t *testing.T) {
+	s, err := LoadWith("steady.yaml", []Override{{Path: "fleet.policy", Value: "{buffer: {size: 7, max: 90}, countWaiting: true}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := s.Fleet.Policy
+	if p.MinAvailable != nil || p.Buffer == nil || *p.Buffer.Size != 7 || p.Buffer.Max != 90 || !p.CountWaiting {
+		t.Errorf("policy %+v", p)
+	}
+	if _, err := LoadWith("steady.yaml", []Override{{Path: "fleet.policy", Value: "{buffer: "}}); err == nil || !strings.Contains(err.Error(), "fleet.policy: cannot set") {
+		t.Errorf("a broken flow mapping: %v", err)
+	}
+}

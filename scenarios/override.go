@@ -87,7 +87,8 @@ var (
 )
 
 // set walks a dotted path ("arrivals.segments[0].constant.rate"), creating
-// missing mappings, and sets the leaf to a plain scalar.
+// missing mappings, and sets the leaf to a plain scalar, or to a YAML flow
+// mapping or list when the value is one ("{buffer: {size: 10}}").
 func set(n *yaml.Node, path, value string) error {
 	if path == "" {
 		return fmt.Errorf("empty path")
@@ -108,6 +109,14 @@ func set(n *yaml.Node, path, value string) error {
 			}
 			n = n.Content[i]
 		}
+	}
+	if strings.HasPrefix(value, "{") || strings.HasPrefix(value, "[") {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(value), &doc); err != nil || len(doc.Content) != 1 {
+			return fmt.Errorf("%q is not a YAML flow mapping or list: %v", value, err)
+		}
+		*n = *doc.Content[0]
+		return nil
 	}
 	*n = yaml.Node{Kind: yaml.ScalarNode, Value: value}
 	return nil

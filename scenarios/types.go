@@ -129,6 +129,33 @@ type Fleet struct {
 	IdleTimeout  Duration     `yaml:"idleTimeout"`
 	Scheduling   string       `yaml:"scheduling"` // packed | distributed
 	Update       Update       `yaml:"update"`
+	// HPA, when set, puts Kubernetes' HorizontalPodAutoscaler between the
+	// minAvailable rule and the fleet, as KEDA does when it serves
+	// OpenKruiseGame's external scaler (OpenKruiseGame as deployed); the
+	// sync interval is then KEDA's pollingInterval. Unset fields take
+	// Kubernetes' defaults.
+	HPA *HPA `yaml:"hpa"`
+}
+
+// HPA is a HorizontalPodAutoscaler's tolerance and behavior.
+type HPA struct {
+	Tolerance *float64  `yaml:"tolerance"` // default 0.1
+	ScaleUp   *HPARules `yaml:"scaleUp"`   // default: at once, max(4 pods, 100%) per 15s
+	ScaleDown *HPARules `yaml:"scaleDown"` // default: 300s window, 100% per 15s
+}
+
+// HPARules is one direction's behavior (Kubernetes' HPAScalingRules).
+type HPARules struct {
+	StabilizationWindow Duration    `yaml:"stabilizationWindow"`
+	SelectPolicy        string      `yaml:"selectPolicy"` // Max (default) | Min | Disabled
+	Policies            []HPAPolicy `yaml:"policies"`
+}
+
+// HPAPolicy allows Value pods (or percent) of change per Period.
+type HPAPolicy struct {
+	Type   string   `yaml:"type"` // Pods | Percent
+	Value  int      `yaml:"value"`
+	Period Duration `yaml:"period"`
 }
 
 // Policy is the buffer policy; exactly one of MinAvailable and Buffer is set.
@@ -139,6 +166,30 @@ type Policy struct {
 	// server count as demand, so a replacement is ordered when a request
 	// arrives rather than when a server is taken.
 	CountWaiting bool `yaml:"countWaiting"`
+	// Schedule changes the policy's count (minAvailable.count or
+	// buffer.size) over the scenario: each step's count applies from its
+	// at until the next step's; before the first, the policy's own count.
+	// It is what `sim plan` writes.
+	Schedule []ScheduleStep `yaml:"schedule"`
+}
+
+// ScheduleStep is one step of a buffer schedule, at scenario time At.
+type ScheduleStep struct {
+	At    Duration `yaml:"at"`
+	Count int      `yaml:"count"`
+}
+
+// CountAt is the policy's count in force at scenario time t (seconds),
+// given its own count: the last schedule step at or before t, or base.
+func (p Policy) CountAt(t float64, base int) int {
+	n := base
+	for _, s := range p.Schedule {
+		if s.At.Seconds() > t {
+			break
+		}
+		n = s.Count
+	}
+	return n
 }
 
 // MinAvailable is OpenKruiseGame's rule: keep at least Count (or

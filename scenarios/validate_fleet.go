@@ -1,6 +1,9 @@
 package scenarios
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 func (s *Scenario) validateFleet(e *Errors) {
 	f := s.Fleet
@@ -55,6 +58,8 @@ func (s *Scenario) validateFleet(e *Errors) {
 			e.add("fleet.policy.buffer.max", "must be 0 (no cap) or ≥ size (%d)", *b.Size)
 		}
 	}
+	s.validateSchedule(e)
+	s.validateHPA(e)
 	period(e, "fleet.syncInterval", f.SyncInterval)
 	distribution(e, "fleet.podStartup", f.PodStartup)
 	oneOfString(e, "fleet.afterMatch", f.AfterMatch, "recycle", "reuse")
@@ -115,4 +120,82 @@ func (r *RedisRestart) UnmarshalYAML(unmarshal func(any) error) error {
 	err := unmarshal(&v)
 	*r = RedisRestart(v)
 	return err
+}
+
+// validateSchedule: steps in increasing time within the scenario, on a
+// policy with a count, each count within the policy's max.
+func (s *Scenario) validateSchedule(e *Errors) {
+	p := s.Fleet.Policy
+	if len(p.Schedule) == 0 {
+		return
+	}
+	limit := 0
+	switch {
+	case p.MinAvailable != nil && p.MinAvailable.Count != nil:
+		limit = p.MinAvailable.Max
+	case p.Buffer != nil && p.Buffer.Size != nil:
+		limit = p.Buffer.Max
+	default:
+		e.add("fleet.policy.schedule", "needs a count policy (minAvailable.count or buffer.size)")
+		return
+	}
+	if len(p.Schedule) > maxEvents {
+		e.add("fleet.policy.schedule", "has %d steps, at most %d", len(p.Schedule), maxEvents)
+		return
+	}
+	for i, st := range p.Schedule {
+		path := fmt.Sprintf("fleet.policy.schedule[%d]", i)
+		switch {
+		case st.At.Duration < 0 || st.At.Duration >= s.Duration.Duration:
+			e.add(path+".at", "must be within the scenario: at least 0 and before its duration (%s)", s.Duration)
+		case i > 0 && st.At.Duration <= p.Schedule[i-1].At.Duration:
+			e.add(path+".at", "must be after the step before (%s)", p.Schedule[i-1].At)
+		}
+		if st.Count < 0 || st.Count > maxCount || (limit > 0 && st.Count > limit) {
+			e.add(path+".count", "must be between 0 and the policy's max (%d) and at most %d", limit, maxCount)
+		}
+	}
+}
+
+// validateHPA: an HPA serves the minAvailable rule on KEDA's polls, with
+// Kubernetes' own bounds on its fields.
+func (s *Scenario) validateHPA(e *Errors) {
+	h := s.Fleet.HPA
+	if h == nil {
+		return
+	}
+	if s.Fleet.Policy.MinAvailable == nil {
+		e.add("fleet.hpa", "models KEDA serving OpenKruiseGame's external scaler: it needs fleet.policy.minAvailable")
+	}
+	if s.Fleet.SyncInterval.Duration <= 0 {
+		e.add("fleet.hpa", "acts on KEDA's polls: it needs fleet.syncInterval (the pollingInterval) > 0")
+	}
+	if t := h.Tolerance; t != nil && (!(*t >= 0) || *t >= 1) {
+		e.add("fleet.hpa.tolerance", "must be in [0, 1)")
+	}
+	for i, r := range []*HPARules{h.ScaleUp, h.ScaleDown} {
+		if r == nil {
+			continue
+		}
+		path := "fleet.hpa." + [2]string{"scaleUp", "scaleDown"}[i]
+		if w := r.StabilizationWindow.Duration; w < 0 || w > time.Hour {
+			e.add(path+".stabilizationWindow", "must be between 0 and 1h (as Kubernetes)")
+		}
+		if r.SelectPolicy != "" {
+			oneOfString(e, path+".selectPolicy", r.SelectPolicy, "Max", "Min", "Disabled")
+		}
+		if len(r.Policies) == 0 && r.SelectPolicy != "Disabled" {
+			e.add(path+".policies", "must have at least one policy (or selectPolicy: Disabled)")
+		}
+		for i, p := range r.Policies {
+			pp := fmt.Sprintf("%s.policies[%d]", path, i)
+			oneOfString(e, pp+".type", p.Type, "Pods", "Percent")
+			if p.Value < 1 || p.Value > maxCount {
+				e.add(pp+".value", "must be between 1 and %d", maxCount)
+			}
+			if d := p.Period.Duration; d < time.Second || d > 30*time.Minute {
+				e.add(pp+".period", "must be between 1s and 30m (as Kubernetes)")
+			}
+		}
+	}
 }

@@ -13,7 +13,17 @@ import (
 // tail (Erlang-C) for FIFO waits, the Poisson tail (Palm) for the
 // demand-aware policy — each averaged over the controller tick's phase.
 func analytic(sc *scenarios.Scenario) results.Analytic {
-	a := results.Analytic{PeakRate: sc.Curve().Peak() / float64(sc.Players.PerMatch)}
+	return analyticAt(sc, sc.Curve().Peak(), true)
+}
+
+// analyticAt is analytic at a given peak arrival rate (players/s): a
+// buffer schedule sizes each of its steps at its own window's peak.
+// Without matchWait, the time-to-room budget goes to the allocation wait
+// alone: a step so quiet that filling a match takes longer than the limit
+// still needs rooms for the matches it forms (its few players weigh
+// little in the day's percentile).
+func analyticAt(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) results.Analytic {
+	a := results.Analytic{PeakRate: arrivalPeak / float64(sc.Players.PerMatch)}
 	a.Lead = sc.Fleet.PodStartup.Sampler().Mean()
 	a.LeadWithNode = a.Lead
 	if sc.Nodes.PodsPerNode > 0 {
@@ -91,7 +101,11 @@ func analytic(sc *scenarios.Scenario) results.Analytic {
 			for k := 0; k <= 40; k++ {
 				t := q.Limit * float64(k) / 40
 				aw := TickAveraged(func(l float64) float64 { return tail(s, l, t) }, lead, tick)
-				best = math.Min(best, matchWaitTail(sc, q.Limit-t)+aw)
+				mw := 0.0
+				if matchWait {
+					mw = matchWaitTail(sc, arrivalPeak, q.Limit-t)
+				}
+				best = math.Min(best, mw+aw)
 			}
 			ok = ok && best <= 1-q.Q
 		}
@@ -156,7 +170,7 @@ func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) results.
 // peak rate: the player at position k of n waits for n−k more Poisson
 // arrivals, Gamma(n−k, λ), so P = (1/n)·Σ_{j<n} P(Poisson(λx) < j); a match
 // that starts short-handed at the timeout caps the wait.
-func matchWaitTail(sc *scenarios.Scenario, x float64) float64 {
+func matchWaitTail(sc *scenarios.Scenario, arrivalPeak, x float64) float64 {
 	n := sc.Players.PerMatch
 	timeout := sc.Players.MatchTimeout.Seconds()
 	switch {
@@ -167,7 +181,7 @@ func matchWaitTail(sc *scenarios.Scenario, x float64) float64 {
 	case timeout > 0 && sc.Players.OnTimeout == "start" && x >= timeout:
 		return 0
 	}
-	mean := sc.Curve().Peak() * x
+	mean := arrivalPeak * x
 	sum := 0.0
 	for j := 1; j < n; j++ {
 		sum += distuv.Poisson{Lambda: math.Max(mean, 1e-12)}.CDF(float64(j - 1))

@@ -35,6 +35,8 @@ type trial struct {
 	// the search, whose days are only counted); run is the pool's result.
 	pool *results.Pool
 	run  *results.Run
+	// inspect, when set, sees each day's run once it is judged.
+	inspect func(*results.Run)
 }
 
 // dayRunner simulates candidates' days in parallel, in chunks whose
@@ -126,6 +128,9 @@ func (c *trial) tally(r *results.Run) error {
 		c.met++
 	}
 	c.busy += r.Counters[results.AllocationWaits] + r.Counters[results.AllocationFailures]
+	if c.inspect != nil {
+		c.inspect(r)
+	}
 	if c.pool == nil {
 		return nil
 	}

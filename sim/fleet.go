@@ -24,7 +24,8 @@ type fleet struct {
 	version                                int32
 
 	policy          policy.Buffer
-	replicas        int // pods the autoscaler last asked for
+	hpa             *policy.HPA // KEDA's HPA between the rule and the fleet, when modelled
+	replicas        int         // pods the autoscaler last asked for
 	tick            float64
 	reuse           bool
 	deleteOnRecycle bool
@@ -65,11 +66,47 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 	default:
 		return fmt.Errorf("fleet.policy: no policy set")
 	}
+	if sc.Fleet.HPA != nil {
+		h := hpaOf(sc.Fleet.HPA)
+		f.hpa = &h
+	}
 	f.tick = sc.Fleet.SyncInterval.Seconds()
 	f.reuse = sc.Fleet.AfterMatch == "reuse"
 	f.rolling = sc.Fleet.Update.RollingUpdate
 	f.liveByVersion = []int{0}
 	return nil
+}
+
+// hpaOf is the scenario's HPA, Kubernetes' defaults where unset.
+func hpaOf(h *scenarios.HPA) policy.HPA {
+	out := policy.DefaultHPA()
+	if h.Tolerance != nil {
+		out.Tolerance = *h.Tolerance
+	}
+	rules := func(r *scenarios.HPARules, def policy.HPARules) policy.HPARules {
+		if r == nil {
+			return def
+		}
+		pr := policy.HPARules{Window: r.StabilizationWindow.Seconds(), SelectMin: r.SelectPolicy == "Min", Disabled: r.SelectPolicy == "Disabled"}
+		for _, p := range r.Policies {
+			pr.Policies = append(pr.Policies, policy.HPARate{Percent: p.Type == "Percent", Value: p.Value, Period: p.Period.Seconds()})
+		}
+		return pr
+	}
+	out.Up, out.Down = rules(h.ScaleUp, out.Up), rules(h.ScaleDown, out.Down)
+	return out
+}
+
+// setCount changes the policy's count (a schedule step).
+func (f *fleet) setCount(n int) {
+	switch p := f.policy.(type) {
+	case policy.MinAvailable:
+		p.Count = n
+		f.policy = p
+	case policy.AgonesBuffer:
+		p.Size = n
+		f.policy = p
+	}
 }
 
 // status is what the policy sees; drained matches count as in play.
@@ -85,7 +122,14 @@ func (f *fleet) reconcile(m *model) {
 	if len(f.doomed) > 0 {
 		f.deleteDoomed(m)
 	}
-	f.replicas = f.policy.Desired(f.status(m))
+	ask := f.policy.Desired(f.status(m))
+	if f.hpa != nil && m.now > 0 {
+		// The HPA passes the rule's ask through its tolerance, windows and
+		// rates; the fleet starts at the rule's size (a GameServerSet
+		// created with that many replicas).
+		ask = f.hpa.Next(m.now, f.replicas, ask)
+	}
+	f.replicas = ask
 	f.maintain(m)
 }
 

@@ -95,6 +95,9 @@ func (m *model) run(ctx context.Context) error {
 	for i, ev := range m.sc.Timeline {
 		m.q.push(ev.At.Seconds(), evTimeline, int32(i), 0)
 	}
+	for i, st := range m.sc.Fleet.Policy.Schedule {
+		m.q.push(st.At.Seconds(), evSchedule, int32(i), 0)
+	}
 	if m.fleet.tick > 0 {
 		m.q.push(0, evTick, 0, 0)
 	}
@@ -174,6 +177,10 @@ func (m *model) dispatch(ev event) {
 		m.nodes.disruptionPass(m)
 	case evDisruptionValidate:
 		m.nodes.disruptionValidate(m)
+	case evSchedule:
+		// The new count is seen by the controller's next pass: at once
+		// when it acts on every event, else at its next tick.
+		m.fleet.setCount(m.sc.Fleet.Policy.Schedule[ev.arg].Count)
 	case evScaleDownWake:
 		// Nothing to do: waking is enough for the event-driven controller.
 	}

@@ -22,6 +22,7 @@ const (
 	evRejoin
 	evDisruptionPass
 	evDisruptionValidate
+	evSchedule
 )
 
 // event is ordered by (t, seq); seq makes ties deterministic (FIFO).

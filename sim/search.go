@@ -197,7 +197,12 @@ func (v *verifier) report(r results.Verified, sc *scenarios.Scenario) (results.V
 		b := below.share(v.rule)
 		r.Below = &b
 	}
-	r.Cost = dayCost(c.pooled(), sc)
+	pooled := c.pooled()
+	r.Cost = dayCost(pooled, sc)
+	r.TimeToRoomP99 = pooled.Metrics[results.TimeToRoom].P99
+	if m := pooled.Counters[results.Matches]; m > 0 {
+		r.FailureShare = round4(float64(pooled.Counters[results.AllocationFailures]) / float64(m))
+	}
 	return r, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -15,10 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetbench/fleetbench/scenarios"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
-
-	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 //go:embed base overlays
@@ -37,7 +37,13 @@ type Settings struct {
 
 // SettingsFor maps a scenario's players and fleet sections to the
 // stack's flags (the same semantics the model simulates).
+// ErrSchedule: fleetd keeps one count; a buffer schedule is the model's.
+var ErrSchedule = errors.New("fleet.policy.schedule: the real run's fleetd keeps one count and does not follow a schedule; model it with sim, or apply the schedule with the manifests `sim plan --emit` writes")
+
 func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
+	if len(sc.Fleet.Policy.Schedule) > 0 {
+		return Settings{}, ErrSchedule
+	}
 	// Printable: the key reaches processes as an environment variable.
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {

@@ -71,6 +71,9 @@ func (e env) runCmd(args []string) (int, error) {
 	if err := budget.Check(sim.Estimate(sc)); err != nil {
 		return 0, cli.Inputf("scenario %s: %w", file, err)
 	}
+	if len(sc.Fleet.Policy.Schedule) > 0 {
+		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrSchedule)
+	}
 	p, err := e.provider(f)
 	if err != nil {
 		return 0, err

@@ -19,6 +19,8 @@ const usage = `usage:
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
   sim check FILE [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
             [--workers N] [--json] [-o DIR] [--verbose]
+  sim plan FILE [--step 1h] [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
+            [--workers N] [--json] [-o DIR] [--verbose]
 Every command also takes --max-events N and --max-concurrent N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.
@@ -57,6 +59,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		err = e.sweepCmd(args[1:])
 	case "check":
 		code, err = e.checkCmd(args[1:])
+	case "plan":
+		code, err = e.planCmd(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(stdout, usage, strings.Join(scenarios.Shipped(), ", "))
 		return cli.OK, nil

@@ -27,6 +27,7 @@ func (e env) checkCmd(args []string) (int, error) {
 	fs.IntVar(&opts.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
+	policies := fs.Bool("policies", false, "also size the scenario under OpenKruiseGame's minAvailable, Agones' buffer and the demand-aware policy, side by side")
 	opts.Budget = budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
@@ -56,6 +57,11 @@ func (e env) checkCmd(args []string) (int, error) {
 	rep, err := sim.Check(e.ctx, doc, dir, opts)
 	if err != nil {
 		return 0, fmt.Errorf("scenario %s:\n%w", file, err)
+	}
+	if *policies {
+		if rep.Policies, err = sim.ComparePolicies(e.ctx, doc, dir, opts, rep); err != nil {
+			return 0, fmt.Errorf("scenario %s: --policies:\n%w", file, err)
+		}
 	}
 	rep.RunSeconds = time.Since(started).Round(time.Millisecond).Seconds()
 	data, err := json.MarshalIndent(rep, "", " ")

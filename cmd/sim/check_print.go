@@ -72,6 +72,7 @@ func printCheck(e env, r *results.Sizing) {
 	}
 	fmt.Fprintln(w)
 	printDays(w, r)
+	printPolicies(w, r)
 	fmt.Fprintf(w, "days simulated: %d searching (seeds %s, %d per trial), %d verifying (seeds %s); %.1f s\n",
 		r.SearchDays, rule.SearchSeeds, rule.SearchDaysPerTrial, r.VerifyDays, rule.VerifySeeds, r.RunSeconds)
 }
@@ -95,5 +96,23 @@ func printDays(w io.Writer, r *results.Sizing) {
 		c, v := r.ConfiguredCost, r.Verified.Cost
 		fmt.Fprintf(w, "recommended: %s = %d — %.0f idle server-hours a day (%.2f) against the configured %d's %.0f (%.2f)\n",
 			r.Knob, r.Recommended, v.IdleServerHours, v.Money, r.Configured, c.IdleServerHours, c.Money)
+	}
+}
+
+// printPolicies sets the policies side by side, each at its own cheapest
+// value shown to meet the target.
+func printPolicies(w io.Writer, r *results.Sizing) {
+	if len(r.Policies) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\npolicies side by side, each at its cheapest value meeting the target (pooled over its verification days):\n")
+	fmt.Fprintf(w, "  %-30s %6s %16s %10s %12s %14s\n", "policy", "value", "idle server-h/day", "cost/day", "p99 ttr (s)", "failures/match")
+	for _, p := range r.Policies {
+		v := p.Verified
+		if !v.Found {
+			fmt.Fprintf(w, "  %-30s none up to %d: %s\n", p.Policy, v.StoppedAt, v.Reason)
+			continue
+		}
+		fmt.Fprintf(w, "  %-30s %6d %16.0f %10.2f %12.3f %14.4g\n", p.Policy, v.Min, v.Cost.IdleServerHours, v.Cost.Money, v.TimeToRoomP99, v.FailureShare)
 	}
 }
