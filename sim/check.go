@@ -65,19 +65,27 @@ func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 	return "", 0, 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
 }
 
+// sized parses a scenario whose buffer a count sizes, with the knob's
+// field, configured value and cap; both failures are bad input.
+func sized(doc []byte, dir string) (sc *scenarios.Scenario, name string, configured, limit int, err error) {
+	if sc, err = scenarios.Parse(doc, dir); err != nil {
+		return nil, "", 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	if name, configured, limit, err = knob(sc); err != nil {
+		return nil, "", 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	return sc, name, configured, limit, nil
+}
+
 // Check answers "is my buffer big enough?" three ways — the node-size
 // rule, the analytic minimum and the DES-verified minimum — and judges the
 // configured value and each answer by the share of simulated days that
 // meet every SLO (see dayRule). The search for the DES minimum runs on its
 // own days; its answer is then verified, and moved, on other days.
 func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*results.Sizing, error) {
-	sc, err := scenarios.Parse(doc, dir)
+	sc, name, configured, limit, err := sized(doc, dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-	}
-	name, configured, limit, err := knob(sc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return nil, err
 	}
 	rule, err := o.rule()
 	if err != nil {

@@ -41,13 +41,9 @@ const planMethod = "each step sized by the analytic formula at the peak arrival 
 // every SLO on the target share of days, and compares its cost with the
 // sizing check's constant answer and the configured value.
 func Plan(ctx context.Context, doc []byte, dir string, o PlanOptions) (*results.Plan, error) {
-	sc, err := scenarios.Parse(doc, dir)
+	sc, name, configured, limit, err := sized(doc, dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-	}
-	name, configured, limit, err := knob(sc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return nil, err
 	}
 	if err := checkStep(sc, o.Step); err != nil {
 		return nil, err

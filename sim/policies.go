@@ -32,13 +32,9 @@ var policyVariants = []policyVariant{
 // ComparePolicies sizes the scenario under each policy variant with the
 // sizing check, reusing own for the variant the scenario already is.
 func ComparePolicies(ctx context.Context, doc []byte, dir string, o CheckOptions, own *results.Sizing) ([]results.PolicyAnswer, error) {
-	sc, err := scenarios.Parse(doc, dir)
+	sc, _, configured, limit, err := sized(doc, dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-	}
-	_, configured, limit, err := knob(sc)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return nil, err
 	}
 	if limit == searchCap {
 		limit = 0 // no cap: the variants have none either
