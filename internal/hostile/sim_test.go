@@ -106,6 +106,17 @@ func TestSimSweepAndCheckRefuseHostileFlags(t *testing.T) {
 		{name: "check a percent policy", cmd: "sim", args: []string{"check", "$D/s.yaml"}, files: map[string]string{"s.yaml": scenario(t, "{buffer: {size: 6}}", "{buffer: {percent: 10}}")},
 			code: 2, says: "sizes a count"},
 		{name: "check past the work budget", cmd: "sim", args: check("--max-events", "1e5"), code: 2, says: "--max-events"},
+		{name: "plan a step shorter than the sync", cmd: "sim", args: []string{"plan", "evening-peak", "--step", "10s"}, code: 2, says: "shorter than fleet.syncInterval"},
+		{name: "plan a step longer than the scenario", cmd: "sim", args: []string{"plan", "evening-peak", "--step", "48h"}, code: 2, says: "at most the scenario's duration"},
+		{name: "plan a zero step", cmd: "sim", args: []string{"plan", "evening-peak", "--step", "0s"}, code: 2, says: "--step 0s"},
+		{name: "plan an unknown manifest kind", cmd: "sim", args: []string{"plan", "evening-peak", "--emit", "nomad", "-o", "$D/out"}, code: 2, says: `--emit "nomad"`, leaves: []string{"$D/out"}},
+		{name: "plan manifests with nowhere to write", cmd: "sim", args: []string{"plan", "evening-peak", "--emit", "okg"}, code: 2, says: "into -o DIR"},
+		{name: "plan a percent policy", cmd: "sim", args: []string{"plan", "$D/s.yaml"}, files: map[string]string{"s.yaml": scenario(t, "{buffer: {size: 6}}", "{buffer: {percent: 10}}")},
+			code: 2, says: "sizes a count"},
+		{name: "a schedule step after the end", cmd: "sim", args: []string{"run", "$D/s.yaml", "-o", "$D/out"},
+			files: map[string]string{"s.yaml": scenario(t, "{buffer: {size: 6}}", "{buffer: {size: 6}, schedule: [{at: 2h, count: 3}]}")}, code: 2, says: "fleet.policy.schedule[0].at"},
+		{name: "an HPA without minAvailable", cmd: "sim", args: []string{"run", "$D/s.yaml", "-o", "$D/out"},
+			files: map[string]string{"s.yaml": scenario(t, "syncInterval: 0s", "syncInterval: 0s\n  hpa: {tolerance: 2}")}, code: 2, says: "fleet.hpa.tolerance: must be in [0, 1)"},
 	}
 	runCases(t, cases)
 }
