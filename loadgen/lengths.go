@@ -30,7 +30,7 @@ type matchLength struct {
 }
 
 func newSessionLengths(sc *scenarios.Scenario, wall func(time.Duration) time.Duration) *sessionLengths {
-	return &sessionLengths{dist: sc.Players.SessionLength.Sampler(), rng: rand.New(rand.NewPCG(sc.Seed, sessionStream)),
+	return &sessionLengths{dist: sc.Players.SessionLength.Sampler(), rng: rand.New(rand.NewPCG(sc.Seed, scenarios.SessionStream)),
 		wall: wall, perMatch: sc.Players.PerMatch, byMatch: map[string]*matchLength{}}
 }
 

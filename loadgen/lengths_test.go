@@ -27,7 +27,7 @@ fleet: {policy: {buffer: {size: 1}}}
 	}
 	half := func(d time.Duration) time.Duration { return d / 2 }
 	l := newSessionLengths(sc, half)
-	rng := rand.New(rand.NewPCG(sc.Seed, sessionStream))
+	rng := rand.New(rand.NewPCG(sc.Seed, scenarios.SessionStream))
 	dist := sc.Players.SessionLength.Sampler()
 	want := map[string]time.Duration{}
 	for _, m := range []string{"m1", "m2"} {

@@ -28,6 +28,8 @@ type session struct {
 	// DropAt cuts the player's connection once, at this fraction of the
 	// session (0: never), as the model's players.disconnect does.
 	DropAt float64
+	// jitter draws the backoffs' jitter (nil: none).
+	jitter *rand.Rand
 }
 
 // play runs one player from its arrival to leaving the room.
@@ -208,7 +210,10 @@ func (s session) backoff(n int) time.Duration {
 	if d <= 0 {
 		d = s.BackoffMax
 	}
-	return time.Duration(float64(d) * (1 - s.Jitter*rand.Float64()))
+	if s.jitter == nil {
+		return d
+	}
+	return time.Duration(float64(d) * (1 - s.Jitter*s.jitter.Float64()))
 }
 
 // verify checks the recovered session against what the player did: the

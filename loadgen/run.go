@@ -24,12 +24,6 @@ import (
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
-// PCG streams (with the seed) of session lengths and client disconnects.
-const (
-	sessionStream = 2
-	clientStream  = 5
-)
-
 // Config is one real run.
 type Config struct {
 	Scenario *scenarios.Scenario
@@ -224,7 +218,7 @@ func initialRooms(sc *scenarios.Scenario) int {
 func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock) uint64 {
 	wall := func(d scenarios.Duration) time.Duration { return clk.wall(d.Duration) }
 	g.lengths = newSessionLengths(sc, clk.wall)
-	clients := rand.New(rand.NewPCG(sc.Seed, clientStream))
+	clients := rand.New(rand.NewPCG(sc.Seed, scenarios.ClientStream))
 	backoff := sc.Players.Disconnect.Backoff
 	var wg sync.WaitGroup
 	players := Pace(ctx, NewScenarioPacer(sc), clk.start, func(a Arrival) {
@@ -240,6 +234,9 @@ func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk cloc
 			BackoffMax:  max(wall(backoff.Max), 100*time.Millisecond),
 			Jitter:      backoff.Jitter,
 			Window:      max(wall(sc.Players.RecoveryWindow), time.Second),
+			// Each player its own jitter sequence: players run at once, and
+			// one shared generator would make the draws depend on timing.
+			jitter: rand.New(rand.NewPCG(sc.Seed^a.Index, scenarios.BackoffStream)),
 		}
 		wg.Go(func() { g.bugs.guard(func() { g.rec.Record(g.play(ctx, a, s)) }) })
 	})

@@ -17,13 +17,10 @@ import (
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
-// timelineStream is the PCG stream that picks which rooms and nodes fail.
-const timelineStream = 7
-
 // timeline executes the scenario's events at their wall-clock times and
 // returns them as they happened.
 func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, clk clock) []results.Event {
-	rng := rand.New(rand.NewPCG(sc.Seed, timelineStream))
+	rng := rand.New(rand.NewPCG(sc.Seed, scenarios.TimelineStream))
 	var done []results.Event
 	for _, ev := range sc.Timeline {
 		at := clk.start.Add(clk.wall(ev.At.Duration))
@@ -51,37 +48,37 @@ func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *ran
 	ns := manifests.Namespace
 	switch {
 	case ev.RollingDeploy != nil:
-		return "rollingDeploy", "version " + ev.RollingDeploy.Version, c.SetVersion(ctx, ns, "roomserver", ev.RollingDeploy.Version)
+		return scenarios.KindRollingDeploy, "version " + ev.RollingDeploy.Version, c.SetVersion(ctx, ns, "roomserver", ev.RollingDeploy.Version)
 	case ev.Crash != nil:
 		// Crashes hit rooms in play: that is where sessions are at stake.
 		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector + "," + wire.OpsStateLabel + "=" + policy.Allocated.String()})
 		if err != nil {
-			return "crash", "", err
+			return scenarios.KindCrash, "", err
 		}
 		victims := pick(rng, pods.Items, ev.Crash.Rooms)
 		for _, p := range victims {
 			if err := c.KillPod(ctx, ns, p.Name); err != nil {
-				return "crash", "", err
+				return scenarios.KindCrash, "", err
 			}
 		}
-		return "crash", fmt.Sprintf("%d rooms killed", len(victims)), nil
+		return scenarios.KindCrash, fmt.Sprintf("%d rooms killed", len(victims)), nil
 	case ev.NodeLoss != nil:
 		nodes, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: clusters.PoolLabel + "=" + clusters.PoolRooms})
 		if err != nil {
-			return "nodeLoss", "", err
+			return scenarios.KindNodeLoss, "", err
 		}
 		var victims []string
 		for _, n := range pick(rng, nodes.Items, ev.NodeLoss.Count) {
 			victims = append(victims, n.Name)
 		}
-		return "nodeLoss", fmt.Sprintf("%d nodes lost", len(victims)), c.LoseNodes(ctx, victims)
+		return scenarios.KindNodeLoss, fmt.Sprintf("%d nodes lost", len(victims)), c.LoseNodes(ctx, victims)
 	case ev.RedisRestart != nil:
 		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: "app=redis"})
 		if err != nil || len(pods.Items) == 0 {
-			return "redisRestart", "", fmt.Errorf("no redis pod: %v", err)
+			return scenarios.KindRedisRestart, "", fmt.Errorf("no redis pod: %v", err)
 		}
 		detail, err := c.HoldDown(ctx, ns, pods.Items[0].Name, wall(ev.RedisRestart.Downtime.Duration))
-		return "redisRestart", detail, err
+		return scenarios.KindRedisRestart, detail, err
 	}
 	return "unknown", "", nil
 }

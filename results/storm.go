@@ -2,17 +2,15 @@ package results
 
 import (
 	"math"
+	"slices"
 	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// IsDisruption reports whether a timeline kind disconnects players.
-func IsDisruption(kind string) bool {
-	switch kind {
-	case "rollingDeploy", "nodeLoss", "crash", "redisRestart":
-		return true
-	}
-	return false
-}
+// IsDisruption reports whether a timeline kind disconnects players:
+// every kind a scenario's timeline has does.
+func IsDisruption(kind string) bool { return slices.Contains(scenarios.Kinds, kind) }
 
 // Storm is the reconnect storm after one disruption: the reconnects above
 // the rate before it, from the event until the rate is back within noise

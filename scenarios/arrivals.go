@@ -5,11 +5,6 @@ import (
 	"math/rand/v2"
 )
 
-// ArrivalStream is the PCG stream the arrival process draws from (with
-// the scenario's seed): the model and the load generator use the same
-// one, so both see the same players arrive at the same times.
-const ArrivalStream = 1
-
 // ArrivalTimes yields a scenario's player arrival times, in seconds from
 // the start: a Poisson process by thinning against each piece's maximum
 // rate, or evenly spaced (uniform) arrivals at the local rate.

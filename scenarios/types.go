@@ -263,6 +263,32 @@ type Event struct {
 	RedisRestart  *RedisRestart  `yaml:"redisRestart"`
 }
 
+// Event kinds, as a run's events name them (results.Event.Kind).
+const (
+	KindRollingDeploy = "rollingDeploy"
+	KindNodeLoss      = "nodeLoss"
+	KindCrash         = "crash"
+	KindRedisRestart  = "redisRestart"
+)
+
+// Kinds are the event kinds, each of which disconnects players.
+var Kinds = []string{KindRollingDeploy, KindNodeLoss, KindCrash, KindRedisRestart}
+
+// Kind names the event's action ("" when none is set).
+func (e Event) Kind() string {
+	switch {
+	case e.RollingDeploy != nil:
+		return KindRollingDeploy
+	case e.NodeLoss != nil:
+		return KindNodeLoss
+	case e.Crash != nil:
+		return KindCrash
+	case e.RedisRestart != nil:
+		return KindRedisRestart
+	}
+	return ""
+}
+
 // RollingDeploy moves the fleet to a new version.
 type RollingDeploy struct {
 	Version string `yaml:"version"`

@@ -15,24 +15,16 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// Independent random streams, so that changing the fleet policy leaves the
-// arrivals and session lengths untouched (common random numbers: sweeps
-// and the sizing search compare settings on the same players).
+// The model's random streams (see scenarios' streams for why apart).
 const (
-	streamArrivals = scenarios.ArrivalStream + iota
-	streamSessions
-	streamStartup
-	streamNodes
-	streamClients
-	streamFailures
-	// streamBackoff draws reconnect jitter apart from streamClients, whose
-	// disconnect draws loadgen's players repeat in the same order (a
-	// backoff taken from it shifted every later player's disconnect).
-	// 7 is loadgen's timeline stream.
-	streamBackoff = streamFailures + 2
-	// streamOverheads draws a real run's claims, joins and handshakes in
-	// the model of that run (never in a plain model run).
-	streamOverheads = streamBackoff + 1
+	streamArrivals  = scenarios.ArrivalStream
+	streamSessions  = scenarios.SessionStream
+	streamStartup   = scenarios.StartupStream
+	streamNodes     = scenarios.NodeStream
+	streamClients   = scenarios.ClientStream
+	streamFailures  = scenarios.FailureStream
+	streamBackoff   = scenarios.BackoffStream
+	streamOverheads = scenarios.OverheadStream
 )
 
 // model is the whole simulated world.

@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"slices"
+
+	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // timeline applies scenario event i.
@@ -12,17 +14,17 @@ func (m *model) timeline(i int) {
 	case ev.RollingDeploy != nil:
 		m.fleet.rollout()
 		m.nodes.addVersion()
-		m.rec.event(m.now, "rollingDeploy", ev.RollingDeploy.Version)
+		m.rec.event(m.now, scenarios.KindRollingDeploy, ev.RollingDeploy.Version)
 	case ev.NodeLoss != nil:
 		lost := m.loseNodes(ev.NodeLoss.Count)
-		m.rec.event(m.now, "nodeLoss", fmt.Sprintf("%d nodes", lost))
+		m.rec.event(m.now, scenarios.KindNodeLoss, fmt.Sprintf("%d nodes", lost))
 	case ev.Crash != nil:
 		crashed := m.crashRooms(ev.Crash.Rooms)
-		m.rec.event(m.now, "crash", fmt.Sprintf("%d rooms", crashed))
+		m.rec.event(m.now, scenarios.KindCrash, fmt.Sprintf("%d rooms", crashed))
 	case ev.RedisRestart != nil:
 		d := ev.RedisRestart.Downtime.Seconds()
 		m.redisDown = append(m.redisDown, [2]float64{m.now, m.now + d})
-		m.rec.event(m.now, "redisRestart", fmt.Sprintf("down %s", fmtSeconds(d)))
+		m.rec.event(m.now, scenarios.KindRedisRestart, fmt.Sprintf("down %s", fmtSeconds(d)))
 	}
 }
 
