@@ -23,99 +23,18 @@ func analytic(sc *scenarios.Scenario) results.Analytic {
 // still needs rooms for the matches it forms (its few players weigh
 // little in the day's percentile).
 func analyticAt(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) results.Analytic {
-	a := results.Analytic{PeakRate: arrivalPeak / float64(sc.Players.PerMatch)}
+	z := newSizer(sc, arrivalPeak, matchWait)
+	a := results.Analytic{PeakRate: z.lambda, Formula: z.formula()}
 	a.Lead = sc.Fleet.PodStartup.Sampler().Mean()
 	a.LeadWithNode = a.Lead
 	if sc.Nodes.PodsPerNode > 0 {
 		a.LeadWithNode += scenarios.BatchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean()
 	}
-	tick := sc.Fleet.SyncInterval.Seconds()
-	demandAware := sc.Fleet.Policy.CountWaiting
-	wait := sc.Players.Allocation.OnNoServer == "wait"
-	switch {
-	case !wait:
-		a.Formula = "Erlang-B loss"
-	case demandAware:
-		a.Formula = "Poisson tail (Palm, base stock)"
-	default:
-		a.Formula = "M/M/S waiting tail (Erlang-C)"
-	}
-	if tick > 0 {
-		a.Formula += ", averaged over the sync tick"
-	}
-	// tail(s, lead, t) is P(an allocation waits longer than t). The
-	// Erlang terms depend on (s, lead) only: remember them across the
-	// budget splits below, which vary t.
-	lambda := a.PeakRate
-	memoS, memo := -1, map[float64]float64{}
-	erlang := func(s int, lead float64, f func(int, float64) float64) float64 {
-		if s != memoS {
-			memoS, memo = s, map[float64]float64{}
-		}
-		v, ok := memo[lead]
-		if !ok {
-			v = f(s, lambda*lead)
-			memo[lead] = v
-		}
-		return v
-	}
-	tail := func(s int, lead, t float64) float64 {
-		switch {
-		case !wait:
-			return erlang(s, lead, ErlangB)
-		case demandAware:
-			if t >= lead {
-				return 0
-			}
-			return PoissonTail(s, lambda*(lead-t))
-		case lambda*lead >= float64(s):
-			return 1 // unstable queue
-		}
-		// M/M/s waiting tail: P(W > t) = C·exp(−(s/L − λ)t).
-		return erlang(s, lead, ErlangC) * math.Exp(-(float64(s)/lead-lambda)*t)
-	}
-	// meets reports whether s satisfies every buffer-dependent SLO.
-	meets := func(s int, lead float64) bool {
-		ok := true
-		check := func(t, limit float64) {
-			p := TickAveraged(func(l float64) float64 { return tail(s, l, t) }, lead, tick)
-			ok = ok && p <= limit
-		}
-		if f := sc.SLO.AllocationFailures; f != nil {
-			t := sc.Players.Allocation.Timeout.Seconds()
-			if wait && t == 0 {
-				t = math.Inf(1)
-			}
-			if !math.IsInf(t, 1) || !wait {
-				check(t, f.Max)
-			}
-		}
-		// Time to room = match wait + allocation wait. A union bound over
-		// a split of the budget, P(MW > L−t) + P(AW > t) ≤ 1−q for some
-		// t, is conservative whatever their dependence.
-		for _, q := range sc.SLO.TimeToRoom.List() {
-			if !wait {
-				continue
-			}
-			best := math.Inf(1)
-			for k := 0; k <= 40; k++ {
-				t := q.Limit * float64(k) / 40
-				aw := TickAveraged(func(l float64) float64 { return tail(s, l, t) }, lead, tick)
-				mw := 0.0
-				if matchWait {
-					mw = matchWaitTail(sc, arrivalPeak, q.Limit-t)
-				}
-				best = math.Min(best, mw+aw)
-			}
-			ok = ok && best <= 1-q.Q
-		}
-		return ok
-	}
-	a.Min = smallest(func(s int) bool { return meets(s, a.Lead) })
-	a.MinWithNode = smallest(func(s int) bool { return meets(s, a.LeadWithNode) })
+	a.Min = smallest(func(s int) bool { return z.meets(s, a.Lead) })
+	a.MinWithNode = smallest(func(s int) bool { return z.meets(s, a.LeadWithNode) })
 	p := sc.Fleet.Policy
-	if p.MinAvailable != nil && !p.CountWaiting && sc.Fleet.AfterMatch == "recycle" && tick > 0 {
-		a.SyncCap = int(math.Ceil(lambda * tick))
+	if p.MinAvailable != nil && !p.CountWaiting && sc.Fleet.AfterMatch == "recycle" && z.tick > 0 {
+		a.SyncCap = int(math.Ceil(z.lambda * z.tick))
 		if a.Min >= 0 {
 			a.Min = max(a.Min, a.SyncCap)
 			a.MinWithNode = max(a.MinWithNode, a.SyncCap)
@@ -125,6 +44,130 @@ func analyticAt(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) res
 		a.Note = "no buffer meets the SLO at the peak rate (the match fill time alone exceeds the limit, or the queue is unstable)"
 	}
 	return a
+}
+
+// regime is how a match that finds no Ready room fares.
+type regime uint8
+
+const (
+	lossRegime        regime = iota // onNoServer: fail — Erlang B
+	fifoRegime                      // wait, in FIFO order — the M/M/s waiting tail
+	demandAwareRegime               // wait, with countWaiting — the Poisson tail (Palm)
+)
+
+// sizer judges buffer sizes against the scenario's buffer-dependent SLOs
+// at one allocation rate. The Erlang terms depend only on (s, lead), not on
+// the wait t the SLOs vary: they are computed once per pair (cache).
+type sizer struct {
+	sc          *scenarios.Scenario
+	arrivalPeak float64 // players/s
+	lambda      float64 // allocations/s
+	tick        float64
+	regime      regime
+	matchWait   bool
+	cacheS      int
+	cache       map[float64]float64 // Erlang term by lead, for s = cacheS
+}
+
+func newSizer(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) *sizer {
+	z := &sizer{sc: sc, arrivalPeak: arrivalPeak, lambda: arrivalPeak / float64(sc.Players.PerMatch),
+		tick: sc.Fleet.SyncInterval.Seconds(), matchWait: matchWait, cacheS: -1}
+	switch {
+	case sc.Players.Allocation.OnNoServer != "wait":
+		z.regime = lossRegime
+	case sc.Fleet.Policy.CountWaiting:
+		z.regime = demandAwareRegime
+	default:
+		z.regime = fifoRegime
+	}
+	return z
+}
+
+func (z *sizer) formula() string {
+	f := [...]string{"Erlang-B loss", "M/M/S waiting tail (Erlang-C)", "Poisson tail (Palm, base stock)"}[z.regime]
+	if z.tick > 0 {
+		f += ", averaged over the sync tick"
+	}
+	return f
+}
+
+// erlang is B or C for s servers at offered load λ·lead, cached.
+func (z *sizer) erlang(s int, lead float64, f func(int, float64) float64) float64 {
+	if s != z.cacheS {
+		z.cacheS, z.cache = s, map[float64]float64{}
+	}
+	v, ok := z.cache[lead]
+	if !ok {
+		v = f(s, z.lambda*lead)
+		z.cache[lead] = v
+	}
+	return v
+}
+
+// allocTail is P(an allocation waits longer than t) with a buffer of s
+// and replacement lead: a loss is a wait of forever (Erlang B); FIFO waits
+// follow the M/M/s tail C·exp(−(s/L − λ)t) (unstable when λL ≥ s); the
+// demand-aware buffer is short when more than s of the last L − t
+// seconds' requests are still waiting (Palm).
+func (z *sizer) allocTail(s int, lead, t float64) float64 {
+	switch z.regime {
+	case lossRegime:
+		return z.erlang(s, lead, ErlangB)
+	case demandAwareRegime:
+		if t >= lead {
+			return 0
+		}
+		return PoissonTail(s, z.lambda*(lead-t))
+	}
+	if z.lambda*lead >= float64(s) {
+		return 1
+	}
+	return z.erlang(s, lead, ErlangC) * math.Exp(-(float64(s)/lead-z.lambda)*t)
+}
+
+// tickedTail is allocTail averaged over the controller tick's phase.
+func (z *sizer) tickedTail(s int, lead, t float64) float64 {
+	return TickAveraged(func(l float64) float64 { return z.allocTail(s, l, t) }, lead, z.tick)
+}
+
+// meets reports whether a buffer of s satisfies every buffer-dependent SLO.
+func (z *sizer) meets(s int, lead float64) bool {
+	sc, wait := z.sc, z.regime != lossRegime
+	if f := sc.SLO.AllocationFailures; f != nil {
+		t := sc.Players.Allocation.Timeout.Seconds()
+		if wait && t == 0 {
+			t = math.Inf(1)
+		}
+		if (!math.IsInf(t, 1) || !wait) && z.tickedTail(s, lead, t) > f.Max {
+			return false
+		}
+	}
+	if !wait {
+		return true
+	}
+	for _, q := range sc.SLO.TimeToRoom.List() {
+		if z.timeToRoomTail(s, lead, q.Limit) > 1-q.Q {
+			return false
+		}
+	}
+	return true
+}
+
+// timeToRoomTail bounds P(time to room > limit): time to room is match
+// wait + allocation wait, and a union bound over a split of the limit,
+// P(MW > limit−t) + P(AW > t) for the best t of 41, holds whatever their
+// dependence.
+func (z *sizer) timeToRoomTail(s int, lead, limit float64) float64 {
+	best := math.Inf(1)
+	for k := 0; k <= 40; k++ {
+		t := limit * float64(k) / 40
+		mw := 0.0
+		if z.matchWait {
+			mw = matchWaitTail(z.sc, z.arrivalPeak, limit-t)
+		}
+		best = math.Min(best, mw+z.tickedTail(s, lead, t))
+	}
+	return best
 }
 
 // smallest is the least s in [0, searchCap] with ok(s), assuming ok is
