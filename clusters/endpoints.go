@@ -1,9 +1,9 @@
 package clusters
 
 import (
-	"k8s.io/apimachinery/pkg/labels"
-
+	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/labels"
 )
 
 // ReadyEndpoint resolves a Service to a Ready pod's IP and the target port
@@ -66,11 +66,4 @@ func targetPort(sp corev1.ServicePort, p *corev1.Pod) (int32, bool) {
 }
 
 // PodReady reports whether a pod's Ready condition is True.
-func PodReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
+func PodReady(p *corev1.Pod) bool { return wire.PodReady(p) }

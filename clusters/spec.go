@@ -84,10 +84,7 @@ func DefaultSpec() Spec {
 // autoscaling (a pool of small nodes added nodes the model never has).
 func SpecFor(sc *scenarios.Scenario) Spec {
 	s := DefaultSpec()
-	scale := 1.0
-	if sc.Speedup > 0 {
-		scale = 1 / sc.Speedup
-	}
+	scale := 1 / sc.Speedup // validated > 0
 	s.TimeScale = scale
 	s.PodStartup = sc.Fleet.PodStartup
 	s.Packed = sc.Fleet.Scheduling != "distributed"

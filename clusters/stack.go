@@ -7,15 +7,14 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/wait"
-
-	"github.com/fleetbench/fleetbench/clusters/manifests"
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // DeployStack renders the stack for this provider with the scenario's
@@ -117,11 +116,9 @@ func (c *Cluster) waitRooms(ctx context.Context, n int) error {
 			return false, nil
 		}
 		ready = 0
-		for _, p := range list.Items {
-			for _, cond := range p.Status.Conditions {
-				if cond.Type == corev1.PodReady && cond.Status == corev1.ConditionTrue {
-					ready++
-				}
+		for i := range list.Items {
+			if wire.PodReady(&list.Items[i]) {
+				ready++
 			}
 		}
 		return ready >= n, nil

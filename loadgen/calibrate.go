@@ -27,10 +27,7 @@ type stages struct {
 // than configured is the cluster's noise, not a saving the model should
 // take).
 func calibrate(run *results.Run, sc *scenarios.Scenario, st stages) *results.Calibration {
-	speedup := run.Meta.Speedup
-	if speedup <= 0 {
-		speedup = 1
-	}
+	speedup := run.Meta.Speedup // > 0: the scenario's, validated
 	var nodes []float64
 	for _, up := range run.ScaleUps {
 		if up.Ready > 0 {

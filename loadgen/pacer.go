@@ -37,10 +37,7 @@ type ScenarioPacer struct {
 
 // NewScenarioPacer draws the arrivals the model draws for sc.
 func NewScenarioPacer(sc *scenarios.Scenario) *ScenarioPacer {
-	speedup := sc.Speedup
-	if speedup <= 0 {
-		speedup = 1
-	}
+	speedup := sc.Speedup // validated > 0
 	return &ScenarioPacer{
 		times:   sc.ArrivalTimes(rand.New(rand.NewPCG(sc.Seed, scenarios.ArrivalStream))),
 		speedup: speedup,

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/wire"
@@ -206,14 +207,11 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 // model's: min(max, base·2^n) with up to Jitter of it taken off, so that
 // a room's players do not all come back in the same instant.
 func (s session) backoff(n int) time.Duration {
-	d := min(s.BackoffMax, s.BackoffBase<<min(n, 30))
-	if d <= 0 {
-		d = s.BackoffMax
+	u := 0.0
+	if s.jitter != nil {
+		u = s.jitter.Float64()
 	}
-	if s.jitter == nil {
-		return d
-	}
-	return time.Duration(float64(d) * (1 - s.Jitter*s.jitter.Float64()))
+	return time.Duration(policy.Backoff(s.BackoffBase.Seconds(), s.BackoffMax.Seconds(), n, s.Jitter, u) * float64(time.Second))
 }
 
 // verify checks the recovered session against what the player did: the

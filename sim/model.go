@@ -202,8 +202,7 @@ func (m *model) extra(o results.Overhead) float64 {
 // min(max, base·2^n), with up to a jitter fraction taken off.
 func (m *model) backoff(n int) float64 {
 	b := m.sc.Players.Disconnect.Backoff
-	d := math.Min(b.Max.Seconds(), b.Base.Seconds()*math.Pow(2, float64(n)))
-	return d * (1 - b.Jitter*m.rBackoff.Float64())
+	return policy.Backoff(b.Base.Seconds(), b.Max.Seconds(), n, b.Jitter, m.rBackoff.Float64())
 }
 
 // strategy is the scenario's scheduling/allocation strategy.

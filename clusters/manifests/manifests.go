@@ -50,10 +50,7 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 		return Settings{}, err
 	}
 	key := []byte(hex.EncodeToString(raw))
-	scale := 1.0
-	if sc.Speedup > 0 {
-		scale = 1 / sc.Speedup
-	}
+	scale := 1 / sc.Speedup // validated > 0
 	dur := func(d time.Duration) string { return time.Duration(float64(d) * scale).String() }
 	pl, fl := sc.Players, sc.Fleet
 	s := Settings{TokenKey: key}

@@ -250,7 +250,7 @@ func (c *Controller) room(p *corev1.Pod, hash string, now time.Time) Room {
 		c.noneSince[p.Name] = now
 	}
 	c.mu.Unlock()
-	r := Room{Name: p.Name, State: state, Current: p.Labels[TemplateHashLabel] == hash, Ready: podReady(p),
+	r := Room{Name: p.Name, State: state, Current: p.Labels[TemplateHashLabel] == hash, Ready: wire.PodReady(p),
 		Created: p.CreationTimestamp.Time, Scheduled: p.Spec.NodeName != "", Match: p.Annotations[wire.MatchAnnotation]}
 	if state == policy.None {
 		r.IdleFor = now.Sub(since)
@@ -351,14 +351,6 @@ func owned(p *corev1.Pod, tmpl *corev1.PodTemplate) bool {
 	return false
 }
 
-func podReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
-}
 
 // templateHash names a template's version: pods from another hash are old.
 func templateHash(t *corev1.PodTemplate) string {

@@ -9,9 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/wire"
+	corev1 "k8s.io/api/core/v1"
 )
 
 // MatchmakerWaiting asks a Ready matchmaker pod (label app=matchmaker,
@@ -50,7 +50,7 @@ func askWaiting(ctx context.Context, hc *http.Client, pods []*corev1.Pod, query 
 func matchmakerAddr(pods []*corev1.Pod) string {
 	addr := ""
 	for _, p := range pods {
-		if p.Labels["app"] != "matchmaker" || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !podReady(p) {
+		if p.Labels["app"] != "matchmaker" || p.DeletionTimestamp != nil || p.Status.PodIP == "" || !wire.PodReady(p) {
 			continue
 		}
 		for _, c := range p.Spec.Containers {

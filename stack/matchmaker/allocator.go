@@ -197,15 +197,7 @@ func (a *Allocator) claim(ctx context.Context, pod *corev1.Pod, match string) (R
 }
 
 func ready(p *corev1.Pod) bool {
-	if p.DeletionTimestamp != nil || p.Annotations[wire.AddressAnnotation] == "" {
-		return false
-	}
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady {
-			return c.Status == corev1.ConditionTrue
-		}
-	}
-	return false
+	return p.DeletionTimestamp == nil && p.Annotations[wire.AddressAnnotation] != "" && wire.PodReady(p)
 }
 
 // version reads the version label ("v3" → 3); unversioned pods are 0.

@@ -1,5 +1,7 @@
 package wire
 
+import corev1 "k8s.io/api/core/v1"
+
 // The Kubernetes conventions the stack's components share: the room
 // server publishes, the matchmaker allocates, fleetd scales by them.
 const (
@@ -20,3 +22,14 @@ const (
 // VersionLabel is a room pod's version ("v1", "v2", …): rolling deploys
 // bump it and the matchmaker prefers the highest.
 const VersionLabel = "fleetbench.dev/version"
+
+// PodReady reports whether a pod's Ready condition is True: the one
+// readiness test of the stack, the clusters and the load generator.
+func PodReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
