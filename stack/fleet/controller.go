@@ -351,7 +351,6 @@ func owned(p *corev1.Pod, tmpl *corev1.PodTemplate) bool {
 	return false
 }
 
-
 // templateHash names a template's version: pods from another hash are old.
 func templateHash(t *corev1.PodTemplate) string {
 	b, _ := json.Marshal(t.Template)
