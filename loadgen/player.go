@@ -1,9 +1,7 @@
 package loadgen
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/client"
-	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
@@ -36,7 +33,7 @@ type session struct {
 // play runs one player from its arrival to leaving the room.
 func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) {
 	o = Outcome{Index: a.Index, Player: fmt.Sprintf("p%d", a.Index), Late: a.Late.Seconds(), At: a.Intended.Sub(g.start).Seconds()}
-	asg, err := g.match(ctx, o.Player)
+	asg, err := g.matchmakerClient().Match(ctx, o.Player)
 	if err != nil {
 		o.Failure, o.Match = failureKind(err), asg.Match
 		o.Interrupted = ctx.Err() != nil // the run ended while it waited
@@ -128,7 +125,7 @@ func (g *generator) await(ctx context.Context, p *client.Player, within time.Dur
 // recover reconnects after a disconnect: to the same room, or, when the
 // room said it is draining (or is gone), to the match's new room. It
 // backs off between attempts and gives up after the recovery window.
-func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmaker.Assignment, s session) Reconnect {
+func (g *generator) recover(ctx context.Context, p *client.Player, asg wire.Assignment, s session) Reconnect {
 	start := time.Now()
 	g.status.reconnects.Add(1)
 	done := func(ok bool, reason string) Reconnect {
@@ -190,7 +187,7 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg matchmake
 			// The room is gone or draining: the match gets another room.
 			lastReason = "room_gone"
 			rejoined = true
-			if again, rerr := g.rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
+			if again, rerr := g.matchmakerClient().Rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
 				roomWait = roomWait || again.Waited
 				next := "ws://" + again.Address + "/ws"
 				moved = next != url // a new room: no reason to wait
@@ -242,50 +239,16 @@ func verify(ctx context.Context, p *client.Player, within time.Duration) string 
 	return ""
 }
 
-// match queues the player at the matchmaker and waits for a room.
-func (g *generator) match(ctx context.Context, player string) (matchmaker.Assignment, error) {
-	return g.post(ctx, "/v1/match", map[string]string{"player": player})
-}
-
-func (g *generator) rejoin(ctx context.Context, player, match string) (matchmaker.Assignment, error) {
-	return g.post(ctx, "/v1/rejoin", map[string]string{"player": player, "match": match})
-}
-
-// statusError is a matchmaker's refusal.
-type statusError struct{ code int }
-
-func (e statusError) Error() string { return fmt.Sprintf("matchmaker answered %d", e.code) }
-
-func (g *generator) post(ctx context.Context, path string, body any) (matchmaker.Assignment, error) {
-	var a matchmaker.Assignment
-	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+g.matchmaker+path, bytes.NewReader(b))
-	if err != nil {
-		return a, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := g.http.Do(req)
-	if err != nil {
-		return a, err
-	}
-	defer resp.Body.Close()
-	err = json.NewDecoder(resp.Body).Decode(&a) // a refusal may name the match
-	if resp.StatusCode != http.StatusOK {
-		return a, statusError{resp.StatusCode}
-	}
-	return a, err
-}
-
 // failureKind names why a player got no room, by kind.
 func failureKind(err error) string {
-	var se statusError
+	var se client.StatusError
 	switch {
-	case errors.As(err, &se) && se.code == http.StatusServiceUnavailable:
+	case errors.As(err, &se) && se.Code == http.StatusServiceUnavailable:
 		return "no_room"
-	case errors.As(err, &se) && se.code == http.StatusTooManyRequests:
+	case errors.As(err, &se) && se.Code == http.StatusTooManyRequests:
 		return "queue_full"
 	case errors.As(err, &se):
-		return fmt.Sprintf("http_%d", se.code)
+		return fmt.Sprintf("http_%d", se.Code)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "cancelled"
 	}
@@ -293,3 +256,8 @@ func failureKind(err error) string {
 }
 
 func ms(v int64) float64 { return float64(v) / 1000 }
+
+// matchmakerClient is the players' client of the matchmaker's API.
+func (g *generator) matchmakerClient() client.Matchmaker {
+	return client.Matchmaker{HTTP: g.http, Addr: g.matchmaker}
+}

@@ -11,9 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/fleetbench/fleetbench/stack/wire"
+	"github.com/gorilla/websocket"
 )
 
 // Conn is one WebSocket to a room server; a goroutine reads into Next.

@@ -6,13 +6,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // Waiting asks the matchmaker at addr (host:port) how many matches wait
 // for a room: GET /v1/waiting, with query (e.g. unlike=N to long-poll
 // for a change) when given.
 func Waiting(ctx context.Context, hc *http.Client, addr string, query url.Values) (int64, error) {
-	u := url.URL{Scheme: "http", Host: addr, Path: "/v1/waiting", RawQuery: query.Encode()}
+	u := url.URL{Scheme: "http", Host: addr, Path: wire.WaitingPath, RawQuery: query.Encode()}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return 0, err

@@ -4,9 +4,7 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
@@ -21,7 +19,6 @@ import (
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/stack/client"
-	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
@@ -37,17 +34,11 @@ func settings() manifests.Settings {
 }
 
 // match asks the matchmaker for a room for player.
-func match(t *testing.T, addr, player string) matchmaker.Assignment {
+func match(t *testing.T, addr, player string) wire.Assignment {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"player": player})
-	resp, err := http.Post("http://"+addr+"/v1/match", "application/json", bytes.NewReader(body))
+	a, err := client.Matchmaker{HTTP: http.DefaultClient, Addr: addr}.Match(context.Background(), player)
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var a matchmaker.Assignment
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("match for %s: %s %v", player, resp.Status, err)
+		t.Fatalf("match for %s: %v", player, err)
 	}
 	return a
 }
@@ -80,7 +71,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 	}
 
 	// Two players are matched into one room and play in it.
-	var assigned [2]matchmaker.Assignment
+	var assigned [2]wire.Assignment
 	var wg sync.WaitGroup
 	for i := range assigned {
 		wg.Add(1)

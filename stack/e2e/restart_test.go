@@ -19,7 +19,6 @@ import (
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/stack/client"
-	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
@@ -108,9 +107,9 @@ func TestRoomRestartedInPlaceNeverServesASecondMatch(t *testing.T) {
 }
 
 // matchPair matches two players together.
-func matchPair(t *testing.T, mm, prefix string) [2]matchmaker.Assignment {
+func matchPair(t *testing.T, mm, prefix string) [2]wire.Assignment {
 	t.Helper()
-	var out [2]matchmaker.Assignment
+	var out [2]wire.Assignment
 	var wg sync.WaitGroup
 	for i := range out {
 		wg.Go(func() { out[i] = match(t, mm, fmt.Sprintf("%s%d", prefix, i)) })

@@ -133,7 +133,7 @@ func TestConcurrentAllocationsNeverShareARoom(t *testing.T) {
 				return
 			}
 			defer resp.Body.Close()
-			var a Assignment
+			var a wire.Assignment
 			_ = json.NewDecoder(resp.Body).Decode(&a)
 			mu.Lock()
 			defer mu.Unlock()

@@ -12,11 +12,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleetbench/fleetbench/stack/wire"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/singleflight"
-
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // Config is the matchmaking and allocation policy (the scenario's players
@@ -80,9 +79,9 @@ func (s *Server) Run(ctx context.Context) {
 // fleetd's demand-aware policy), /healthz, /readyz, /metrics.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /v1/match", s.match)
-	mux.HandleFunc("POST /v1/rejoin", s.rejoinMatch)
-	mux.HandleFunc("GET /v1/waiting", s.waiting)
+	mux.HandleFunc("POST "+wire.MatchPath, s.match)
+	mux.HandleFunc("POST "+wire.RejoinPath, s.rejoinMatch)
+	mux.HandleFunc("GET "+wire.WaitingPath, s.waiting)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
 		if !s.alloc.Synced() {
@@ -148,23 +147,6 @@ func (s *Server) allocate(ctx context.Context, match string) (Room, error) {
 	return room, err
 }
 
-// Assignment is the answer to a player: where to play and the token.
-type Assignment struct {
-	Match       string `json:"match"`
-	Room        string `json:"room"`
-	Address     string `json:"address"`
-	Token       string `json:"token"`
-	MatchWaitMs int64  `json:"matchWaitMs"`
-	AllocWaitMs int64  `json:"allocWaitMs"`
-	// Waited: the match found no Ready room and waited for one.
-	Waited bool `json:"waited,omitempty"`
-}
-
-type request struct {
-	Player string `json:"player"`
-	Match  string `json:"match,omitempty"`
-}
-
 var validID = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 func (s *Server) match(w http.ResponseWriter, r *http.Request) {
@@ -220,8 +202,8 @@ func (s *Server) rejoinMatch(w http.ResponseWriter, r *http.Request) {
 	s.assign(w, req.Player, req.Match, v.(Room), 0, time.Since(start))
 }
 
-func (s *Server) decode(w http.ResponseWriter, r *http.Request, needMatch bool) (request, bool) {
-	var req request
+func (s *Server) decode(w http.ResponseWriter, r *http.Request, needMatch bool) (wire.MatchRequest, bool) {
+	var req wire.MatchRequest
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1024))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&req)
@@ -242,7 +224,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, needMatch bool) 
 
 func (s *Server) assign(w http.ResponseWriter, player, match string, room Room, matchWait, allocWait time.Duration) {
 	tok := wire.Sign(s.cfg.Key, wire.Claims{Room: room.Name, Player: player, Match: match, Expiry: time.Now().Add(s.cfg.TokenTTL).UnixMilli()})
-	writeJSON(w, http.StatusOK, Assignment{Match: match, Room: room.Name, Address: room.Address, Token: tok,
+	writeJSON(w, http.StatusOK, wire.Assignment{Match: match, Room: room.Name, Address: room.Address, Token: tok,
 		MatchWaitMs: matchWait.Milliseconds(), AllocWaitMs: allocWait.Milliseconds(), Waited: room.Waited})
 }
 
