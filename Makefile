@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test fuzz deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test test-short fuzz deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the evening-peak scenario and size its buffer: $(OUT)/model.json,
 ## check.json and report.html (the run, the sizing check and the recommended value)
@@ -16,6 +16,10 @@ test: deps components
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
+
+## test-short: the inner loop — every test that needs no cluster, no real run and no long model run
+test-short:
+	$(GO) test -short -count=1 ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (scenarios, --set flags, traces, axes, run and sweep files, wire messages)
 FUZZTIME ?= 30s

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/internal/proc"
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/results"
 )
 
@@ -50,9 +51,7 @@ func TestRunWhoseStackDies(t *testing.T) {
 				t.Fatal(err)
 			}
 			journal := filepath.Join(out, "players.ndjson")
-			for deadline := time.Now().Add(2 * time.Minute); lines(journal) < 5 && time.Now().Before(deadline); {
-				time.Sleep(200 * time.Millisecond)
-			}
+			testkit.Eventually(t, 2*time.Minute, "5 players in the journal", func() bool { return lines(journal) >= 5 })
 			pids := clusterPIDs(t, bin, state, name)
 			victim := findProcess(pids, c.victim)
 			if victim == 0 {

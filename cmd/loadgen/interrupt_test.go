@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/results"
 )
 
@@ -63,10 +64,7 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	journalFile := filepath.Join(out, "players.ndjson")
-	deadline := time.Now().Add(2 * time.Minute)
-	for lines(journalFile) < 5 && time.Now().Before(deadline) {
-		time.Sleep(500 * time.Millisecond)
-	}
+	testkit.Eventually(t, 2*time.Minute, "5 players in the journal", func() bool { return lines(journalFile) >= 5 })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

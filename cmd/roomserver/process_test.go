@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/internal/redistest"
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
@@ -71,17 +72,14 @@ func freePort(t testing.TB) int {
 
 func waitReady(t testing.TB, addr string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
+	testkit.Eventually(t, 10*time.Second, "the room server on "+addr+" to be ready", func() bool {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("room server on %s not ready", addr)
-		}
-	}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
 }
 
 func tokenFor(room, player string) string {

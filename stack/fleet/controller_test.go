@@ -12,29 +12,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/testkit"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes/fake"
-
-	"github.com/fleetbench/fleetbench/policy"
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 func waitPods(t *testing.T, client *fake.Clientset, cond func([]corev1.Pod) bool) []corev1.Pod {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	var pods []corev1.Pod
+	testkit.Eventually(t, 10*time.Second, "the pods to match", func() bool {
 		list, err := client.CoreV1().Pods("default").List(context.Background(), metav1.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cond(list.Items) {
-			return list.Items
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("pods never matched; have %d", len(list.Items))
-		}
-	}
+		pods = list.Items
+		return cond(pods)
+	})
+	return pods
 }
 
 func setState(t *testing.T, client *fake.Clientset, name string, s policy.OpsState) {

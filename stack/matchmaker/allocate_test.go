@@ -12,14 +12,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/internal/testkit"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/localtest"
-	"github.com/fleetbench/fleetbench/policy"
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // readyRooms creates n room pods that kwok reports Ready, in opsState
@@ -42,33 +42,19 @@ func readyRooms(ctx context.Context, t testing.TB, client kubernetes.Interface, 
 			t.Fatal(err)
 		}
 	}
-	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(200 * time.Millisecond) {
+	testkit.Eventually(t, 2*time.Minute, fmt.Sprintf("%d rooms Ready", n), func() bool {
 		list, err := client.CoreV1().Pods("default").List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ready := 0
 		for i := range list.Items {
-			if isReady(&list.Items[i]) {
+			if wire.PodReady(&list.Items[i]) {
 				ready++
 			}
 		}
-		if ready == n {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d rooms Ready", ready, n)
-		}
-	}
-}
-
-func isReady(p *corev1.Pod) bool {
-	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
-			return true
-		}
-	}
-	return false
+		return ready == n
+	})
 }
 
 // matchmakerClient is the matchmaker's own client: allocation is API

@@ -1,6 +1,7 @@
 package matchmaker
 
 import (
+	"fmt"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -12,34 +13,31 @@ import (
 	"testing"
 	"time"
 
-	"k8s.io/client-go/kubernetes/fake"
-
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/policy"
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 // recordingQueue records formed matches; the getter waits (briefly) for
 // want of them, since matches start in goroutines, in any order.
-func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*queue, func(want int) [][]string) {
+func recordingQueue(t testing.TB, perMatch int, timeout time.Duration, onTimeout string) (*queue, func(want int) [][]string) {
 	var mu sync.Mutex
 	formed := map[string][]string{}
 	q := &queue{perMatch: perMatch, timeout: timeout, onTimeout: onTimeout, maxQueue: 10, start: func(id string, ts []*ticket) {
 		var names []string
-		for _, t := range ts {
-			names = append(names, t.player)
+		for _, tk := range ts {
+			names = append(names, tk.player)
 		}
 		mu.Lock()
 		formed[id] = names
 		mu.Unlock()
 	}}
 	return q, func(want int) [][]string {
-		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		testkit.Eventually(t, 2*time.Second, fmt.Sprintf("%d matches to form", want), func() bool {
 			mu.Lock()
-			n := len(formed)
-			mu.Unlock()
-			if n >= want {
-				break
-			}
-		}
+			defer mu.Unlock()
+			return len(formed) >= want
+		})
 		if want == 0 {
 			time.Sleep(50 * time.Millisecond) // give a wrongly formed match the chance to show
 		}
@@ -57,7 +55,7 @@ func recordingQueue(perMatch int, timeout time.Duration, onTimeout string) (*que
 }
 
 func TestQueueFormsFullMatchesInOrder(t *testing.T) {
-	q, formed := recordingQueue(2, 0, "start")
+	q, formed := recordingQueue(t, 2, 0, "start")
 	t0 := time.Now()
 	for _, p := range []string{"a", "b", "c", "d", "e"} {
 		if err := q.add(&ticket{player: p, enqueued: t0}); err != nil {
@@ -72,7 +70,7 @@ func TestQueueFormsFullMatchesInOrder(t *testing.T) {
 
 func TestQueueTimeoutPolicies(t *testing.T) {
 	t0 := time.Now()
-	start, formed := recordingQueue(4, time.Second, "start")
+	start, formed := recordingQueue(t, 4, time.Second, "start")
 	start.add(&ticket{player: "a", enqueued: t0})
 	start.add(&ticket{player: "b", enqueued: t0})
 	start.expire(t0.Add(999 * time.Millisecond))
@@ -80,7 +78,7 @@ func TestQueueTimeoutPolicies(t *testing.T) {
 	if got := formed(1); len(got) != 1 || len(got[0]) != 2 {
 		t.Errorf("start: matches %v; want a short match of 2 at the timeout", got)
 	}
-	requeue, formed2 := recordingQueue(4, time.Second, "requeue")
+	requeue, formed2 := recordingQueue(t, 4, time.Second, "requeue")
 	requeue.add(&ticket{player: "a", enqueued: t0})
 	requeue.expire(t0.Add(time.Second))
 	if got := formed2(0); len(got) != 0 || requeue.length() != 1 || !requeue.waiting[0].enqueued.Equal(t0.Add(time.Second)) {
@@ -89,7 +87,7 @@ func TestQueueTimeoutPolicies(t *testing.T) {
 }
 
 func TestQueueBounded(t *testing.T) {
-	q, _ := recordingQueue(100, 0, "start")
+	q, _ := recordingQueue(t, 100, 0, "start")
 	for i := range 10 {
 		if err := q.add(&ticket{player: string(rune('a' + i))}); err != nil {
 			t.Fatal(err)

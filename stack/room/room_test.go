@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/fleetbench/fleetbench/internal/redistest"
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/wire"
+	"github.com/gorilla/websocket"
 )
 
 func TestJoinThenContiguousStates(t *testing.T) {
@@ -172,17 +172,11 @@ func TestReconnectRefusals(t *testing.T) {
 	c.drop()
 	// Wait for more ticks than the 5 the stream keeps (counted, not
 	// timed: a loaded machine ticks late).
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	testkit.Eventually(t, 5*time.Second, "the room to tick past its stream", func() bool {
 		r.srv.mu.Lock()
-		seq := r.srv.game.seq
-		r.srv.mu.Unlock()
-		if seq > seen+7 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the room stopped ticking")
-		}
-	}
+		defer r.srv.mu.Unlock()
+		return r.srv.game.seq > seen+7
+	})
 	if m := reconnect(joined.Session, seen); m.Code != wire.CodeStreamTrimmed {
 		t.Errorf("missed more than the stream keeps: %+v", m)
 	}
@@ -264,13 +258,7 @@ func TestAbandonedMatchFreesTheRoom(t *testing.T) {
 		t.Fatalf("opsState %s after a join", r.ops.get())
 	}
 	c.drop()
-	deadline := time.Now().Add(5 * time.Second)
-	for r.ops.get() != policy.None {
-		if time.Now().After(deadline) {
-			t.Fatal("a room whose only player vanished past the window stays Allocated")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "a room whose only player vanished past the window to be free", func() bool { return r.ops.get() == policy.None })
 }
 
 func TestUnusedAllocationIsReclaimed(t *testing.T) {
@@ -283,21 +271,12 @@ func TestUnusedAllocationIsReclaimed(t *testing.T) {
 		published = v != "0" // the room has published itself None
 	}
 	r.ops.allocate() // the matchmaker claims the room; nobody comes
-	deadline := time.Now().Add(5 * time.Second)
-	for r.ops.get() != policy.None {
-		if time.Now().After(deadline) {
-			t.Fatal("an allocation nobody used keeps the room Allocated")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testkit.Eventually(t, 5*time.Second, "an allocation nobody used to be reclaimed", func() bool { return r.ops.get() == policy.None })
 	// A room in use is never reclaimed.
 	r.ops.allocate()
 	c, _ := r.join(t, "p1")
 	c.next(wire.TypeState)
-	time.Sleep(500 * time.Millisecond)
-	if r.ops.get() != policy.Allocated {
-		t.Errorf("opsState %s with a player in the room", r.ops.get())
-	}
+	testkit.Stays(t, 500*time.Millisecond, "a room in use Allocated", func() bool { return r.ops.get() == policy.Allocated })
 }
 
 // A room server that starts on an object a room server already published
@@ -315,11 +294,8 @@ func TestRestartInPlaceRetiresTheRoom(t *testing.T) {
 	first.kill()
 
 	again := startRoomOn(t, rs, testConfig("room-a"), first.ops)
-	for deadline := time.Now().Add(5 * time.Second); again.ops.get() != policy.Kill; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("opsState %s after a restart in place, want Kill", again.ops.get())
-		}
-	}
+	testkit.Eventually(t, 5*time.Second, "a room restarted in place to be marked Kill", func() bool { return again.ops.get() == policy.Kill })
+	testkit.Stays(t, 200*time.Millisecond, "a restarted room at Kill", func() bool { return again.ops.get() == policy.Kill })
 	if resp, err := again.http.Client().Get(again.http.URL + "/readyz"); err != nil || resp.StatusCode != 503 {
 		t.Errorf("readyz after a restart in place: %v %v, want 503", resp, err)
 	}
