@@ -5,13 +5,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"log/slog"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -19,45 +15,40 @@ import (
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/fleet"
+	"github.com/fleetbench/fleetbench/stack/stackcmd"
 )
 
-func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log); err != nil {
-		log.Error("fleetd", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { stackcmd.Main("fleetd", run) }
 
-func run(log *slog.Logger) error {
-	cfg := fleet.Config{Namespace: os.Getenv("POD_NAMESPACE"), Template: "roomserver"}
-	if cfg.Namespace == "" {
-		cfg.Namespace = "default"
-	}
-	flag.StringVar(&cfg.Namespace, "namespace", cfg.Namespace, "namespace of the fleet")
-	flag.StringVar(&cfg.Template, "template", cfg.Template, "PodTemplate the room pods are made from")
-	kind := flag.String("policy", "minAvailable", "minAvailable (OpenKruiseGame) or buffer (Agones)")
-	count := flag.Int("count", 10, "minAvailable count, or buffer size")
-	fraction := flag.Float64("fraction", 0, "minAvailable fraction of live servers, or buffer percent (overrides --count)")
-	minN := flag.Int("min", 0, "buffer: fewest replicas")
-	maxN := flag.Int("max", 0, "most live servers (0: no cap)")
-	update := flag.String("update", "rolling", "rolling or ondelete")
+func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger) error {
+	fs := flag.NewFlagSet("fleetd", flag.ContinueOnError)
+	cfg := fleet.Config{Namespace: env.Or("POD_NAMESPACE", "default"), Template: "roomserver"}
+	fs.StringVar(&cfg.Namespace, "namespace", cfg.Namespace, "namespace of the fleet")
+	fs.StringVar(&cfg.Template, "template", cfg.Template, "PodTemplate the room pods are made from")
+	kind := fs.String("policy", "minAvailable", "minAvailable (OpenKruiseGame) or buffer (Agones)")
+	count := fs.Int("count", 10, "minAvailable count, or buffer size")
+	fraction := fs.Float64("fraction", 0, "minAvailable fraction of live servers, or buffer percent (overrides --count)")
+	minN := fs.Int("min", 0, "buffer: fewest replicas")
+	maxN := fs.Int("max", 0, "most live servers (0: no cap)")
+	update := fs.String("update", "rolling", "rolling or ondelete")
 	surge, unavail := mustIOP("25%"), mustIOP("25%")
-	flag.Func("max-surge", "rolling update: extra servers (count or %)", func(s string) (err error) { surge, err = scenarios.ParseIntOrPercent(s); return })
-	flag.Func("max-unavailable", "rolling update: servers short of desired (count or %)", func(s string) (err error) { unavail, err = scenarios.ParseIntOrPercent(s); return })
-	flag.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "minAvailable: delete a surplus None room only after idling this long")
-	flag.DurationVar(&cfg.SyncInterval, "sync-interval", 0, "act on this tick only (0: on every change)")
-	drain := flag.Bool("drain-allocated", false, "rolling update: drain old-version rooms in play too (their players reconnect to new rooms)")
-	drainedFor := flag.Duration("drained-for", 0, "rolling update: a drained match counts as in play until it has a new room, this long at most (the players' recovery window)")
-	countWaiting := flag.Bool("count-waiting", false, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
-	flag.Parse()
+	fs.Func("max-surge", "rolling update: extra servers (count or %)", func(s string) (err error) { surge, err = scenarios.ParseIntOrPercent(s); return })
+	fs.Func("max-unavailable", "rolling update: servers short of desired (count or %)", func(s string) (err error) { unavail, err = scenarios.ParseIntOrPercent(s); return })
+	fs.DurationVar(&cfg.IdleTimeout, "idle-timeout", 0, "minAvailable: delete a surplus None room only after idling this long")
+	fs.DurationVar(&cfg.SyncInterval, "sync-interval", 0, "act on this tick only (0: on every change)")
+	drain := fs.Bool("drain-allocated", false, "rolling update: drain old-version rooms in play too (their players reconnect to new rooms)")
+	drainedFor := fs.Duration("drained-for", 0, "rolling update: a drained match counts as in play until it has a new room, this long at most (the players' recovery window)")
+	countWaiting := fs.Bool("count-waiting", false, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
+	if err := stackcmd.Parse(fs, args); err != nil {
+		return err
+	}
 	switch *kind {
 	case "minAvailable":
 		cfg.Buffer = policy.MinAvailable{Count: *count, Fraction: *fraction, UseFraction: *fraction > 0, Max: *maxN, CountWaiting: *countWaiting}
 	case "buffer":
 		cfg.Buffer = policy.AgonesBuffer{Size: *count, Percent: *fraction, UsePercent: *fraction > 0, Min: *minN, Max: *maxN, CountWaiting: *countWaiting}
 	default:
-		return errors.New("--policy: want minAvailable or buffer")
+		return stackcmd.Usagef("--policy: want minAvailable or buffer, not %q", *kind)
 	}
 	switch *update {
 	case "rolling":
@@ -65,13 +56,13 @@ func run(log *slog.Logger) error {
 	case "ondelete":
 		cfg.Strategy = fleet.Strategy{OnDelete: true}
 	default:
-		return errors.New("--update: want rolling or ondelete")
+		return stackcmd.Usagef("--update: want rolling or ondelete, not %q", *update)
 	}
 	if *countWaiting {
 		cfg.Waiting = fleet.MatchmakerWaiting(&http.Client{})
 		cfg.WaitingChange = fleet.MatchmakerWaitingChange(&http.Client{})
 	}
-	rc, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	rc, err := clientcmd.BuildConfigFromFlags("", env("KUBECONFIG"))
 	if err != nil {
 		return err
 	}
@@ -80,8 +71,6 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	log.Info("fleetd", "namespace", cfg.Namespace, "template", cfg.Template, "policy", *kind, "sync", cfg.SyncInterval)
 	return fleet.New(cfg, client, log).Run(ctx)
 }

@@ -6,13 +6,9 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"k8s.io/client-go/kubernetes"
@@ -20,44 +16,45 @@ import (
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/matchmaker"
+	"github.com/fleetbench/fleetbench/stack/stackcmd"
 )
 
-func main() {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	if err := run(log); err != nil {
-		log.Error("matchmaker", "err", err)
-		os.Exit(1)
-	}
-}
+func main() { stackcmd.Main("matchmaker", run) }
 
-func run(log *slog.Logger) error {
+func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger) error {
+	fs := flag.NewFlagSet("matchmaker", flag.ContinueOnError)
 	var cfg matchmaker.Config
-	listen := flag.String("listen", net.JoinHostPort(envOr("POD_IP", "127.0.0.1"), "8080"), "HTTP address")
-	namespace := flag.String("namespace", envOr("POD_NAMESPACE", "default"), "namespace of the room servers")
-	strategy := flag.String("strategy", "packed", "room choice among equal versions: packed or distributed")
-	flag.IntVar(&cfg.PerMatch, "per-match", 4, "players per match")
-	flag.DurationVar(&cfg.MatchTimeout, "match-timeout", 0, "start or requeue a short match after this wait (0: never)")
-	flag.StringVar(&cfg.OnTimeout, "on-timeout", "start", "start or requeue")
-	flag.StringVar(&cfg.OnNoServer, "on-no-server", "wait", "wait (FIFO, up to --alloc-timeout) or fail (503)")
-	flag.DurationVar(&cfg.AllocTimeout, "alloc-timeout", 30*time.Second, "how long a match waits for a room")
-	flag.DurationVar(&cfg.TokenTTL, "token-ttl", time.Minute, "join token lifetime")
-	flag.IntVar(&cfg.MaxQueue, "max-queue", 100000, "players queued at most (429 beyond)")
-	flag.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After on 429 and 503")
-	flag.Parse()
-	cfg.Key = []byte(os.Getenv("FLEETBENCH_TOKEN_KEY"))
-	switch {
-	case len(cfg.Key) < 16:
-		return errors.New("$FLEETBENCH_TOKEN_KEY must hold at least 16 bytes")
-	case cfg.PerMatch < 1:
-		return errors.New("--per-match must be ≥ 1")
-	case cfg.OnTimeout != "start" && cfg.OnTimeout != "requeue":
-		return fmt.Errorf("--on-timeout: want start or requeue, not %q", cfg.OnTimeout)
-	case cfg.OnNoServer != "wait" && cfg.OnNoServer != "fail":
-		return fmt.Errorf("--on-no-server: want wait or fail, not %q", cfg.OnNoServer)
-	case *strategy != "packed" && *strategy != "distributed":
-		return fmt.Errorf("--strategy: want packed or distributed, not %q", *strategy)
+	listen := fs.String("listen", net.JoinHostPort(env.Or("POD_IP", "127.0.0.1"), "8080"), "HTTP address")
+	namespace := fs.String("namespace", env.Or("POD_NAMESPACE", "default"), "namespace of the room servers")
+	strategy := fs.String("strategy", "packed", "room choice among equal versions: packed or distributed")
+	keyFile := fs.String("token-key-file", "", "file holding the join-token HMAC key (default: $FLEETBENCH_TOKEN_KEY)")
+	fs.IntVar(&cfg.PerMatch, "per-match", 4, "players per match")
+	fs.DurationVar(&cfg.MatchTimeout, "match-timeout", 0, "start or requeue a short match after this wait (0: never)")
+	fs.StringVar(&cfg.OnTimeout, "on-timeout", "start", "start or requeue")
+	fs.StringVar(&cfg.OnNoServer, "on-no-server", "wait", "wait (FIFO, up to --alloc-timeout) or fail (503)")
+	fs.DurationVar(&cfg.AllocTimeout, "alloc-timeout", 30*time.Second, "how long a match waits for a room")
+	fs.DurationVar(&cfg.TokenTTL, "token-ttl", time.Minute, "join token lifetime")
+	fs.IntVar(&cfg.MaxQueue, "max-queue", 100000, "players queued at most (429 beyond)")
+	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After on 429 and 503")
+	if err := stackcmd.Parse(fs, args); err != nil {
+		return err
 	}
-	rc, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
+	key, err := env.TokenKey(*keyFile)
+	if err != nil {
+		return stackcmd.UsageError{Err: err}
+	}
+	cfg.Key = key
+	switch {
+	case cfg.PerMatch < 1:
+		return stackcmd.Usagef("--per-match must be ≥ 1")
+	case cfg.OnTimeout != "start" && cfg.OnTimeout != "requeue":
+		return stackcmd.Usagef("--on-timeout: want start or requeue, not %q", cfg.OnTimeout)
+	case cfg.OnNoServer != "wait" && cfg.OnNoServer != "fail":
+		return stackcmd.Usagef("--on-no-server: want wait or fail, not %q", cfg.OnNoServer)
+	case *strategy != "packed" && *strategy != "distributed":
+		return stackcmd.Usagef("--strategy: want packed or distributed, not %q", *strategy)
+	}
+	rc, err := clientcmd.BuildConfigFromFlags("", env("KUBECONFIG"))
 	if err != nil {
 		return err
 	}
@@ -67,8 +64,6 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	s := policy.Packed
 	if *strategy == "distributed" {
 		s = policy.Distributed
@@ -91,11 +86,4 @@ func run(log *slog.Logger) error {
 		return err
 	}
 	return nil
-}
-
-func envOr(k, def string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return def
 }
