@@ -6,6 +6,7 @@ import (
 )
 
 func TestMinAvailable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		p    MinAvailable
@@ -30,6 +31,7 @@ func TestMinAvailable(t *testing.T) {
 }
 
 func TestAgonesBuffer(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		p    AgonesBuffer
@@ -51,6 +53,7 @@ func TestAgonesBuffer(t *testing.T) {
 }
 
 func TestDeletionOrder(t *testing.T) {
+	t.Parallel()
 	cs := []Candidate{
 		{OpsState: Maintaining, Scheduled: true, Ready: true, Index: 9},
 		{OpsState: Allocated, Scheduled: true, Ready: true, Index: 8},
@@ -79,6 +82,7 @@ func TestDeletionOrder(t *testing.T) {
 }
 
 func TestRollingStep(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name                string
 		r                   Rollout
@@ -105,6 +109,7 @@ func TestRollingStep(t *testing.T) {
 }
 
 func TestRoomChoice(t *testing.T) {
+	t.Parallel()
 	old := Room{Version: 1, NodeLoad: 6, Index: 1}
 	newBusy := Room{Version: 2, NodeLoad: 5, Index: 2}
 	newIdle := Room{Version: 2, NodeLoad: 0, Index: 3}

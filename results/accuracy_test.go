@@ -21,6 +21,7 @@ func runOf(t *testing.T, name string, sample func() float64, n int) *Run {
 // one second gives W1 ≈ 1 s and relative errors of the shift; disjoint
 // samples give KS D = 1.
 func TestCompareModel(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(1, 2))
 	exp := func() float64 { return rng.ExpFloat64() * 2 }
 	model := runOf(t, TimeToRoom, exp, 50000)

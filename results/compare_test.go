@@ -33,6 +33,7 @@ func row(t *testing.T, c *Comparison, name string) Delta {
 // at p99 with an interval around +30%; a second draw of the same
 // distribution is no change at any percentile.
 func TestComparePlantedRegression(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 7))
 	lognormal := func(scale float64) func() float64 {
 		return func() float64 { return scale * rng.ExpFloat64() * (0.5 + rng.Float64()) }
@@ -69,6 +70,7 @@ func TestComparePlantedRegression(t *testing.T) {
 // Mann–Whitney U over the runs' percentiles; a ratio that got worse is a
 // regression in its own direction.
 func TestCompareRepeatedRuns(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(3, 3))
 	exp := func(scale float64) func() float64 { return func() float64 { return scale * rng.ExpFloat64() } }
 	var base, worse, noisy []*Run
@@ -98,6 +100,7 @@ func TestCompareRepeatedRuns(t *testing.T) {
 // TestCompareIgnoresMillisecondNoise: a 30% slower connect of 10 ms is
 // below the 50 ms that counts, however significant.
 func TestCompareIgnoresMillisecondNoise(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 5))
 	exp := func(scale float64) func() float64 { return func() float64 { return scale * rng.ExpFloat64() } }
 	c, err := Compare([]*Run{runFrom(3000, exp(0.01), 0, 1, 0)}, []*Run{runFrom(3000, exp(0.013), 0, 1, 0)}, CompareOptions{Seed: 1})

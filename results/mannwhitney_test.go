@@ -7,6 +7,7 @@ import (
 )
 
 func TestMannWhitney(t *testing.T) {
+	t.Parallel()
 	// Complete separation, 3 against 3: U = 9, P = 1/C(6,3) = 0.05.
 	if u, p := MannWhitney([]float64{1, 2, 3}, []float64{4, 5, 6}); u != 9 || math.Abs(p-0.05) > 1e-12 {
 		t.Errorf("separated 3v3: U=%v p=%v, want 9 and 0.05", u, p)

@@ -8,6 +8,7 @@ import (
 // TestCheckModel: latencies pass within 15% or the wall floor × speedup,
 // counters within max(2, 10%); the failures name the value.
 func TestCheckModel(t *testing.T) {
+	t.Parallel()
 	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: {Count: 10, P50: 10, P90: 20}, AllocWait: {Count: 10, P50: 0, P90: 1}},
 		Counters: map[string]int64{Players: 100, Disconnects: 10}}
 	measured := &Run{Meta: Meta{Speedup: 20}, // floor 0.05 × 20 = 1 s
@@ -33,6 +34,7 @@ func TestCheckModel(t *testing.T) {
 // between the modes by sampling alone: it passes inside the model's band
 // for that sample size, and the same value fails with 10,000 samples.
 func TestCheckModelRankBand(t *testing.T) {
+	t.Parallel()
 	h := NewHistogram()
 	for range 19 {
 		h.Record(0.01)

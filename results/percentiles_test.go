@@ -7,6 +7,7 @@ import (
 )
 
 func TestStepPercentiles(t *testing.T) {
+	t.Parallel()
 	p := NewStepPercentiles(10 * time.Second)
 	for i := 1; i <= 100; i++ {
 		p.Record(5, float64(i)/10) // step 0: 0.1 … 10 s

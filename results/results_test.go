@@ -11,6 +11,7 @@ import (
 )
 
 func TestStepFor(t *testing.T) {
+	t.Parallel()
 	for d, want := range map[time.Duration]time.Duration{
 		10 * time.Minute:    time.Second,
 		2 * time.Hour:       5 * time.Second,
@@ -27,6 +28,7 @@ func TestStepFor(t *testing.T) {
 }
 
 func TestHistogramSummary(t *testing.T) {
+	t.Parallel()
 	h := NewHistogram()
 	for i := 1; i <= 1000; i++ {
 		h.Record(float64(i) / 1000) // 1 ms … 1 s
@@ -49,6 +51,7 @@ func TestHistogramSummary(t *testing.T) {
 }
 
 func TestRoundTripAndJudge(t *testing.T) {
+	t.Parallel()
 	h := NewHistogram()
 	h.Record(1)
 	h.Record(12)

@@ -79,8 +79,8 @@ func (s *Series) UnmarshalJSON(data []byte) error {
 				return fmt.Errorf("series.step: %w", err)
 			}
 			d, err := time.ParseDuration(str)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("series.step: %q is not a positive duration", str)
+			if err != nil || d < 0 {
+				return fmt.Errorf("series.step: %q is not a duration ≥ 0", str)
 			}
 			s.Step = d
 			continue
@@ -90,6 +90,10 @@ func (s *Series) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("series.%s: %w", k, err)
 		}
 		s.Values[k] = vals
+	}
+	// A run without series writes a step of 0; one with series needs one.
+	if s.Step == 0 && len(s.Values) > 0 {
+		return fmt.Errorf("series.step: must be positive when there are series")
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 )
 
 func TestStorms(t *testing.T) {
+	t.Parallel()
 	r := &Run{
 		Series: Series{Step: 10 * time.Second, Values: map[string][]float64{
 			// 10 s steps: a background reconnect at 20 s, a storm 60–90 s, another at 150 s.
@@ -34,6 +35,7 @@ func TestStorms(t *testing.T) {
 // only what rises above it, and ends when the rate is back within noise,
 // not at the next disruption.
 func TestStormIsAnExcess(t *testing.T) {
+	t.Parallel()
 	// 10 s steps, 1 reconnect/s all along (with Poisson-sized wobble), a
 	// deploy at 10 min adds 5/s for 30 s.
 	var series []float64

@@ -8,6 +8,7 @@ import (
 )
 
 func TestSamplersMatchTheirMomentsAndTails(t *testing.T) {
+	t.Parallel()
 	sec := func(s float64) Duration { return D(time.Duration(s * float64(time.Second))) }
 	fixed := sec(3)
 	for name, d := range map[string]Distribution{

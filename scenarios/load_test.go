@@ -11,6 +11,7 @@ import (
 )
 
 func TestShippedScenariosLoad(t *testing.T) {
+	t.Parallel()
 	names := Shipped()
 	for _, want := range []string{"evening-peak", "launch-burst", "node-loss", "rolling-deploy", "steady"} {
 		if !strings.Contains(strings.Join(names, ","), want) {
@@ -34,6 +35,7 @@ func TestShippedScenariosLoad(t *testing.T) {
 }
 
 func TestEveningPeakShape(t *testing.T) {
+	t.Parallel()
 	s, err := LoadShipped("evening-peak")
 	if err != nil {
 		t.Fatal(err)
@@ -51,6 +53,7 @@ func TestEveningPeakShape(t *testing.T) {
 }
 
 func TestDefaultsFillOmittedFields(t *testing.T) {
+	t.Parallel()
 	s, err := Parse([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\nfleet:\n  podStartup: {fixed: 3s}\n  policy: {buffer: {size: 5}}\n"), "")
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +70,7 @@ func TestDefaultsFillOmittedFields(t *testing.T) {
 }
 
 func TestBadInputReportsEveryProblem(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "bad.csv"), []byte("t,rate\n0,1\n10,-3\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -118,6 +122,7 @@ func TestBadInputReportsEveryProblem(t *testing.T) {
 }
 
 func TestVersionIsSniffedFirst(t *testing.T) {
+	t.Parallel()
 	for doc, want := range map[string]string{
 		"apiVersion: fleetbench/v2\nkind: Scenario\n":  `apiVersion: is "fleetbench/v2"`,
 		"kind: Scenario\n":                             "apiVersion: required",
@@ -132,6 +137,7 @@ func TestVersionIsSniffedFirst(t *testing.T) {
 }
 
 func TestLoadMissingFile(t *testing.T) {
+	t.Parallel()
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("err = %v, want not-exist", err)
@@ -139,6 +145,7 @@ func TestLoadMissingFile(t *testing.T) {
 }
 
 func TestOverrides(t *testing.T) {
+	t.Parallel()
 	s, err := LoadWith("steady.yaml", []Override{
 		{Path: "fleet.policy.minAvailable.count", Value: "30"},
 		{Path: "arrivals.segments[0].constant.rate", Value: "4.5"},
@@ -200,6 +207,7 @@ func FuzzParseWith(f *testing.F) {
 
 // TestSuiteScenariosLoad: the nightly suite's real-run scenarios are valid.
 func TestSuiteScenariosLoad(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("suite/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no suite scenarios: %v", err)
@@ -218,6 +226,7 @@ func TestSuiteScenariosLoad(t *testing.T) {
 // TestYAMLRoundTrip: the scenario a report echoes loads back as the same
 // scenario, for every shipped one.
 func TestYAMLRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, name := range Shipped() {
 		s, err := LoadShipped(name)
 		if err != nil {
@@ -255,6 +264,7 @@ func FuzzParseOverride(f *testing.F) {
 // A --set value that is a YAML flow mapping replaces the whole field: how
 // a policy is swapped for another from the command line.
 func TestOverrideWithAFlowMapping(t *testing.T) {
+	t.Parallel()
 	s, err := LoadWith("steady.yaml", []Override{{Path: "fleet.policy", Value: "{buffer: {size: 7, max: 90}, countWaiting: true}"}})
 	if err != nil {
 		t.Fatal(err)

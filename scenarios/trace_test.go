@@ -8,6 +8,7 @@ import (
 )
 
 func TestTraceHeaderAndRowErrors(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, csv, err string
 		rows           int
