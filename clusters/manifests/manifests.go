@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
@@ -27,12 +28,13 @@ var files embed.FS
 // Namespace is where the stack runs.
 const Namespace = "fleetbench"
 
-// Settings are the scenario's knobs as the stack's command lines.
+// Settings are the scenario's knobs as the stack's typed settings,
+// written into the manifests as each component's command line.
 type Settings struct {
-	Matchmaker []string // matchmaker args
-	Fleetd     []string // fleetd args
-	RoomServer []string // roomserver args
-	TokenKey   []byte   // shared join-token key (random per deploy)
+	Matchmaker settings.Matchmaker
+	Fleetd     settings.Fleetd
+	RoomServer settings.RoomServer
+	TokenKey   []byte // shared join-token key (random per deploy)
 }
 
 // SettingsFor maps a scenario's players and fleet sections to the
@@ -50,46 +52,39 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 		return Settings{}, err
 	}
 	key := []byte(hex.EncodeToString(raw))
-	scale := 1 / sc.Speedup // validated > 0
-	dur := func(d time.Duration) string { return time.Duration(float64(d) * scale).String() }
+	wall := func(d scenarios.Duration) time.Duration { return time.Duration(float64(d.Duration) / sc.Speedup) } // validated > 0
 	pl, fl := sc.Players, sc.Fleet
 	s := Settings{TokenKey: key}
-	s.Matchmaker = []string{"--per-match", strconv.Itoa(pl.PerMatch), "--match-timeout", dur(pl.MatchTimeout.Duration),
-		"--on-timeout", pl.OnTimeout, "--on-no-server", pl.Allocation.OnNoServer, "--alloc-timeout", dur(pl.Allocation.Timeout.Duration),
-		"--strategy", fl.Scheduling}
-	s.RoomServer = []string{"--capacity", strconv.Itoa(pl.PerMatch), "--after-match", fl.AfterMatch,
-		"--window", dur(pl.RecoveryWindow.Duration), "--grace", "25s"}
-	s.Fleetd = []string{"--sync-interval", dur(fl.SyncInterval.Duration), "--idle-timeout", dur(fl.IdleTimeout.Duration)}
+	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: pl.OnTimeout,
+		OnNoServer: pl.Allocation.OnNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Strategy: fl.Scheduling}
+	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: fl.AfterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
+	f := settings.DefaultFleetd()
+	f.SyncInterval, f.IdleTimeout, f.CountWaiting = wall(fl.SyncInterval), wall(fl.IdleTimeout), fl.Policy.CountWaiting
 	switch p := fl.Policy; {
 	case p.MinAvailable != nil:
-		m := p.MinAvailable
-		s.Fleetd = append(s.Fleetd, "--policy", "minAvailable", "--max", strconv.Itoa(m.Max))
-		if m.Fraction != nil {
-			s.Fleetd = append(s.Fleetd, "--fraction", strconv.FormatFloat(*m.Fraction, 'f', -1, 64))
-		} else if m.Count != nil {
-			s.Fleetd = append(s.Fleetd, "--count", strconv.Itoa(*m.Count))
+		f.Policy, f.Max = settings.MinAvailable, p.MinAvailable.Max
+		if p.MinAvailable.Fraction != nil {
+			f.Fraction = *p.MinAvailable.Fraction
+		} else {
+			f.Count = *p.MinAvailable.Count
 		}
 	case p.Buffer != nil:
-		b := p.Buffer
-		s.Fleetd = append(s.Fleetd, "--policy", "buffer", "--min", strconv.Itoa(b.Min), "--max", strconv.Itoa(b.Max))
-		if b.Percent != nil {
-			s.Fleetd = append(s.Fleetd, "--fraction", strconv.FormatFloat(*b.Percent, 'f', -1, 64))
-		} else if b.Size != nil {
-			s.Fleetd = append(s.Fleetd, "--count", strconv.Itoa(*b.Size))
+		f.Policy, f.Min, f.Max = settings.Buffer, p.Buffer.Min, p.Buffer.Max
+		if p.Buffer.Percent != nil {
+			f.Fraction = *p.Buffer.Percent
+		} else {
+			f.Count = *p.Buffer.Size
 		}
-	}
-	if fl.Policy.CountWaiting {
-		s.Fleetd = append(s.Fleetd, "--count-waiting")
 	}
 	if ru := fl.Update.RollingUpdate; ru != nil {
-		iop := func(v scenarios.IntOrPercent) string { b, _ := v.MarshalYAML(); return fmt.Sprint(b) }
-		s.Fleetd = append(s.Fleetd, "--update", "rolling", "--max-surge", iop(ru.MaxSurge), "--max-unavailable", iop(ru.MaxUnavailable))
+		f.Update, f.MaxSurge, f.MaxUnavailable = settings.Rolling, ru.MaxSurge, ru.MaxUnavailable
 		if ru.DrainAllocated {
-			s.Fleetd = append(s.Fleetd, "--drain-allocated", "--drained-for", dur(sc.Players.RecoveryWindow.Duration))
+			f.DrainAllocated, f.DrainedFor = true, wall(sc.Players.RecoveryWindow)
 		}
 	} else {
-		s.Fleetd = append(s.Fleetd, "--update", "ondelete")
+		f.Update = settings.OnDelete
 	}
+	s.Fleetd = f
 	return s, nil
 }
 
@@ -126,7 +121,7 @@ patches:
   patch: '[{"op": "replace", "path": "/spec/template/spec/containers/0/args", "value": %s}]'
 - target: {kind: PodTemplate, name: roomserver}
   patch: '[{"op": "replace", "path": "/template/spec/containers/0/args", "value": %s}]'
-`, Namespace, overlay, jsonList(s.Matchmaker), jsonList(s.Fleetd), jsonList(s.RoomServer))
+`, Namespace, overlay, jsonList(s.Matchmaker.Args()), jsonList(s.Fleetd.Args()), jsonList(s.RoomServer.Args()))
 	secret := fmt.Sprintf("apiVersion: v1\nkind: Secret\nmetadata: {name: fleetbench-token}\ndata: {key: %s}\n", base64.StdEncoding.EncodeToString(s.TokenKey))
 	if err := mem.WriteFile("/m/stack/kustomization.yaml", []byte(k)); err != nil {
 		return nil, err

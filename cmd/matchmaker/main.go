@@ -16,6 +16,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/matchmaker"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/stackcmd"
 )
 
@@ -26,19 +27,17 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	var cfg matchmaker.Config
 	listen := fs.String("listen", net.JoinHostPort(env.Or("POD_IP", "127.0.0.1"), "8080"), "HTTP address")
 	namespace := fs.String("namespace", env.Or("POD_NAMESPACE", "default"), "namespace of the room servers")
-	strategy := fs.String("strategy", "packed", "room choice among equal versions: packed or distributed")
 	keyFile := fs.String("token-key-file", "", "file holding the join-token HMAC key (default: $FLEETBENCH_TOKEN_KEY)")
-	fs.IntVar(&cfg.PerMatch, "per-match", 4, "players per match")
-	fs.DurationVar(&cfg.MatchTimeout, "match-timeout", 0, "start or requeue a short match after this wait (0: never)")
-	fs.StringVar(&cfg.OnTimeout, "on-timeout", "start", "start or requeue")
-	fs.StringVar(&cfg.OnNoServer, "on-no-server", "wait", "wait (FIFO, up to --alloc-timeout) or fail (503)")
-	fs.DurationVar(&cfg.AllocTimeout, "alloc-timeout", 30*time.Second, "how long a match waits for a room")
+	st := settings.DefaultMatchmaker()
+	st.Register(fs)
 	fs.DurationVar(&cfg.TokenTTL, "token-ttl", time.Minute, "join token lifetime")
 	fs.IntVar(&cfg.MaxQueue, "max-queue", 100000, "players queued at most (429 beyond)")
 	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "Retry-After on 429 and 503")
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
+	cfg.PerMatch, cfg.MatchTimeout, cfg.OnTimeout, cfg.OnNoServer, cfg.AllocTimeout = st.PerMatch, st.MatchTimeout, st.OnTimeout, st.OnNoServer, st.AllocTimeout
+	strategy := &st.Strategy
 	key, err := env.TokenKey(*keyFile)
 	if err != nil {
 		return stackcmd.UsageError{Err: err}

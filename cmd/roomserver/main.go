@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetbench/fleetbench/stack/room"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/stackcmd"
 )
 
@@ -28,20 +29,20 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	namespace := fs.String("namespace", env.Or("POD_NAMESPACE", "default"), "the pod's namespace")
 	redisAddr := fs.String("redis", env.ServiceAddr("REDIS", "127.0.0.1:6379"), "Redis address")
 	keyFile := fs.String("token-key-file", "", "file holding the join-token HMAC key (default: $FLEETBENCH_TOKEN_KEY)")
-	fs.IntVar(&cfg.Capacity, "capacity", 4, "players per match")
+	st := settings.DefaultRoomServer()
+	st.Register(fs)
 	fs.DurationVar(&cfg.Tick, "tick", 50*time.Millisecond, "state broadcast period")
-	window := fs.Duration("window", 30*time.Second, "session recovery window")
 	streamLen := fs.Int64("stream-len", 1200, "room messages kept for replay")
 	fs.Float64Var(&cfg.RateLimit, "rate", 50, "messages per second per connection")
 	fs.IntVar(&cfg.Burst, "burst", 100, "message burst per connection")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 10*time.Second, "drop a connection silent this long")
 	fs.DurationVar(&cfg.RetryAfter, "retry-after", time.Second, "reconnect hint sent when draining")
-	fs.StringVar(&cfg.AfterMatch, "after-match", "reuse", "reuse (back to None) or recycle (WaitToBeDeleted)")
 	fs.DurationVar(&cfg.ClaimTimeout, "claim-timeout", 2*time.Minute, "free an allocation no player joined within this (keep above the token lifetime)")
-	grace := fs.Duration("grace", 25*time.Second, "drain limit after SIGTERM (keep below the pod's grace period)")
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
+	cfg.Capacity, cfg.AfterMatch = st.Capacity, st.AfterMatch
+	window, grace := &st.Window, &st.Grace
 	if cfg.Address == "" {
 		cfg.Address = *listen
 	}

@@ -18,19 +18,25 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 func TestMain(m *testing.M) { localtest.Main(m) }
 
-func settings() manifests.Settings {
-	return manifests.Settings{
-		TokenKey:   []byte("0123456789abcdef0123456789abcdef"),
-		Matchmaker: []string{"--per-match", "2", "--on-no-server", "wait", "--alloc-timeout", "30s"},
-		Fleetd:     []string{"--policy", "minAvailable", "--count", "2", "--update", "rolling", "--max-surge", "1", "--max-unavailable", "0"},
-		RoomServer: []string{"--capacity", "2", "--after-match", "reuse", "--window", "30s", "--grace", "5s"},
-	}
+// stackSettings: matches of two, a minAvailable of 2 rolled one room at
+// a time, rooms reused.
+func stackSettings() manifests.Settings {
+	mm := settings.DefaultMatchmaker()
+	mm.PerMatch, mm.OnNoServer, mm.AllocTimeout = 2, "wait", 30*time.Second
+	fl := settings.DefaultFleetd()
+	fl.Policy, fl.Count, fl.Update = settings.MinAvailable, 2, settings.Rolling
+	fl.MaxSurge, _ = scenarios.ParseIntOrPercent("1")
+	fl.MaxUnavailable, _ = scenarios.ParseIntOrPercent("0")
+	rs := settings.RoomServer{Capacity: 2, AfterMatch: "reuse", Window: 30 * time.Second, Grace: 5 * time.Second}
+	return manifests.Settings{TokenKey: []byte("0123456789abcdef0123456789abcdef"), Matchmaker: mm, Fleetd: fl, RoomServer: rs}
 }
 
 // match asks the matchmaker for a room for player.
@@ -61,7 +67,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: bin})
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	if err := c.DeployStack(ctx, settings(), 2); err != nil {
+	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
 		t.Fatal(err)
 	}
 	kube, _ := c.Client()

@@ -36,7 +36,7 @@ func TestRoomRestartedInPlaceNeverServesASecondMatch(t *testing.T) {
 	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: bin})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := c.DeployStack(ctx, settings(), 2); err != nil {
+	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
 		t.Fatal(err)
 	}
 	kube, _ := c.Client()

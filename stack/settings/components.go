@@ -1,0 +1,133 @@
+package settings
+
+import (
+	"flag"
+	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+// Fleetd is the fleet controller's configuration.
+type Fleetd struct {
+	Policy PolicyKind
+	// Count is minAvailable's count or the buffer's size; Fraction, when
+	// above 0, minAvailable's fraction or the buffer's percent instead.
+	Count                     int
+	Fraction                  float64
+	Min, Max                  int
+	CountWaiting              bool
+	SyncInterval, IdleTimeout time.Duration
+	Update                    UpdateKind
+	MaxSurge, MaxUnavailable  scenarios.IntOrPercent
+	DrainAllocated            bool
+	DrainedFor                time.Duration
+}
+
+// DefaultFleetd is fleetd without flags.
+func DefaultFleetd() Fleetd {
+	quarter, _ := scenarios.ParseIntOrPercent("25%")
+	return Fleetd{Policy: MinAvailable, Count: 10, Update: Rolling, MaxSurge: quarter, MaxUnavailable: quarter}
+}
+
+// Register binds f's fields to fleetd's flags, f's values as defaults.
+func (f *Fleetd) Register(fs *flag.FlagSet) {
+	fs.TextVar(&f.Policy, "policy", f.Policy, "minAvailable (OpenKruiseGame) or buffer (Agones)")
+	fs.IntVar(&f.Count, "count", f.Count, "minAvailable count, or buffer size")
+	fs.Float64Var(&f.Fraction, "fraction", f.Fraction, "minAvailable fraction of live servers, or buffer percent (overrides --count)")
+	fs.IntVar(&f.Min, "min", f.Min, "buffer: fewest replicas")
+	fs.IntVar(&f.Max, "max", f.Max, "most live servers (0: no cap)")
+	fs.BoolVar(&f.CountWaiting, "count-waiting", f.CountWaiting, "demand-aware: count matches waiting for a room (asked of the matchmaker)")
+	fs.DurationVar(&f.SyncInterval, "sync-interval", f.SyncInterval, "act on this tick only (0: on every change)")
+	fs.DurationVar(&f.IdleTimeout, "idle-timeout", f.IdleTimeout, "minAvailable: delete a surplus None room only after idling this long")
+	fs.TextVar(&f.Update, "update", f.Update, "rolling or ondelete")
+	fs.Var(intOrPercent{&f.MaxSurge}, "max-surge", "rolling update: extra servers (count or %)")
+	fs.Var(intOrPercent{&f.MaxUnavailable}, "max-unavailable", "rolling update: servers short of desired (count or %)")
+	fs.BoolVar(&f.DrainAllocated, "drain-allocated", f.DrainAllocated, "rolling update: drain old-version rooms in play too (their players reconnect to new rooms)")
+	fs.DurationVar(&f.DrainedFor, "drained-for", f.DrainedFor, "rolling update: a drained match counts as in play until it has a new room, this long at most")
+}
+
+// Args is the command line that gives fleetd f.
+func (f Fleetd) Args() []string {
+	var a args
+	a.add("policy", string(f.Policy))
+	a.add("count", f.Count)
+	a.add("fraction", f.Fraction)
+	a.add("min", f.Min)
+	a.add("max", f.Max)
+	a.add("count-waiting", f.CountWaiting)
+	a.add("sync-interval", f.SyncInterval)
+	a.add("idle-timeout", f.IdleTimeout)
+	a.add("update", string(f.Update))
+	a.add("max-surge", f.MaxSurge)
+	a.add("max-unavailable", f.MaxUnavailable)
+	a.add("drain-allocated", f.DrainAllocated)
+	a.add("drained-for", f.DrainedFor)
+	return a
+}
+
+// Matchmaker is the matchmaker's match and allocation rules.
+type Matchmaker struct {
+	PerMatch                   int
+	MatchTimeout, AllocTimeout time.Duration
+	OnTimeout                  string // start | requeue (checked by the matchmaker)
+	OnNoServer                 string // wait | fail
+	Strategy                   string // packed | distributed
+}
+
+// DefaultMatchmaker is the matchmaker without flags.
+func DefaultMatchmaker() Matchmaker {
+	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: "start", OnNoServer: "wait", Strategy: "packed"}
+}
+
+// Register binds m's fields to the matchmaker's flags.
+func (m *Matchmaker) Register(fs *flag.FlagSet) {
+	fs.IntVar(&m.PerMatch, "per-match", m.PerMatch, "players per match")
+	fs.DurationVar(&m.MatchTimeout, "match-timeout", m.MatchTimeout, "start or requeue a short match after this wait (0: never)")
+	fs.StringVar(&m.OnTimeout, "on-timeout", m.OnTimeout, "start or requeue")
+	fs.StringVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
+	fs.DurationVar(&m.AllocTimeout, "alloc-timeout", m.AllocTimeout, "how long a match waits for a room")
+	fs.StringVar(&m.Strategy, "strategy", m.Strategy, "room choice among equal versions: packed or distributed")
+}
+
+// Args is the command line that gives the matchmaker m.
+func (m Matchmaker) Args() []string {
+	var a args
+	a.add("per-match", m.PerMatch)
+	a.add("match-timeout", m.MatchTimeout)
+	a.add("on-timeout", m.OnTimeout)
+	a.add("on-no-server", m.OnNoServer)
+	a.add("alloc-timeout", m.AllocTimeout)
+	a.add("strategy", m.Strategy)
+	return a
+}
+
+// RoomServer is a room server's match settings.
+type RoomServer struct {
+	Capacity   int
+	AfterMatch string // reuse | recycle
+	Window     time.Duration
+	Grace      time.Duration
+}
+
+// DefaultRoomServer is the room server without flags.
+func DefaultRoomServer() RoomServer {
+	return RoomServer{Capacity: 4, AfterMatch: "reuse", Window: 30 * time.Second, Grace: 25 * time.Second}
+}
+
+// Register binds r's fields to the room server's flags.
+func (r *RoomServer) Register(fs *flag.FlagSet) {
+	fs.IntVar(&r.Capacity, "capacity", r.Capacity, "players per match")
+	fs.StringVar(&r.AfterMatch, "after-match", r.AfterMatch, "reuse (back to None) or recycle (WaitToBeDeleted)")
+	fs.DurationVar(&r.Window, "window", r.Window, "session recovery window")
+	fs.DurationVar(&r.Grace, "grace", r.Grace, "drain limit after SIGTERM (keep below the pod's grace period)")
+}
+
+// Args is the command line that gives a room server r.
+func (r RoomServer) Args() []string {
+	var a args
+	a.add("capacity", r.Capacity)
+	a.add("after-match", r.AfterMatch)
+	a.add("window", r.Window)
+	a.add("grace", r.Grace)
+	return a
+}
