@@ -45,24 +45,17 @@ func (e env) runCmd(args []string) (int, error) {
 	budget := runBudget()
 	fs.Float64Var(&budget.Events, "max-events", budget.Events, "refuse a run whose players + controller ticks would pass this")
 	fs.Float64Var(&budget.Concurrent, "max-concurrent", budget.Concurrent, "refuse a run with more players in the game at once than this")
-	var file string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0, err
-			}
-			return 0, usageError{err}
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, err
 		}
-		if args = fs.Args(); len(args) > 0 {
-			if file != "" {
-				return 0, usageError{fmt.Errorf("unexpected argument %q", args[0])}
-			}
-			file, args = args[0], args[1:]
-		}
+		return 0, usageError{err}
 	}
-	if file == "" {
-		return 0, usageError{errors.New("run needs a scenario FILE")}
+	if len(pos) != 1 {
+		return 0, usageError{fmt.Errorf("run needs a scenario FILE (one), got %d arguments", len(pos))}
 	}
+	file := pos[0]
 	f.scenario = file
 	sc, err := f.load()
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,17 +37,9 @@ func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, e
 	out := fs.String("o", "", "the HTML file to write")
 	title := fs.String("title", "fleetbench report", "the report's title")
 	scenario := fs.String("scenario", "", "a scenario file to echo at the end")
-	var inputs []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return cli.OK, nil
-			}
-			return 0, cli.Input(err)
-		}
-		if args = fs.Args(); len(args) > 0 {
-			inputs, args = append(inputs, args[0]), args[1:]
-		}
+	inputs, err := cli.Parse(fs, args)
+	if err != nil {
+		return 0, err
 	}
 	if *out == "" || len(inputs) == 0 {
 		fmt.Fprint(stderr, usage)

@@ -73,19 +73,12 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	return code, err
 }
 
-// parse parses flags that may come before or after the one FILE argument.
+// parse parses flags around the one FILE argument.
 func parse(fs *flag.FlagSet, args []string) (string, error) {
 	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", cli.Inputf("%s: %w", fs.Name(), err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := cli.Parse(fs, args)
+	if err != nil {
+		return "", err
 	}
 	if len(pos) != 1 {
 		return "", cli.Inputf("%s: want exactly one scenario FILE, got %d", fs.Name(), len(pos))

@@ -90,6 +90,26 @@ func Run(ctx context.Context, name string, cmd Command, args []string, stdout, s
 	return code
 }
 
+// Parse parses flags that may come before, between or after positional
+// arguments (as users type them: FILE -o DIR, -o DIR FILE) and returns
+// the positional ones. A flag error is bad usage.
+func Parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, Inputf("%s: %w", fs.Name(), err)
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // Main runs cmd with os.Args and exits with its status. The context ends
 // on the first SIGINT or SIGTERM; a second one kills the process at once
 // (the default action comes back as soon as the first is received).
