@@ -80,7 +80,7 @@ func (e env) clusterCmd(args []string) (int, error) {
 	if fs.NArg() > 0 {
 		return 0, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
-	p, err := e.provider(f)
+	p, err := e.provider(f, nil)
 	if err != nil {
 		return 0, err
 	}
@@ -146,16 +146,20 @@ func (e env) deploy(p clusters.Provider, f clusterFlags) error {
 	return nil
 }
 
-func (e env) provider(f clusterFlags) (clusters.Provider, error) {
+// provider is the cluster provider sized for sc (nil: loaded from
+// --scenario, when given).
+func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider, error) {
 	if !slices.Contains(providers.Names, f.provider) {
 		return nil, cli.Inputf("--provider %q: want one of %v", f.provider, providers.Names)
 	}
 	spec := clusters.DefaultSpec()
-	if f.scenario != "" {
-		sc, err := f.load()
-		if err != nil {
+	if sc == nil && f.scenario != "" {
+		var err error
+		if sc, err = f.load(); err != nil {
 			return nil, err
 		}
+	}
+	if sc != nil {
 		spec = clusters.SpecFor(sc)
 	}
 	spec.Name = f.name

@@ -67,7 +67,7 @@ func (e env) runCmd(args []string) (int, error) {
 	if len(sc.Fleet.Policy.Schedule) > 0 {
 		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrSchedule)
 	}
-	p, err := e.provider(f)
+	p, err := e.provider(f, sc) // the scenario is read once
 	if err != nil {
 		return 0, err
 	}
