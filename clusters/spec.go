@@ -87,7 +87,7 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 	scale := 1 / sc.Speedup // validated > 0
 	s.TimeScale = scale
 	s.PodStartup = sc.Fleet.PodStartup
-	s.Packed = sc.Fleet.Scheduling != "distributed"
+	s.Packed = sc.Fleet.Scheduling != scenarios.Distributed
 	s.Seed = sc.Seed
 	if sc.Nodes.PodsPerNode == 0 {
 		s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max = MaxPodsPerNode, 1, 1

@@ -19,7 +19,7 @@ type ArrivalTimes struct {
 // ArrivalTimes starts the arrival process, drawing from r (for the
 // model's arrivals: rand.New(rand.NewPCG(s.Seed, ArrivalStream))).
 func (s *Scenario) ArrivalTimes(r *rand.Rand) *ArrivalTimes {
-	return &ArrivalTimes{curve: s.Curve(), poisson: s.Arrivals.Process != "uniform", r: r}
+	return &ArrivalTimes{curve: s.Curve(), poisson: s.Arrivals.Process != UniformArrivals, r: r}
 }
 
 // Next returns the next arrival time, or +Inf when none remains.

@@ -33,7 +33,7 @@ type Scenario struct {
 
 // Arrivals is the player arrival curve in players per second.
 type Arrivals struct {
-	Process  string    `yaml:"process"` // poisson | uniform
+	Process  Process   `yaml:"process"` // poisson | uniform
 	Segments []Segment `yaml:"segments"`
 }
 
@@ -92,7 +92,7 @@ type TracePoint struct {
 type Players struct {
 	PerMatch       int          `yaml:"perMatch"`
 	MatchTimeout   Duration     `yaml:"matchTimeout"`
-	OnTimeout      string       `yaml:"onTimeout"` // start | requeue
+	OnTimeout      OnTimeout    `yaml:"onTimeout"` // start | requeue
 	SessionLength  Distribution `yaml:"sessionLength"`
 	Allocation     Allocation   `yaml:"allocation"`
 	Disconnect     Disconnect   `yaml:"disconnect"`
@@ -101,8 +101,8 @@ type Players struct {
 
 // Allocation says what a match does when no Ready server is free.
 type Allocation struct {
-	OnNoServer string   `yaml:"onNoServer"` // wait | fail
-	Timeout    Duration `yaml:"timeout"`
+	OnNoServer OnNoServer `yaml:"onNoServer"` // wait | fail
+	Timeout    Duration   `yaml:"timeout"`
 }
 
 // Disconnect is the chance that a session drops once, and the client's
@@ -125,9 +125,9 @@ type Fleet struct {
 	Policy       Policy       `yaml:"policy"`
 	SyncInterval Duration     `yaml:"syncInterval"` // 0 = act on every event
 	PodStartup   Distribution `yaml:"podStartup"`
-	AfterMatch   string       `yaml:"afterMatch"` // recycle | reuse
+	AfterMatch   AfterMatch   `yaml:"afterMatch"` // recycle | reuse
 	IdleTimeout  Duration     `yaml:"idleTimeout"`
-	Scheduling   string       `yaml:"scheduling"` // packed | distributed
+	Scheduling   Scheduling   `yaml:"scheduling"` // packed | distributed
 	Update       Update       `yaml:"update"`
 	// HPA, when set, puts Kubernetes' HorizontalPodAutoscaler between the
 	// minAvailable rule and the fleet, as KEDA does when it serves

@@ -42,7 +42,6 @@ func (s *Scenario) Validate() error {
 
 func (s *Scenario) validateArrivals(e *Errors) {
 	a := s.Arrivals
-	oneOfString(e, "arrivals.process", a.Process, "poisson", "uniform")
 	if len(a.Segments) == 0 {
 		e.add("arrivals.segments", "must have at least one segment")
 	}
@@ -106,9 +105,7 @@ func (s *Scenario) validatePlayers(e *Errors) {
 	}
 	atMost(e, "players.perMatch", p.PerMatch, maxCount)
 	period(e, "players.matchTimeout", p.MatchTimeout)
-	oneOfString(e, "players.onTimeout", p.OnTimeout, "start", "requeue")
 	distribution(e, "players.sessionLength", p.SessionLength)
-	oneOfString(e, "players.allocation.onNoServer", p.Allocation.OnNoServer, "wait", "fail")
 	nonNegativeDuration(e, "players.allocation.timeout", p.Allocation.Timeout)
 	fraction(e, "players.disconnect.probability", p.Disconnect.Probability)
 	b := p.Disconnect.Backoff

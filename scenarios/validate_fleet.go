@@ -62,9 +62,7 @@ func (s *Scenario) validateFleet(e *Errors) {
 	s.validateHPA(e)
 	period(e, "fleet.syncInterval", f.SyncInterval)
 	distribution(e, "fleet.podStartup", f.PodStartup)
-	oneOfString(e, "fleet.afterMatch", f.AfterMatch, "recycle", "reuse")
 	nonNegativeDuration(e, "fleet.idleTimeout", f.IdleTimeout)
-	oneOfString(e, "fleet.scheduling", f.Scheduling, "packed", "distributed")
 	u := f.Update
 	if (u.OnDelete == nil) == (u.RollingUpdate == nil) {
 		e.add("fleet.update", "must have exactly one of onDelete, rollingUpdate")

@@ -33,7 +33,7 @@ func analyticAt(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) res
 	a.Min = smallest(func(s int) bool { return z.meets(s, a.Lead) })
 	a.MinWithNode = smallest(func(s int) bool { return z.meets(s, a.LeadWithNode) })
 	p := sc.Fleet.Policy
-	if p.MinAvailable != nil && !p.CountWaiting && sc.Fleet.AfterMatch == "recycle" && z.tick > 0 {
+	if p.MinAvailable != nil && !p.CountWaiting && sc.Fleet.AfterMatch == scenarios.Recycle && z.tick > 0 {
 		a.SyncCap = int(math.Ceil(z.lambda * z.tick))
 		if a.Min >= 0 {
 			a.Min = max(a.Min, a.SyncCap)
@@ -73,7 +73,7 @@ func newSizer(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) *size
 	z := &sizer{sc: sc, arrivalPeak: arrivalPeak, lambda: arrivalPeak / float64(sc.Players.PerMatch),
 		tick: sc.Fleet.SyncInterval.Seconds(), matchWait: matchWait, cacheS: -1}
 	switch {
-	case sc.Players.Allocation.OnNoServer != "wait":
+	case sc.Players.Allocation.OnNoServer != scenarios.Wait:
 		z.regime = lossRegime
 	case sc.Fleet.Policy.CountWaiting:
 		z.regime = demandAwareRegime
@@ -221,7 +221,7 @@ func matchWaitTail(sc *scenarios.Scenario, arrivalPeak, x float64) float64 {
 		return 1
 	case n <= 1:
 		return 0
-	case timeout > 0 && sc.Players.OnTimeout == "start" && x >= timeout:
+	case timeout > 0 && sc.Players.OnTimeout == scenarios.StartShort && x >= timeout:
 		return 0
 	}
 	mean := arrivalPeak * x

@@ -55,7 +55,7 @@ func roomOf(m *model, s int32) policy.Room {
 func randomFleet(t *testing.T, r *rand.Rand, strategy string) *model {
 	t.Helper()
 	sc := scenarios.Default()
-	sc.Fleet.Scheduling = strategy
+	sc.Fleet.Scheduling = scenarios.Scheduling(strategy)
 	sc.Nodes.Initial = 6
 	m, err := newModel(sc, true)
 	if err != nil {

@@ -71,7 +71,7 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 		f.hpa = &h
 	}
 	f.tick = sc.Fleet.SyncInterval.Seconds()
-	f.reuse = sc.Fleet.AfterMatch == "reuse"
+	f.reuse = sc.Fleet.AfterMatch == scenarios.Reuse
 	f.rolling = sc.Fleet.Update.RollingUpdate
 	f.liveByVersion = []int{0}
 	return nil

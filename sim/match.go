@@ -55,8 +55,8 @@ func (mm *matchmaker) init(sc *scenarios.Scenario) {
 	mm.perMatch = p.PerMatch
 	mm.formTimeout = p.MatchTimeout.Seconds()
 	mm.waitTimeout = p.Allocation.Timeout.Seconds()
-	mm.requeue = p.OnTimeout == "requeue"
-	mm.wait = p.Allocation.OnNoServer == "wait"
+	mm.requeue = p.OnTimeout == scenarios.Requeue
+	mm.wait = p.Allocation.OnNoServer == scenarios.Wait
 	mm.disconnectP = p.Disconnect.Probability
 	mm.window = p.RecoveryWindow.Seconds()
 }

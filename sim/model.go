@@ -207,7 +207,7 @@ func (m *model) backoff(n int) float64 {
 
 // strategy is the scenario's scheduling/allocation strategy.
 func strategy(sc *scenarios.Scenario) policy.Strategy {
-	if sc.Fleet.Scheduling == "distributed" {
+	if sc.Fleet.Scheduling == scenarios.Distributed {
 		return policy.Distributed
 	}
 	return policy.Packed

@@ -206,7 +206,7 @@ func TestMatchTimeoutPolicies(t *testing.T) {
 	slow := func(onTimeout string) *scenarios.Scenario {
 		return world(t, func(sc *scenarios.Scenario) {
 			sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: 0.1}}}
-			sc.Players.OnTimeout = onTimeout
+			sc.Players.OnTimeout = scenarios.OnTimeout(onTimeout)
 		})
 	}
 	_, start := simulate(t, slow("start"))

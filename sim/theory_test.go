@@ -20,7 +20,7 @@ func baseStock(t testing.TB, lambda float64, s int, lead time.Duration, onNoServ
 	sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: lambda}}}
 	sc.Players.PerMatch = 1
 	sc.Players.Disconnect.Probability = 0
-	sc.Players.Allocation = scenarios.Allocation{OnNoServer: onNoServer}
+	sc.Players.Allocation = scenarios.Allocation{OnNoServer: scenarios.OnNoServer(onNoServer)}
 	sc.Players.SessionLength = scenarios.Distribution{Exponential: &scenarios.Exponential{Mean: scenarios.D(time.Minute)}}
 	sc.Fleet.Policy = scenarios.Policy{Buffer: &scenarios.Buffer{Size: &s}, CountWaiting: countWaiting}
 	sc.Fleet.SyncInterval = scenarios.D(0)

@@ -15,6 +15,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/stackcmd"
@@ -36,8 +37,8 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
-	cfg.PerMatch, cfg.MatchTimeout, cfg.OnTimeout, cfg.OnNoServer, cfg.AllocTimeout = st.PerMatch, st.MatchTimeout, st.OnTimeout, st.OnNoServer, st.AllocTimeout
-	strategy := &st.Strategy
+	cfg.PerMatch, cfg.MatchTimeout, cfg.AllocTimeout = st.PerMatch, st.MatchTimeout, st.AllocTimeout
+	cfg.OnTimeout, cfg.OnNoServer = string(st.OnTimeout), string(st.OnNoServer)
 	key, err := env.TokenKey(*keyFile)
 	if err != nil {
 		return stackcmd.UsageError{Err: err}
@@ -46,12 +47,6 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	switch {
 	case cfg.PerMatch < 1:
 		return stackcmd.Usagef("--per-match must be ≥ 1")
-	case cfg.OnTimeout != "start" && cfg.OnTimeout != "requeue":
-		return stackcmd.Usagef("--on-timeout: want start or requeue, not %q", cfg.OnTimeout)
-	case cfg.OnNoServer != "wait" && cfg.OnNoServer != "fail":
-		return stackcmd.Usagef("--on-no-server: want wait or fail, not %q", cfg.OnNoServer)
-	case *strategy != "packed" && *strategy != "distributed":
-		return stackcmd.Usagef("--strategy: want packed or distributed, not %q", *strategy)
 	}
 	rc, err := clientcmd.BuildConfigFromFlags("", env("KUBECONFIG"))
 	if err != nil {
@@ -64,7 +59,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return err
 	}
 	s := policy.Packed
-	if *strategy == "distributed" {
+	if st.Strategy == scenarios.Distributed {
 		s = policy.Distributed
 	}
 	alloc := matchmaker.NewAllocator(client, *namespace, s, log)

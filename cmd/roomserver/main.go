@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
-	cfg.Capacity, cfg.AfterMatch = st.Capacity, st.AfterMatch
+	cfg.Capacity, cfg.AfterMatch = st.Capacity, string(st.AfterMatch)
 	window, grace := &st.Window, &st.Grace
 	if cfg.Address == "" {
 		cfg.Address = *listen
@@ -51,9 +51,6 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return stackcmd.UsageError{Err: err}
 	}
 	cfg.Key = key
-	if cfg.AfterMatch != "reuse" && cfg.AfterMatch != "recycle" {
-		return stackcmd.Usagef("--after-match: want reuse or recycle, not %q", cfg.AfterMatch)
-	}
 	var pub room.Publisher = room.NopPublisher{}
 	if env("POD_NAME") != "" {
 		rc, err := clientcmd.BuildConfigFromFlags("", env("KUBECONFIG"))

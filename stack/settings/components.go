@@ -69,24 +69,24 @@ func (f Fleetd) Args() []string {
 type Matchmaker struct {
 	PerMatch                   int
 	MatchTimeout, AllocTimeout time.Duration
-	OnTimeout                  string // start | requeue (checked by the matchmaker)
-	OnNoServer                 string // wait | fail
-	Strategy                   string // packed | distributed
+	OnTimeout                  scenarios.OnTimeout
+	OnNoServer                 scenarios.OnNoServer
+	Strategy                   scenarios.Scheduling
 }
 
 // DefaultMatchmaker is the matchmaker without flags.
 func DefaultMatchmaker() Matchmaker {
-	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: "start", OnNoServer: "wait", Strategy: "packed"}
+	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: scenarios.StartShort, OnNoServer: scenarios.Wait, Strategy: scenarios.Packed}
 }
 
 // Register binds m's fields to the matchmaker's flags.
 func (m *Matchmaker) Register(fs *flag.FlagSet) {
 	fs.IntVar(&m.PerMatch, "per-match", m.PerMatch, "players per match")
 	fs.DurationVar(&m.MatchTimeout, "match-timeout", m.MatchTimeout, "start or requeue a short match after this wait (0: never)")
-	fs.StringVar(&m.OnTimeout, "on-timeout", m.OnTimeout, "start or requeue")
-	fs.StringVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
+	fs.TextVar(&m.OnTimeout, "on-timeout", m.OnTimeout, "start or requeue")
+	fs.TextVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
 	fs.DurationVar(&m.AllocTimeout, "alloc-timeout", m.AllocTimeout, "how long a match waits for a room")
-	fs.StringVar(&m.Strategy, "strategy", m.Strategy, "room choice among equal versions: packed or distributed")
+	fs.TextVar(&m.Strategy, "strategy", m.Strategy, "room choice among equal versions: packed or distributed")
 }
 
 // Args is the command line that gives the matchmaker m.
@@ -94,30 +94,30 @@ func (m Matchmaker) Args() []string {
 	var a args
 	a.add("per-match", m.PerMatch)
 	a.add("match-timeout", m.MatchTimeout)
-	a.add("on-timeout", m.OnTimeout)
-	a.add("on-no-server", m.OnNoServer)
+	a.add("on-timeout", string(m.OnTimeout))
+	a.add("on-no-server", string(m.OnNoServer))
 	a.add("alloc-timeout", m.AllocTimeout)
-	a.add("strategy", m.Strategy)
+	a.add("strategy", string(m.Strategy))
 	return a
 }
 
 // RoomServer is a room server's match settings.
 type RoomServer struct {
 	Capacity   int
-	AfterMatch string // reuse | recycle
+	AfterMatch scenarios.AfterMatch
 	Window     time.Duration
 	Grace      time.Duration
 }
 
 // DefaultRoomServer is the room server without flags.
 func DefaultRoomServer() RoomServer {
-	return RoomServer{Capacity: 4, AfterMatch: "reuse", Window: 30 * time.Second, Grace: 25 * time.Second}
+	return RoomServer{Capacity: 4, AfterMatch: scenarios.Reuse, Window: 30 * time.Second, Grace: 25 * time.Second}
 }
 
 // Register binds r's fields to the room server's flags.
 func (r *RoomServer) Register(fs *flag.FlagSet) {
 	fs.IntVar(&r.Capacity, "capacity", r.Capacity, "players per match")
-	fs.StringVar(&r.AfterMatch, "after-match", r.AfterMatch, "reuse (back to None) or recycle (WaitToBeDeleted)")
+	fs.TextVar(&r.AfterMatch, "after-match", r.AfterMatch, "reuse (back to None) or recycle (WaitToBeDeleted)")
 	fs.DurationVar(&r.Window, "window", r.Window, "session recovery window")
 	fs.DurationVar(&r.Grace, "grace", r.Grace, "drain limit after SIGTERM (keep below the pod's grace period)")
 }
@@ -126,7 +126,7 @@ func (r *RoomServer) Register(fs *flag.FlagSet) {
 func (r RoomServer) Args() []string {
 	var a args
 	a.add("capacity", r.Capacity)
-	a.add("after-match", r.AfterMatch)
+	a.add("after-match", string(r.AfterMatch))
 	a.add("window", r.Window)
 	a.add("grace", r.Grace)
 	return a

@@ -22,13 +22,13 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, f) {
 		t.Errorf("fleetd:\n got %+v\nwant %+v", back, f)
 	}
-	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: "requeue", OnNoServer: "fail", Strategy: "distributed"}
+	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: scenarios.Requeue, OnNoServer: scenarios.Fail, Strategy: scenarios.Distributed}
 	mb := DefaultMatchmaker()
 	roundTrip(t, "matchmaker", m.Args(), mb.Register)
 	if !reflect.DeepEqual(mb, m) {
 		t.Errorf("matchmaker:\n got %+v\nwant %+v", mb, m)
 	}
-	r := RoomServer{Capacity: 10, AfterMatch: "recycle", Window: 2 * time.Minute, Grace: 5 * time.Second}
+	r := RoomServer{Capacity: 10, AfterMatch: scenarios.Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second}
 	rb := DefaultRoomServer()
 	roundTrip(t, "roomserver", r.Args(), rb.Register)
 	if !reflect.DeepEqual(rb, r) {
