@@ -11,26 +11,15 @@ import (
 // fleet of 600 has, and KEDA's HPA, inside its 10% tolerance, adds none;
 // with tolerance 0 it adds them on the next poll.
 func TestHPADeadbandHoldsASmallAsk(t *testing.T) {
-	const doc = `apiVersion: fleetbench/v1alpha1
-kind: Scenario
-name: deadband
-duration: 2h
-arrivals: {segments: [{constant: {rate: 0}}]}
-players: {perMatch: 2, sessionLength: {fixed: 1m}}
-fleet:
-  policy:
-    minAvailable: {count: 600}
-    schedule: [{at: 1h, count: 650}]
-  syncInterval: 30s
-  podStartup: {fixed: 0s}
-  hpa: {}
-nodes: {podsPerNode: 0}
-`
 	for _, c := range []struct {
 		tolerance string
 		want      float64
 	}{{"0.1", 600}, {"0", 650}} {
-		sc, err := scenarios.ParseWith([]byte(doc), ".", []scenarios.Override{{Path: "fleet.hpa.tolerance", Value: c.tolerance}})
+		sc, err := scenarios.LoadWith("testdata/quiet.yaml", []scenarios.Override{
+			{Path: "duration", Value: "2h"},
+			{Path: "fleet.policy", Value: "{minAvailable: {count: 600}, schedule: [{at: 1h, count: 650}]}"},
+			{Path: "fleet.hpa", Value: "{tolerance: " + c.tolerance + "}"},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

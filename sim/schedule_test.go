@@ -11,26 +11,14 @@ import (
 // buffer is the count in force, at once when the controller acts on every
 // event and at the next tick otherwise.
 func TestScheduleSetsTheBufferStepByStep(t *testing.T) {
-	const doc = `apiVersion: fleetbench/v1alpha1
-kind: Scenario
-name: schedule
-duration: 3h
-arrivals: {segments: [{constant: {rate: 0}}]}
-players: {perMatch: 2, sessionLength: {fixed: 1m}}
-fleet:
-  policy:
-    minAvailable: {count: 5}
-    schedule: [{at: 65m, count: 20}, {at: 125m, count: 2}]
-  syncInterval: SYNC
-  podStartup: {fixed: 0s}
-  idleTimeout: 0s
-nodes: {podsPerNode: 0}
-`
 	for _, c := range []struct {
 		sync string
 		lag  float64 // minutes until the count shows: the next tick
 	}{{"0s", 0}, {"10m", 5}} {
-		sc, err := scenarios.ParseWith([]byte(doc), ".", []scenarios.Override{{Path: "fleet.syncInterval", Value: c.sync}})
+		sc, err := scenarios.LoadWith("testdata/quiet.yaml", []scenarios.Override{
+			{Path: "fleet.policy.schedule", Value: "[{at: 65m, count: 20}, {at: 125m, count: 2}]"},
+			{Path: "fleet.syncInterval", Value: c.sync},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
