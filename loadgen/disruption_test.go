@@ -22,6 +22,9 @@ import (
 // limit, and returns the run and its output directory.
 func realRun(t *testing.T, yaml string, limit time.Duration) (*results.Run, string) {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("a real run on a local cluster")
+	}
 	sc, err := scenarios.Parse([]byte(yaml), ".")
 	if err != nil {
 		t.Fatal(err)

@@ -83,6 +83,9 @@ func TestSweepDoesNotDependOnWorkers(t *testing.T) {
 // (42+2³²…) used. Pooled over three seeds the old check said 58, which
 // missed timeToRoom.p99 on 15 of 20 such days.
 func TestEveningPeakAnswerHoldsOnUnseenDays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hundreds of simulated days")
+	}
 	doc, err := scenarios.ShippedDocument("evening-peak")
 	if err != nil {
 		t.Fatal(err)
@@ -114,6 +117,9 @@ func TestEveningPeakAnswerHoldsOnUnseenDays(t *testing.T) {
 // value (testdata/cliff.bruteforce.json, with the command that made it),
 // the sequential rule picks the value brute force does.
 func TestCheckFindsTheBruteForceAnswer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hundreds of simulated days")
+	}
 	var bf struct {
 		Command string
 		Points  []struct{ Value, Days, Met int }
@@ -152,6 +158,9 @@ func TestCheckFindsTheBruteForceAnswer(t *testing.T) {
 // is (c), and the report's days at the configured and recommended values
 // are one and the same day (seed), differing only in the knob.
 func TestCheckRecommendsItsAnswerWithADayAtBothValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hundreds of simulated days")
+	}
 	doc, err := os.ReadFile("testdata/cliff.yaml")
 	if err != nil {
 		t.Fatal(err)

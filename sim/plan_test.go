@@ -65,6 +65,9 @@ func TestPlanRefusesStepsItCannotFollow(t *testing.T) {
 // plan meets the target on its verification days at less idle cost than
 // the constant minimum.
 func TestPlanFollowsAWave(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hundreds of simulated days")
+	}
 	doc, err := os.ReadFile("testdata/wave.yaml")
 	if err != nil {
 		t.Fatal(err)

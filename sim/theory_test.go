@@ -117,6 +117,9 @@ func TestPalmBaseStock(t *testing.T) {
 }
 
 func TestMtGInfOccupancy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("hundreds of simulated days")
+	}
 	sc := baseStock(t, 1, 0, time.Second, "wait", false)
 	sc.Duration = scenarios.D(4 * time.Hour)
 	sc.Arrivals.Segments = []scenarios.Segment{{Sine: &scenarios.Sine{Mean: 2, Amplitude: 1.5, Period: scenarios.D(2 * time.Hour)}}}
