@@ -48,7 +48,9 @@ type nodeRef struct {
 }
 
 // index lists every key and scalar of the document with its path, so
-// the decoder's "line N: …" messages can be turned into field paths.
+// the decoder's "line N: …" messages can be turned into field paths; a
+// list or a flow mapping where a scalar was expected is listed too,
+// after what it holds (a match takes the first).
 func index(n *yaml.Node, path string, out []nodeRef) []nodeRef {
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -70,7 +72,10 @@ func index(n *yaml.Node, path string, out []nodeRef) []nodeRef {
 			out = index(c, fmt.Sprintf("%s[%d]", path, i), out)
 		}
 	case yaml.ScalarNode:
-		out = append(out, nodeRef{path: path, line: n.Line, col: n.Column, value: n.Value})
+		return append(out, nodeRef{path: path, line: n.Line, col: n.Column, value: n.Value})
+	}
+	if collection := n.Kind == yaml.SequenceNode || (n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0); collection && path != "" {
+		out = append(out, nodeRef{path: path, line: n.Line, col: n.Column})
 	}
 	return out
 }

@@ -277,3 +277,15 @@ func TestOverrideWithAFlowMapping(t *testing.T) {
 		t.Errorf("a broken flow mapping: %v", err)
 	}
 }
+
+// An enum given a list or a flow mapping is named by its path too.
+func TestEnumErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	doc := "apiVersion: fleetbench/v1alpha1\nkind: Scenario\nname: x\nfleet: {scheduling: [packed]}\nplayers: {onTimeout: later}\n"
+	_, err := Parse([]byte(doc), ".")
+	for _, want := range []string{"fleet.scheduling: must be one of [packed distributed]", `players.onTimeout: want one of [start requeue], not "later"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+}
