@@ -1,36 +1,11 @@
 package results
 
 import (
-	"bytes"
-	"compress/zlib"
-	"encoding/base64"
-	"encoding/binary"
 	"strings"
 	"testing"
-)
 
-// craftedHDR is a V2 compressed histogram whose header asks for the given
-// geometry and whose payload is empty: what a hostile file would carry.
-func craftedHDR(t *testing.T, lowest, highest int64, digits int32) string {
-	t.Helper()
-	var inner bytes.Buffer
-	header := struct {
-		Cookie, PayloadLength, NormalizingOffset, Digits int32
-		Lowest, Highest                                  int64
-		Ratio                                            float64
-	}{0x1c849303, 0, 0, digits, lowest, highest, 1}
-	if err := binary.Write(&inner, binary.BigEndian, header); err != nil {
-		t.Fatal(err)
-	}
-	var z bytes.Buffer
-	w := zlib.NewWriter(&z)
-	w.Write(inner.Bytes())
-	w.Close()
-	var outer bytes.Buffer
-	binary.Write(&outer, binary.BigEndian, []int32{0x1c849304, int32(z.Len())})
-	outer.Write(z.Bytes())
-	return base64.StdEncoding.EncodeToString(outer.Bytes())
-}
+	"github.com/fleetbench/fleetbench/internal/testkit"
+)
 
 func TestValidateNamesTheField(t *testing.T) {
 	t.Parallel()
@@ -50,7 +25,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		{"negative cost", `{"meta":{"source":"model"},"cost":{"money":-2}}`, "cost.money is -2"},
 		{"negative series point", `{"meta":{"source":"model"},"series":{"step":"1s","nodes":[1,-2]}}`, "series.nodes[1] is -2"},
 		{"too many series points", `{"meta":{"source":"model"},"series":{"step":"1s","nodes":[` + strings.Repeat("1,", MaxPoints) + `1]}}`, "series.nodes has 2001 points"},
-		{"huge histogram geometry", `{"meta":{"source":"model"},"metrics":{"connect":{"count":1,"hdr":"` + craftedHDR(t, 1, 1<<62, 5) + `"}}}`, "metrics.connect: hdr: geometry (lowest 1, highest 4611686018427387904, 5 digits)"},
+		{"huge histogram geometry", `{"meta":{"source":"model"},"metrics":{"connect":{"count":1,"hdr":"` + testkit.HDR(1, 1<<62, 5) + `"}}}`, "metrics.connect: hdr: geometry (lowest 1, highest 4611686018427387904, 5 digits)"},
 		{"histogram not base64", `{"meta":{"source":"model"},"metrics":{"connect":{"count":1,"hdr":"%%%"}}}`, "metrics.connect: hdr: not base64"},
 		{"negative calibration", `{"meta":{"source":"measured"},"calibration":{"join":{"seconds":-1}}}`, "calibration.join"},
 	}

@@ -65,6 +65,23 @@ func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 	return "", 0, 0, fmt.Errorf("sim check sizes a count (minAvailable.count or buffer.size); this fleet uses a fraction or percent")
 }
 
+// prepare is the day rule and one day's work, refusing before any run a
+// command whose one value judged to --max-days is already past the
+// budget (the days after are metered as they come: dayRunner).
+func (o CheckOptions) prepare(sc *scenarios.Scenario, command string) (dayRule, Work, error) {
+	rule, err := o.rule()
+	if err != nil {
+		return dayRule{}, Work{}, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
+	day := Estimate(sc)
+	if o.Budget != nil {
+		if err := o.Budget.Check(day.Times(o.MaxDays)); err != nil {
+			return dayRule{}, Work{}, fmt.Errorf("%s: %w", command, err)
+		}
+	}
+	return rule, day, nil
+}
+
 // sized parses a scenario whose buffer a count sizes, with the knob's
 // field, configured value and cap; both failures are bad input.
 func sized(doc []byte, dir string) (sc *scenarios.Scenario, name string, configured, limit int, err error) {
@@ -87,18 +104,9 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 	if err != nil {
 		return nil, err
 	}
-	rule, err := o.rule()
+	rule, day, err := o.prepare(sc, "check")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-	}
-	day := Estimate(sc)
-	if o.Budget != nil {
-		// Judging one value takes up to --max-days days: refuse before the
-		// first if even that is past the budget. The search's other days
-		// are metered as they come (dayRunner).
-		if err := o.Budget.Check(day.Times(o.MaxDays)); err != nil {
-			return nil, fmt.Errorf("check: %w", err)
-		}
+		return nil, err
 	}
 	rep := &results.Sizing{Scenario: sc.Name, Knob: name, Configured: configured, Rule: rule.describe()}
 	rep.Rule.SearchDaysPerTrial = o.SearchDays

@@ -48,15 +48,9 @@ func Plan(ctx context.Context, doc []byte, dir string, o PlanOptions) (*results.
 	if err := checkStep(sc, o.Step); err != nil {
 		return nil, err
 	}
-	rule, err := o.rule()
+	rule, day, err := o.prepare(sc, "plan")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
-	}
-	day := Estimate(sc)
-	if o.Budget != nil {
-		if err := o.Budget.Check(day.Times(o.MaxDays)); err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
-		}
+		return nil, err
 	}
 	p := &results.Plan{Scenario: sc.Name, Knob: name, Step: o.Step.String(), LeadSeconds: planLead(sc), Method: planMethod}
 	// The constant answers first: the sizing check's (c) bounds every step

@@ -26,12 +26,7 @@ func TestRunWhoseStackDies(t *testing.T) {
 	if testing.Short() {
 		t.Skip("brings up a local cluster three times")
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "github.com/fleetbench/fleetbench/cmd/loadgen",
-		"github.com/fleetbench/fleetbench/cmd/roomserver", "github.com/fleetbench/fleetbench/cmd/matchmaker", "github.com/fleetbench/fleetbench/cmd/fleetd")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCommands(t)
 	for _, c := range []struct{ victim, says string }{
 		{"kube-apiserver", "the Kubernetes API server stopped answering"},
 		{"redis-server", "redis (pod"},

@@ -46,12 +46,7 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("brings up a local cluster")
 	}
-	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "github.com/fleetbench/fleetbench/cmd/loadgen",
-		"github.com/fleetbench/fleetbench/cmd/roomserver", "github.com/fleetbench/fleetbench/cmd/matchmaker", "github.com/fleetbench/fleetbench/cmd/fleetd")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCommands(t)
 	dir := t.TempDir()
 	file, out, state := filepath.Join(dir, "s.yaml"), filepath.Join(dir, "out"), filepath.Join(dir, "state")
 	if err := os.WriteFile(file, []byte(interruptRun), 0o644); err != nil {
@@ -110,4 +105,17 @@ func lines(path string) int {
 		n++
 	}
 	return n
+}
+
+// buildCommands builds loadgen and the stack's commands into a directory,
+// run as a user runs them.
+func buildCommands(t *testing.T) string {
+	t.Helper()
+	bin := t.TempDir()
+	build := exec.Command("go", "build", "-o", bin+"/", "github.com/fleetbench/fleetbench/cmd/loadgen",
+		"github.com/fleetbench/fleetbench/cmd/roomserver", "github.com/fleetbench/fleetbench/cmd/matchmaker", "github.com/fleetbench/fleetbench/cmd/fleetd")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }

@@ -20,38 +20,17 @@ func (e env) checkCmd(args []string) (int, error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	out := fs.String("o", "", "also write check.json and report.html into this directory")
 	opts := sim.DefaultCheckOptions()
-	fs.Float64Var(&opts.Target, "target", opts.Target, "share of days that must meet every SLO, in (0, 1)")
-	fs.IntVar(&opts.Days, "days", opts.Days, "days simulated at a value's first look (then doubled at each look)")
-	fs.IntVar(&opts.MaxDays, "max-days", opts.MaxDays, "days a value may take before it is left undecided")
-	fs.IntVar(&opts.SearchDays, "search-days", opts.SearchDays, "days per trial of the search (other seeds than verification)")
-	fs.IntVar(&opts.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	sets := dayRuleFlags(fs, &opts)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
 	policies := fs.Bool("policies", false, "also size the scenario under OpenKruiseGame's minAvailable, Agones' buffer and the demand-aware policy, side by side")
-	opts.Budget = budgetFlags(fs)
-	var sets multi
-	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
 	file, err := parse(fs, args)
 	if err != nil {
 		return 0, err
 	}
-	opts.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose), Budget: opts.Budget}
-	if opts.Workers < 0 {
-		return 0, cli.Inputf("check: --workers %d: must be ≥ 0", opts.Workers)
-	}
-	if err := opts.Validate(); err != nil {
-		return 0, cli.Inputf("check: %w", err)
-	}
-	overrides, err := parseOverrides(sets)
+	doc, dir, err := e.dayRuleInputs("check", file, *sets, &opts, *verbose)
 	if err != nil {
 		return 0, err
-	}
-	doc, dir, err := readScenario(file)
-	if err != nil {
-		return 0, err
-	}
-	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
-		return 0, cli.Inputf("scenario %s:\n%w", file, err)
 	}
 	started := time.Now()
 	rep, err := sim.Check(e.ctx, doc, dir, opts)
@@ -111,4 +90,42 @@ func (e env) checkCmd(args []string) (int, error) {
 		return cli.Fail, nil
 	}
 	return cli.OK, nil
+}
+
+// dayRuleFlags registers the flags of the commands judged day by day
+// (check, plan): the rule, the workers, the budget and --set overrides.
+func dayRuleFlags(fs *flag.FlagSet, o *sim.CheckOptions) *multi {
+	fs.Float64Var(&o.Target, "target", o.Target, "share of days that must meet every SLO, in (0, 1)")
+	fs.IntVar(&o.Days, "days", o.Days, "days simulated at a value's first look (then doubled at each look)")
+	fs.IntVar(&o.MaxDays, "max-days", o.MaxDays, "days a value may take before it is left undecided")
+	fs.IntVar(&o.SearchDays, "search-days", o.SearchDays, "days per search trial or repair round (other seeds than verification)")
+	fs.IntVar(&o.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	o.Budget = budgetFlags(fs)
+	sets := &multi{}
+	fs.Var(sets, "set", "override a field: PATH=VALUE (repeatable)")
+	return sets
+}
+
+// dayRuleInputs checks the options and returns the scenario document with
+// the overrides applied.
+func (e env) dayRuleInputs(command, file string, sets multi, o *sim.CheckOptions, verbose bool) ([]byte, string, error) {
+	o.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(verbose), Budget: o.Budget}
+	if o.Workers < 0 {
+		return nil, "", cli.Inputf("%s: --workers %d: must be ≥ 0", command, o.Workers)
+	}
+	if err := o.Validate(); err != nil {
+		return nil, "", cli.Inputf("%s: %w", command, err)
+	}
+	overrides, err := parseOverrides(sets)
+	if err != nil {
+		return nil, "", err
+	}
+	doc, dir, err := readScenario(file)
+	if err != nil {
+		return nil, "", err
+	}
+	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
+		return nil, "", cli.Inputf("scenario %s:\n%w", file, err)
+	}
+	return doc, dir, nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/emit"
-	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
@@ -23,11 +22,7 @@ func (e env) planCmd(args []string) (int, error) {
 	out := fs.String("o", "", "also write plan.json, plan.yaml (the scenario with the schedule) and report.html into this directory")
 	opts := sim.DefaultPlanOptions()
 	fs.DurationVar(&opts.Step, "step", opts.Step, "the schedule's step: one count per step")
-	fs.Float64Var(&opts.Target, "target", opts.Target, "share of days that must meet every SLO, in (0, 1)")
-	fs.IntVar(&opts.Days, "days", opts.Days, "days simulated at the schedule's first look (then doubled at each look)")
-	fs.IntVar(&opts.MaxDays, "max-days", opts.MaxDays, "days the schedule may take before it is left undecided")
-	fs.IntVar(&opts.SearchDays, "search-days", opts.SearchDays, "days of each repair round (other seeds than verification)")
-	fs.IntVar(&opts.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
+	sets := dayRuleFlags(fs, &opts.CheckOptions)
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	emitKind := fs.String("emit", "", "also write the manifests that implement the plan: agones (FleetAutoscaler) or okg (GameServerSet, KEDA ScaledObject)")
 	eo := emit.Options{Namespace: "default", Timezone: "UTC"}
@@ -35,36 +30,19 @@ func (e env) planCmd(args []string) (int, error) {
 	fs.StringVar(&eo.Namespace, "namespace", eo.Namespace, "--emit: the namespace")
 	fs.StringVar(&eo.Timezone, "timezone", eo.Timezone, "--emit: where the scenario's 0h is midnight")
 	verbose := fs.Bool("verbose", false, "log each repair round and verification to stderr")
-	opts.Budget = budgetFlags(fs)
-	var sets multi
-	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
 	file, err := parse(fs, args)
 	if err != nil {
 		return 0, err
 	}
-	opts.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(*verbose), Budget: opts.Budget}
 	switch {
 	case *emitKind != "" && *emitKind != "agones" && *emitKind != "okg":
 		return 0, cli.Inputf("plan: --emit %q: want agones or okg", *emitKind)
 	case *emitKind != "" && *out == "":
 		return 0, cli.Inputf("plan: --emit writes its manifests into -o DIR: give one")
 	}
-	if opts.Workers < 0 {
-		return 0, cli.Inputf("plan: --workers %d: must be ≥ 0", opts.Workers)
-	}
-	if err := opts.Validate(); err != nil {
-		return 0, cli.Inputf("plan: %w", err)
-	}
-	overrides, err := parseOverrides(sets)
+	doc, dir, err := e.dayRuleInputs("plan", file, *sets, &opts.CheckOptions, *verbose)
 	if err != nil {
 		return 0, err
-	}
-	doc, dir, err := readScenario(file)
-	if err != nil {
-		return 0, err
-	}
-	if doc, err = scenarios.Rewrite(doc, overrides); err != nil {
-		return 0, cli.Inputf("scenario %s:\n%w", file, err)
 	}
 	started := time.Now()
 	plan, err := sim.Plan(e.ctx, doc, dir, opts)

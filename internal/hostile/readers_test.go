@@ -1,14 +1,12 @@
 package hostile
 
 import (
-	"bytes"
-	"compress/zlib"
-	"encoding/base64"
-	"encoding/binary"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/fleetbench/fleetbench/internal/testkit"
 )
 
 func mustRead(t *testing.T, path string) string {
@@ -43,25 +41,6 @@ func field(run map[string]any, keys ...string) map[string]any {
 	return m
 }
 
-// wideHDR is 100 bytes of histogram whose header asks for 1…2^62 at five
-// digits: hdr.Decode would allocate gigabytes for it.
-func wideHDR() string {
-	var inner bytes.Buffer
-	binary.Write(&inner, binary.BigEndian, struct {
-		Cookie, PayloadLength, NormalizingOffset, Digits int32
-		Lowest, Highest                                  int64
-		Ratio                                            float64
-	}{0x1c849303, 0, 0, 5, 1, 1 << 62, 1})
-	var z bytes.Buffer
-	w := zlib.NewWriter(&z)
-	w.Write(inner.Bytes())
-	w.Close()
-	var outer bytes.Buffer
-	binary.Write(&outer, binary.BigEndian, []int32{0x1c849304, int32(z.Len())})
-	outer.Write(z.Bytes())
-	return base64.StdEncoding.EncodeToString(outer.Bytes())
-}
-
 func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 	runFile := func(body string) map[string]string { return map[string]string{"runs/model.json": body} }
 	report := []string{"$D/runs/model.json", "-o", "$D/r.html"}
@@ -85,7 +64,7 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 			code: 2, says: "invalid character", leaves: noReport},
 		{name: "report unordered percentiles", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "metrics", "time_to_room")["p50"] = 1e9 })),
 			code: 2, says: "metrics.time_to_room: min ≤ p50", leaves: noReport},
-		{name: "report a histogram of huge geometry", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "metrics", "time_to_room")["hdr"] = wideHDR() })),
+		{name: "report a histogram of huge geometry", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "metrics", "time_to_room")["hdr"] = testkit.HDR(1, 1<<62, 5) })),
 			code: 2, says: "metrics.time_to_room: hdr: geometry", leaves: noReport},
 		{name: "report a histogram that is not base64", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "metrics", "alloc_wait")["hdr"] = "***" })),
 			code: 2, says: "not base64", leaves: noReport},
@@ -106,7 +85,7 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 		{name: "compare a corrupt current run", cmd: "loadgen", args: compare, files: compareWith("{]"), code: 2, says: "$D/cur/model.json", leaves: noCompare},
 		{name: "compare a corrupt baseline", cmd: "loadgen", args: compare, files: map[string]string{"base/model.json": "garbage", "cur/model.json": mustRead(t, modelRun)},
 			code: 2, says: "--baseline", leaves: noCompare},
-		{name: "compare a histogram bomb", cmd: "loadgen", args: compare, files: compareWith(mutated(t, func(r map[string]any) { field(r, "metrics", "time_to_room")["hdr"] = wideHDR() })),
+		{name: "compare a histogram bomb", cmd: "loadgen", args: compare, files: compareWith(mutated(t, func(r map[string]any) { field(r, "metrics", "time_to_room")["hdr"] = testkit.HDR(1, 1<<62, 5) })),
 			code: 2, says: "metrics.time_to_room: hdr", leaves: noCompare},
 		{name: "compare a negative counter", cmd: "loadgen", args: compare, files: compareWith(mutated(t, func(r map[string]any) { field(r, "counters")["matches"] = -1 })),
 			code: 2, says: "counters.matches is -1", leaves: noCompare},

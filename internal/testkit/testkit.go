@@ -4,6 +4,10 @@
 package testkit
 
 import (
+	"bytes"
+	"compress/zlib"
+	"encoding/base64"
+	"encoding/binary"
 	"testing"
 	"time"
 )
@@ -32,4 +36,24 @@ func Stays(t testing.TB, d time.Duration, what string, cond func() bool) {
 			t.Fatalf("%s stopped holding", what)
 		}
 	}
+}
+
+// HDR is an HdrHistogram in V2 compressed form (base64) whose header asks
+// for the given geometry and whose payload is empty: what a hostile run
+// file would carry to make a decoder allocate.
+func HDR(lowest, highest int64, digits int32) string {
+	var inner bytes.Buffer
+	binary.Write(&inner, binary.BigEndian, struct {
+		Cookie, PayloadLength, NormalizingOffset, Digits int32
+		Lowest, Highest                                  int64
+		Ratio                                            float64
+	}{0x1c849303, 0, 0, digits, lowest, highest, 1})
+	var z bytes.Buffer
+	w := zlib.NewWriter(&z)
+	w.Write(inner.Bytes())
+	w.Close()
+	var outer bytes.Buffer
+	binary.Write(&outer, binary.BigEndian, []int32{0x1c849304, int32(z.Len())})
+	outer.Write(z.Bytes())
+	return base64.StdEncoding.EncodeToString(outer.Bytes())
 }

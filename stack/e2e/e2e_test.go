@@ -59,19 +59,9 @@ func roomPods(ctx context.Context, t *testing.T, client kubernetes.Interface) []
 }
 
 func TestStackOnLocalCluster(t *testing.T) {
-	bin := localtest.BuildStack(t)
-	spec := clusters.DefaultSpec()
-	spec.Nodes.PodsPerNode, spec.Nodes.Min, spec.Nodes.Max = 4, 1, 3
-	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
-	spec.PodStartup.Fixed.Duration = 0
-	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: bin})
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
-		t.Fatal(err)
-	}
-	kube, _ := c.Client()
-	mm, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	c, kube, mm, err := deployStack(ctx, t, 4, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,4 +159,25 @@ func logEvents(ctx context.Context, t *testing.T, kube kubernetes.Interface, pod
 	} else {
 		t.Logf("pod %s: %v", pod, err)
 	}
+}
+
+// deployStack brings up a local cluster with a room pool of podsPerNode
+// rooms a node (1 to maxNodes nodes, booting in a second, rooms starting
+// at once) and the stack on it; it returns the matchmaker's address.
+func deployStack(ctx context.Context, t *testing.T, podsPerNode, maxNodes int) (*clusters.Cluster, kubernetes.Interface, string, error) {
+	t.Helper()
+	spec := clusters.DefaultSpec()
+	spec.Nodes.PodsPerNode, spec.Nodes.Min, spec.Nodes.Max = podsPerNode, 1, maxNodes
+	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
+	spec.PodStartup.Fixed.Duration = 0
+	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: localtest.BuildStack(t)})
+	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
+		return nil, nil, "", err
+	}
+	kube, err := c.Client()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	mm, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	return c, kube, mm, err
 }

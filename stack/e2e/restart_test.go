@@ -15,8 +15,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/wire"
@@ -28,19 +26,9 @@ import (
 // to the pool, is replaced, and every match the matchmaker hands out
 // afterwards gets another room.
 func TestRoomRestartedInPlaceNeverServesASecondMatch(t *testing.T) {
-	bin := localtest.BuildStack(t)
-	spec := clusters.DefaultSpec()
-	spec.Nodes.PodsPerNode, spec.Nodes.Min, spec.Nodes.Max = 6, 1, 2
-	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
-	spec.PodStartup.Fixed.Duration = 0
-	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: bin})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
-		t.Fatal(err)
-	}
-	kube, _ := c.Client()
-	mm, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	_, kube, mm, err := deployStack(ctx, t, 6, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
