@@ -9,9 +9,9 @@ import (
 )
 
 // TestAMatchsPlayersShareOneSessionLength: the players of a match get
-// the same length, drawn from the session stream in the order matches
-// are first seen (as the model draws one per match), and a match's entry
-// goes once all its players have had it.
+// the same length, the k-th draw of the session stream for the
+// matchmaker's k-th match, in whatever order its players ask (so every
+// worker of a distributed run agrees).
 func TestAMatchsPlayersShareOneSessionLength(t *testing.T) {
 	sc, err := scenarios.Parse([]byte(`apiVersion: fleetbench/v1alpha1
 kind: Scenario
@@ -30,18 +30,23 @@ fleet: {policy: {buffer: {size: 1}}}
 	rng := rand.New(rand.NewPCG(sc.Seed, scenarios.SessionStream))
 	dist := sc.Players.SessionLength.Sampler()
 	want := map[string]time.Duration{}
-	for _, m := range []string{"m1", "m2"} {
+	for _, m := range []string{"m1-x", "m2-y", "m3-z"} {
 		want[m] = half(time.Duration(dist.Sample(rng) * float64(time.Second)))
 	}
-	for _, m := range []string{"m1", "m2", "m1", "m2", "m2", "m1"} {
+	for _, m := range []string{"m3-z", "m2-y", "m1-x", "m2-y", "m3-z", "m1-x"} {
 		if got := l.of(m); got != want[m] {
 			t.Errorf("%s: %v, want %v (the match's one draw, in wall time)", m, got, want[m])
 		}
 	}
-	if want["m1"] == want["m2"] {
-		t.Errorf("two matches drew the same length %v", want["m1"])
+	if want["m1-x"] == want["m2-y"] {
+		t.Errorf("two matches drew the same length %v", want["m1-x"])
 	}
-	if n := len(l.byMatch); n != 0 {
-		t.Errorf("%d matches still held after all their players had their length", n)
+	other := newSessionLengths(sc, half)
+	if got := other.of("m2-y"); got != want["m2-y"] {
+		t.Errorf("a second worker seeing only m2: %v, want %v", got, want["m2-y"])
+	}
+	// An ID without a sequence number takes the next draw, once.
+	if a, b := other.of("room-match"), other.of("room-match"); a != b {
+		t.Errorf("unnumbered match drew twice: %v, %v", a, b)
 	}
 }

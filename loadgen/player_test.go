@@ -45,7 +45,7 @@ func TestTargetDownCountedByKind(t *testing.T) {
 		{gone, "unreachable"}, {status(http.StatusServiceUnavailable), "no_room"},
 		{status(http.StatusTooManyRequests), "queue_full"}, {status(http.StatusInternalServerError), "http_500"},
 	} {
-		g := &generator{start: start, matchmaker: tc.addr, http: &http.Client{Timeout: 5 * time.Second}, rec: rec, status: newStatus(newClock(start, 1), time.Minute)}
+		g := &generator{start: start, matchmaker: tc.addr, http: &http.Client{Timeout: 5 * time.Second}, record: rec.Record, status: newStatus(newClock(start, 1), time.Minute)}
 		o := g.play(context.Background(), Arrival{Index: uint64(i), Intended: time.Now()}, session{Length: time.Second})
 		if o.Failure != tc.kind {
 			t.Errorf("matchmaker %s: failure %q, want %q", tc.addr, o.Failure, tc.kind)

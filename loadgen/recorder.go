@@ -110,6 +110,13 @@ func NewRecorder(path string, step time.Duration, speedup float64, shards int) (
 
 // Record adds one finished player.
 func (r *Recorder) Record(o Outcome) {
+	line, _ := json.Marshal(o)
+	r.record(o, line)
+}
+
+// record adds a player whose journal line is already written (a
+// worker's, merged): encoding it again would double the merge's cost.
+func (r *Recorder) record(o Outcome, line []byte) {
 	k := r.speedup
 	sh := &r.shards[o.Index%uint64(len(r.shards))]
 	sh.mu.Lock()
@@ -125,7 +132,6 @@ func (r *Recorder) Record(o Outcome) {
 	}
 	sh.mu.Unlock()
 
-	line, _ := json.Marshal(o)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counters[results.Players]++
@@ -173,7 +179,8 @@ func (r *Recorder) Record(o Outcome) {
 			r.reasons[results.RecoveriesFailed+"_"+rc.Reason]++
 		}
 	}
-	r.journal.Write(append(line, '\n'))
+	r.journal.Write(line)
+	r.journal.WriteByte('\n')
 	// Flush at most once a second: the journal survives a Ctrl-C or a
 	// crash of the target, minus the last second at worst.
 	if time.Since(r.lastSync) > time.Second {

@@ -35,6 +35,10 @@ type Config struct {
 	Status io.Writer
 	// AllowRemote lets players reach a matchmaker outside loopback.
 	AllowRemote bool
+	// Workers > 0 runs the players as an Indexed Job of that many worker
+	// pods in the cluster instead of in this process.
+	Workers         int
+	WorkerResources WorkerResources
 }
 
 // generator is the players' shared state.
@@ -42,11 +46,13 @@ type generator struct {
 	start      time.Time
 	matchmaker string
 	http       *http.Client
-	rec        *Recorder
-	status     *status
-	dialer     *client.Dialer // shared: one write-buffer pool for every player
-	lengths    *sessionLengths
-	log        *slog.Logger
+	// record takes each finished player: the run's Recorder in process,
+	// a worker's shardWriter in a distributed run.
+	record  func(Outcome)
+	status  *status
+	dialer  *client.Dialer // shared: one write-buffer pool for every player
+	lengths *sessionLengths
+	log     *slog.Logger
 	// allowRemote lets players dial rooms outside loopback.
 	allowRemote bool
 	// bugs holds the first panic of any goroutine the run started.
@@ -90,11 +96,17 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, err
 	}
-	// Refuse a remote cluster before deploying anything on it.
+	// Refuse a remote cluster, or one where the workers may not run,
+	// before deploying anything on it.
 	if rc, err := cfg.Cluster.RESTConfig(); err != nil {
 		return nil, err
 	} else if err := checkLoopback("Kubernetes API server", rc.Host, cfg.AllowRemote); err != nil {
 		return nil, err
+	}
+	if cfg.Workers > 0 {
+		if err := checkWorkers(ctx, cfg.Cluster, sc); err != nil {
+			return nil, err
+		}
 	}
 	settings, err := manifests.SettingsFor(sc)
 	if err != nil {
@@ -114,21 +126,41 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkLoopback("matchmaker", addr, cfg.AllowRemote); err != nil {
+	var workers *team
+	if cfg.Workers > 0 {
+		// Players inside the cluster dial the matchmaker's pod: no
+		// loopback rule applies to them.
+		if workers, err = startWorkers(ctx, cfg.Cluster, sc, addr, cfg.Workers, cfg.WorkerResources, cfg.Logger); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err := workers.remove(context.WithoutCancel(ctx)); err != nil {
+				cfg.Logger.Warn("removing the workers", "err", err)
+			}
+		}()
+	} else if err := checkLoopback("matchmaker", addr, cfg.AllowRemote); err != nil {
 		return nil, err
 	}
 	step := results.StepFor(sc.Duration.Duration)
 	started := time.Now()
+	if workers != nil {
+		started = started.Add(startMargin)
+	}
 	clk := newClock(started, sc.Speedup)
 	// fleetd's ticks start with the run's clock, as the model's do.
 	if err := cfg.Cluster.AnnotateTemplate(ctx, manifests.Namespace, "roomserver", wire.TickEpochAnnotation, started.UTC().Format(time.RFC3339Nano)); err != nil {
 		return nil, err
 	}
+	if workers != nil {
+		if err := workers.release(ctx, started); err != nil {
+			return nil, err
+		}
+	}
 	rec, err := NewRecorder(filepath.Join(cfg.OutDir, "players.ndjson"), step, clk.speedup, runtime.GOMAXPROCS(0))
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{start: started, matchmaker: addr, rec: rec, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
+	g := &generator{start: started, matchmaker: addr, record: rec.Record, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
 	obs := newObserver(clk, step)
@@ -156,9 +188,18 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		g.bugs.guard(func() { evs = timeline(runCtx, cfg.Cluster, sc, clk) })
 		events <- evs
 	}()
-	playCtx, waitingAtEnd := g.runEnd(runCtx, started.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
-	players := g.replay(playCtx, sc, clk)
-	unallocated := waitingAtEnd()
+	end := started.Add(clk.wall(sc.Duration.Duration))
+	var players uint64
+	var unallocated int64
+	var lost error
+	if workers == nil {
+		playCtx, waitingAtEnd := g.runEnd(runCtx, end, cfg.Logger)
+		players = g.replay(playCtx, sc, clk, share{0, 1})
+		unallocated = waitingAtEnd()
+	} else {
+		got := workers.collect(runCtx, context.WithoutCancel(ctx), g, rec, end)
+		players, unallocated, lost = got.players, got.waiting, got.lost
+	}
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
@@ -177,6 +218,8 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		run.Meta.Incomplete = fmt.Sprintf("%v: a player, the observer or the timeline stopped early", bugErr)
 	case ctx.Err() != nil:
 		run.Meta.Incomplete = fmt.Sprintf("interrupted (Ctrl-C or SIGTERM) at %s of %s: it holds what was gathered until then", run.Meta.Simulated, sc.Duration)
+	case lost != nil:
+		run.Meta.Incomplete = fmt.Sprintf("%v: it holds what the workers sent", lost)
 	}
 	if err := rec.Fill(run); err != nil {
 		return run, err
@@ -190,7 +233,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	run.Calibration = calibrate(run, sc, rec.stages(obs.roomStartups()))
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
-	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get(), died)
+	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get(), died, lost)
 }
 
 // initialRooms is the idle fleet the policy keeps before any player
@@ -213,20 +256,33 @@ func initialRooms(sc *scenarios.Scenario) int {
 	return 0
 }
 
-// replay paces the scenario's arrivals and plays each as a player; it
-// returns when every player has left or ctx ended, with the arrivals.
-func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock) uint64 {
+// share is which arrivals a generator plays: those whose index ≡ index
+// (mod of). An in-process run plays them all (0 of 1).
+type share struct{ index, of uint64 }
+
+func (s share) holds(a Arrival) bool { return a.Index%s.of == s.index }
+
+// replay paces the scenario's arrivals and plays its share of them as
+// players; it returns when every player has left or ctx ended, with the
+// arrivals it played. Every arrival's draws are made, played here or not,
+// so each player draws what it would in an in-process run.
+func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk clock, mine share) uint64 {
 	wall := func(d scenarios.Duration) time.Duration { return clk.wall(d.Duration) }
 	g.lengths = newSessionLengths(sc, clk.wall)
 	clients := rand.New(rand.NewPCG(sc.Seed, scenarios.ClientStream))
 	backoff := sc.Players.Disconnect.Backoff
 	var wg sync.WaitGroup
-	players := Pace(ctx, NewScenarioPacer(sc), clk.start, func(a Arrival) {
-		g.status.arrivals.Add(1)
+	var players uint64
+	Pace(ctx, NewScenarioPacer(sc), clk.start, func(a Arrival) {
 		var dropAt float64
 		if clients.Float64() < sc.Players.Disconnect.Probability {
 			dropAt = clients.Float64()
 		}
+		if !mine.holds(a) {
+			return
+		}
+		players++
+		g.status.arrivals.Add(1)
 		s := session{
 			DropAt:      dropAt,
 			InputEvery:  500 * time.Millisecond,
@@ -238,7 +294,7 @@ func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk cloc
 			// one shared generator would make the draws depend on timing.
 			jitter: rand.New(rand.NewPCG(sc.Seed^a.Index, scenarios.BackoffStream)),
 		}
-		wg.Go(func() { g.bugs.guard(func() { g.rec.Record(g.play(ctx, a, s)) }) })
+		wg.Go(func() { g.bugs.guard(func() { g.record(g.play(ctx, a, s)) }) })
 	})
 	wg.Wait()
 	return players

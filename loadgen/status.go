@@ -117,3 +117,39 @@ func isTerminal(w io.Writer) bool {
 }
 
 func round(d time.Duration) time.Duration { return d.Round(time.Second) }
+
+// snapshot is the live counters and the recent window's time to room,
+// as a worker reports them.
+func (s *status) snapshot() workerStatus {
+	s.mu.Lock()
+	all := results.NewHistogram()
+	for _, h := range s.recent {
+		all.Merge(h)
+	}
+	s.mu.Unlock()
+	st := workerStatus{Ready: true, Arrivals: s.arrivals.Load(), InRoom: s.inRoom.Load(), Reconnects: s.reconnects.Load()}
+	st.Recent, _ = all.Encode() // a status without it shows no p99
+	return st
+}
+
+// show makes the status line the sum of the workers' statuses: their
+// counters, and their recent windows merged into the current slot.
+func (s *status) show(workers []workerStatus) {
+	var arrivals, inRoom, reconnects int64
+	all := results.NewHistogram()
+	for _, w := range workers {
+		arrivals, inRoom, reconnects = arrivals+w.Arrivals, inRoom+w.InRoom, reconnects+w.Reconnects
+		if h, err := (results.Metric{HDR: w.Recent}).Histogram(); err == nil {
+			all.Merge(h)
+		}
+	}
+	s.arrivals.Store(arrivals)
+	s.inRoom.Store(inRoom)
+	s.reconnects.Store(reconnects)
+	s.mu.Lock()
+	for _, h := range s.recent {
+		h.Reset()
+	}
+	s.recent[s.slot].Merge(all)
+	s.mu.Unlock()
+}

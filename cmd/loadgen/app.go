@@ -13,7 +13,9 @@ import (
 
 const usage = `usage:
   loadgen run FILE [--provider local|kind|kube] [-o DIR] [--keep] [--allow-remote] [-q] [--set PATH=VALUE]
-                 (cluster, stack, players; measured.json beside the model in report.html)
+                 [--workers N [--worker-cpu Q] [--worker-memory Q] [--worker-image IMAGE]]
+                 (cluster, stack, players; measured.json beside the model in report.html;
+                 --workers runs the players as an Indexed Job of N pods in the cluster)
   loadgen compare --baseline DIR --current DIR [--junit FILE] [--html FILE] [--json FILE]
                  (regressions and SLOs; exit 1 on a regression, a changed model or a failed SLO)
   loadgen cluster up     [--provider local|kind|kube] [--scenario FILE] [--name NAME] [flags]
@@ -21,6 +23,7 @@ const usage = `usage:
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
   loadgen cluster deploy [--scenario FILE]   (the stack: Redis, matchmaker, fleetd, room servers)
   loadgen cluster build  (build the local provider's components into the cache)
+  loadgen worker         (a worker pod of run --workers; started by the Job, not by hand)
 Run "loadgen cluster up -h" for every flag.
 Exit status: 0 ok, 1 a regression, a missed SLO or a failed operation, 2 bad input or usage,
 3 a bug, 130 interrupted (a run still writes what it gathered).
@@ -65,6 +68,8 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		code, err = e.runCmd(args[1:])
 	case "compare":
 		code, err = e.compareCmd(args[1:])
+	case "worker":
+		err = e.workerCmd(args[1:])
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0])}
 	}

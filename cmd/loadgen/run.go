@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
@@ -24,6 +26,25 @@ import (
 // runBudget is what a real run allows unless raised: its players are
 // sessions of this one process.
 func runBudget() sim.Budget { return sim.Budget{Events: 1e7, Concurrent: 20_000} }
+
+// maxWorkers bounds --workers: a Job's pods, and the statuses the CLI
+// lists every second.
+const maxWorkers = 1000
+
+// quantity parses a Kubernetes resource quantity flag.
+func quantity(q *resource.Quantity) func(string) error {
+	return func(v string) error {
+		p, err := resource.ParseQuantity(v)
+		if err != nil {
+			return err
+		}
+		if p.Sign() <= 0 {
+			return fmt.Errorf("%q: want a positive quantity", v)
+		}
+		*q = p
+		return nil
+	}
+}
 
 // downTimeout bounds tearing the cluster down after Ctrl-C.
 const downTimeout = time.Minute
@@ -40,6 +61,11 @@ func (e env) runCmd(args []string) (int, error) {
 	keep := fs.Bool("keep", false, "leave the cluster up afterwards")
 	remote := fs.Bool("allow-remote", false, "allow a cluster or stack outside loopback")
 	quiet := fs.Bool("q", false, "no live status line")
+	workers := fs.Int("workers", 0, "run the players as an Indexed Job of N worker pods in the cluster (0: in this process)")
+	res := loadgen.DefaultWorkerResources()
+	fs.Func("worker-cpu", "CPU each worker pod requests (default 250m)", quantity(&res.CPU))
+	fs.Func("worker-memory", "memory each worker pod requests (default 512Mi)", quantity(&res.Memory))
+	fs.StringVar(&res.Image, "worker-image", "", "image that runs `loadgen worker` (default fleetbench/loadgen with the stack's tag)")
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
 	budget := runBudget()
@@ -61,6 +87,12 @@ func (e env) runCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if *workers < 0 || *workers > maxWorkers {
+		return 0, usageError{fmt.Errorf("--workers %d: want 0 (in process) to %d", *workers, maxWorkers)}
+	}
+	// Each worker is a process of its own: the per-process budget holds
+	// per worker.
+	budget.Concurrent *= float64(max(*workers, 1))
 	if err := budget.Check(sim.Estimate(sc)); err != nil {
 		return 0, cli.Inputf("scenario %s: %w", file, err)
 	}
@@ -77,11 +109,14 @@ func (e env) runCmd(args []string) (int, error) {
 		return 0, err
 	}
 	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: buildinfo.Version(),
-		Logger: e.logger(f.verbose), AllowRemote: *remote}
+		Logger: e.logger(f.verbose), AllowRemote: *remote, Workers: *workers, WorkerResources: res}
 	if !*quiet {
 		cfg.Status = e.stdout
 	}
 	measured, err := loadgen.Run(e.ctx, cfg)
+	if errors.Is(err, loadgen.ErrWorkers) {
+		err = cli.Input(err)
+	}
 	switch {
 	case *keep || before.Up:
 		fmt.Fprintf(e.stdout, "cluster left up: export KUBECONFIG=%s (stack in namespace %s)\n", p.Kubeconfig(), manifests.Namespace)
