@@ -17,6 +17,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/internal/bug"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -38,7 +39,7 @@ type Config struct {
 	// Workers > 0 runs the players as an Indexed Job of that many worker
 	// pods in the cluster instead of in this process.
 	Workers         int
-	WorkerResources WorkerResources
+	WorkerResources workjob.Resources
 }
 
 // generator is the players' shared state.

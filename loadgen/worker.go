@@ -14,15 +14,15 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 )
 
-// The run's ConfigMap (loadgen-run) is everything a worker is told: the
+// The Job's input ConfigMap is everything a worker is told: the
 // scenario, its hash, the matchmaker's address, the number of workers
 // and, once every worker is at the barrier, the start.
 const (
-	runConfigName = "loadgen-run"
 	keyScenario   = "scenario.yaml"
 	keyHash       = "hash"
 	keyMatchmaker = "matchmaker"
@@ -67,7 +67,7 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	if err != nil || workers < 1 || cfg.Index < 0 || cfg.Index >= workers {
 		return fmt.Errorf("worker %d of %q workers: not a worker of this run", cfg.Index, run[keyWorkers])
 	}
-	out := &shardWriter{client: cfg.Client, ns: cfg.Namespace, worker: cfg.Index}
+	out := newShardWriter(cfg.Client, cfg.Namespace, cfg.Index)
 	if err := out.flush(ctx, workerStatus{Ready: true}); err != nil {
 		return err
 	}
@@ -139,9 +139,9 @@ func (g *generator) sendLive(ctx context.Context, out *shardWriter, every time.D
 }
 
 func readRunConfig(ctx context.Context, client kubernetes.Interface, ns string) (map[string]string, error) {
-	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, runConfigName, metav1.GetOptions{})
+	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(workerJobName), metav1.GetOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("reading the run's ConfigMap %s/%s: %w", ns, runConfigName, err)
+		return nil, fmt.Errorf("reading the run's ConfigMap %s/%s: %w", ns, workjob.InputName(workerJobName), err)
 	}
 	return cm.Data, nil
 }
@@ -150,9 +150,9 @@ func readRunConfig(ctx context.Context, client kubernetes.Interface, ns string) 
 func awaitStart(ctx context.Context, client kubernetes.Interface, ns string) (time.Time, error) {
 	var start time.Time
 	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, barrierLimit, true, func(ctx context.Context) (bool, error) {
-		cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, runConfigName, metav1.GetOptions{})
+		cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(workerJobName), metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
-			return false, fmt.Errorf("the run's ConfigMap %s/%s is gone: the run was abandoned", ns, runConfigName)
+			return false, fmt.Errorf("the run's ConfigMap %s/%s is gone: the run was abandoned", ns, workjob.InputName(workerJobName))
 		}
 		if err != nil || cm.Data[keyStart] == "" {
 			return false, nil

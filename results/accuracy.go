@@ -80,3 +80,9 @@ func (h *Histogram) Distribution() (values, weights []float64) {
 	}
 	return values, weights
 }
+
+// KS is the Kolmogorov–Smirnov D between two histograms' distributions.
+func KS(a, b *Histogram) float64 {
+	ks, _ := distances(a, b)
+	return ks
+}

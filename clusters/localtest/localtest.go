@@ -109,7 +109,9 @@ func BuildStack(t testing.TB) string {
 	cmd := exec.Command("go", "build", "-o", dir+"/",
 		"github.com/fleetbench/fleetbench/cmd/roomserver",
 		"github.com/fleetbench/fleetbench/cmd/matchmaker",
-		"github.com/fleetbench/fleetbench/cmd/fleetd")
+		"github.com/fleetbench/fleetbench/cmd/fleetd",
+		// The image of a distributed run's worker pods.
+		"github.com/fleetbench/fleetbench/cmd/loadgen")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
