@@ -25,6 +25,10 @@ type Options struct {
 	// Budget, when set, bounds the work of a sweep or a check, refused
 	// before it starts (see Budget). A single Run is checked by its caller.
 	Budget *Budget
+	// RunJobs, when set, runs a sweep's jobs instead of RunAll here (on a
+	// cluster: package sweepjob); it returns one raw run per job, in job
+	// order.
+	RunJobs func(ctx context.Context, jobs []Job) ([]*results.Run, error)
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool

@@ -90,10 +90,18 @@ type SweepResult struct {
 	Points   []SweepPoint `json:"points"`
 }
 
-// Sweep runs the grid of axes over a scenario document (reps replications
-// per point) on workers goroutines, and marks the cost/p99 Pareto frontier.
-func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, workers int, opts Options) (*SweepResult, error) {
-	reps = max(reps, 1)
+// SweepGrid is a sweep's points and their model runs (reps per point,
+// point-major), built the same way wherever the runs execute.
+type SweepGrid struct {
+	Sets      [][]scenarios.Override
+	Scenarios []*scenarios.Scenario // one per point
+	Jobs      []Job
+	Work      Work
+}
+
+// NewSweepGrid sizes the grid of axes over a scenario document, refusing
+// one past maxSweepRuns before building it, and builds its jobs.
+func NewSweepGrid(doc []byte, dir string, axes []Axis, reps int) (*SweepGrid, error) {
 	// Size the grid before building it (in floats: no product overflows).
 	size := float64(reps)
 	for _, a := range axes {
@@ -103,37 +111,56 @@ func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, worke
 		return nil, fmt.Errorf("%w: the grid × --reps %d is %.3g runs, more than %d; narrow an axis, raise its STEP or lower --reps",
 			ErrOverBudget, reps, size, maxSweepRuns)
 	}
-	grid := [][]scenarios.Override{nil}
+	g := &SweepGrid{Sets: [][]scenarios.Override{nil}}
 	for _, a := range axes {
 		var next [][]scenarios.Override
-		for _, g := range grid {
+		for _, set := range g.Sets {
 			for _, v := range a.Values() {
-				next = append(next, append(append([]scenarios.Override(nil), g...), scenarios.Override{Path: a.Path, Value: v}))
+				next = append(next, append(append([]scenarios.Override(nil), set...), scenarios.Override{Path: a.Path, Value: v}))
 			}
 		}
-		grid = next
+		g.Sets = next
 	}
-	var jobs []Job
-	var work Work
-	scs := make([]*scenarios.Scenario, len(grid))
-	for i, set := range grid {
+	g.Scenarios = make([]*scenarios.Scenario, len(g.Sets))
+	for i, set := range g.Sets {
 		sc, err := scenarios.ParseWith(doc, dir, set)
 		if err != nil {
 			return nil, fmt.Errorf("%w: sweep point %v: %w", ErrBadInput, set, err)
 		}
-		scs[i] = sc
-		work = work.Plus(Estimate(sc).Times(reps))
-		jobs = append(jobs, replicationJobs(sc, reps)...)
+		g.Scenarios[i] = sc
+		g.Work = g.Work.Plus(Estimate(sc).Times(reps))
+		g.Jobs = append(g.Jobs, replicationJobs(sc, reps)...)
 	}
-	if opts.Budget != nil {
-		if err := opts.Budget.Check(work); err != nil {
-			return nil, fmt.Errorf("sweep: %w", err)
-		}
-	}
-	runs, err := RunAll(ctx, jobs, workers, opts)
+	return g, nil
+}
+
+// Sweep runs the grid of axes over a scenario document (reps replications
+// per point) on workers goroutines, or with opts.RunJobs, and marks the
+// cost/p99 Pareto frontier.
+func Sweep(ctx context.Context, doc []byte, dir string, axes []Axis, reps, workers int, opts Options) (*SweepResult, error) {
+	reps = max(reps, 1)
+	g, err := NewSweepGrid(doc, dir, axes, reps)
 	if err != nil {
 		return nil, err
 	}
+	if opts.Budget != nil {
+		if err := opts.Budget.Check(g.Work); err != nil {
+			return nil, fmt.Errorf("sweep: %w", err)
+		}
+	}
+	var runs []*results.Run
+	if opts.RunJobs != nil {
+		runs, err = opts.RunJobs(ctx, g.Jobs)
+		if err == nil && len(runs) != len(g.Jobs) {
+			err = fmt.Errorf("sweep: %d runs came back for %d jobs", len(runs), len(g.Jobs))
+		}
+	} else {
+		runs, err = RunAll(ctx, g.Jobs, workers, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	grid, scs := g.Sets, g.Scenarios
 	res := &SweepResult{Scenario: scs[0].Name, Seed: scs[0].Seed, Reps: reps, Axes: axes}
 	res.Points = make([]SweepPoint, len(grid))
 	// Merging encodes histograms: do it in parallel too, not after.

@@ -110,8 +110,9 @@ func BuildStack(t testing.TB) string {
 		"github.com/fleetbench/fleetbench/cmd/roomserver",
 		"github.com/fleetbench/fleetbench/cmd/matchmaker",
 		"github.com/fleetbench/fleetbench/cmd/fleetd",
-		// The image of a distributed run's worker pods.
-		"github.com/fleetbench/fleetbench/cmd/loadgen")
+		// The images of a distributed run's and a sweep's worker pods.
+		"github.com/fleetbench/fleetbench/cmd/loadgen",
+		"github.com/fleetbench/fleetbench/cmd/sim")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/resource"
-
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/loadgen"
@@ -30,21 +29,6 @@ func runBudget() sim.Budget { return sim.Budget{Events: 1e7, Concurrent: 20_000}
 // maxWorkers bounds --workers: a Job's pods, and the statuses the CLI
 // lists every second.
 const maxWorkers = 1000
-
-// quantity parses a Kubernetes resource quantity flag.
-func quantity(q *resource.Quantity) func(string) error {
-	return func(v string) error {
-		p, err := resource.ParseQuantity(v)
-		if err != nil {
-			return err
-		}
-		if p.Sign() <= 0 {
-			return fmt.Errorf("%q: want a positive quantity", v)
-		}
-		*q = p
-		return nil
-	}
-}
 
 // downTimeout bounds tearing the cluster down after Ctrl-C.
 const downTimeout = time.Minute
@@ -63,9 +47,7 @@ func (e env) runCmd(args []string) (int, error) {
 	quiet := fs.Bool("q", false, "no live status line")
 	workers := fs.Int("workers", 0, "run the players as an Indexed Job of N worker pods in the cluster (0: in this process)")
 	res := loadgen.DefaultWorkerResources()
-	fs.Func("worker-cpu", "CPU each worker pod requests (default 250m)", quantity(&res.CPU))
-	fs.Func("worker-memory", "memory each worker pod requests (default 512Mi)", quantity(&res.Memory))
-	fs.StringVar(&res.Image, "worker-image", "", "image that runs `loadgen worker` (default fleetbench/loadgen with the stack's tag)")
+	workjob.RegisterFlags(fs, &res, "loadgen")
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
 	budget := runBudget()

@@ -12,11 +12,14 @@ import (
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
 const usage = `usage:
   sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
+            [--cluster KUBECONFIG [--cluster-workers N] [--namespace NS] [--worker-cpu Q] [--worker-memory Q]]
+            (--cluster: the runs as an Indexed Job of N pods; the same sweep.json)
   sim check FILE [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
             [--workers N] [--json] [-o DIR] [--policies] [--verbose]
   sim plan FILE [--step 1h] [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
@@ -61,13 +64,15 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 		code, err = e.checkCmd(args[1:])
 	case "plan":
 		code, err = e.planCmd(args[1:])
+	case "worker":
+		err = e.workerCmd(args[1:])
 	case "-h", "--help", "help":
 		fmt.Fprintf(stdout, usage, strings.Join(scenarios.Shipped(), ", "))
 		return cli.OK, nil
 	default:
 		err = cli.Inputf("unknown command %q", args[0])
 	}
-	if errors.Is(err, sim.ErrBadInput) {
+	if errors.Is(err, sim.ErrBadInput) || errors.Is(err, sweepjob.ErrWorkers) {
 		err = cli.Input(err)
 	}
 	return code, err

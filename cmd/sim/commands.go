@@ -15,6 +15,7 @@ import (
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
 func (e env) runCmd(args []string) error {
@@ -78,6 +79,8 @@ func (e env) sweepCmd(args []string) error {
 	budget := budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "swept field: PATH=FROM:TO:STEP (repeatable)")
+	var on clusterFlags
+	on.register(fs)
 	file, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -97,7 +100,13 @@ func (e env) sweepCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, sim.Options{Version: buildinfo.Version(), Budget: budget})
+	opts := sim.Options{Version: buildinfo.Version(), Budget: budget}
+	if on.kubeconfig != "" {
+		if opts.RunJobs, err = on.runJobs(e, sweepjob.Sweep{Doc: doc, Axes: axes, Reps: *reps, Version: opts.Version}); err != nil {
+			return err
+		}
+	}
+	res, err := sim.Sweep(e.ctx, doc, dir, axes, *reps, *workers, opts)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,207 @@
+// Package sweepjob runs a sweep's model runs as an Indexed Job on any
+// cluster (`sim sweep --cluster`): every worker pod builds the same grid
+// from the same scenario and axes, runs the jobs whose index ≡ its own
+// (mod the workers), and sends each raw run back through the API server.
+// The CLI puts them in job order and finishes the sweep as a local one
+// does, so sweep.json is byte-identical to a local sweep's.
+package sweepjob
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/sim"
+)
+
+const (
+	jobName    = "sim-sweep"
+	kindRuns   = "runs"
+	kindStatus = "status"
+	keyDoc     = "scenario.yaml"
+	keyAxes    = "axes.json"
+	keyReps    = "reps"
+	keyWorkers = "workers"
+	keyVersion = "version"
+	statusKey  = "status.json"
+)
+
+// Config is where and how wide a sweep runs.
+type Config struct {
+	Client    kubernetes.Interface
+	Namespace string // created if missing, and then removed after
+	Workers   int
+	Resources workjob.Resources // Image empty: fleetbench/sim:dev
+	Logger    *slog.Logger
+}
+
+// Sweep is one sweep's input, as every worker rebuilds its grid.
+type Sweep struct {
+	Doc     []byte
+	Axes    []sim.Axis
+	Reps    int
+	Version string
+}
+
+// line is one run sent back: the job's index and its raw run, with its
+// histograms encoded in Metrics (lossless: HdrHistogram's own encoding).
+type line struct {
+	Job int          `json:"job"`
+	Run *results.Run `json:"run"`
+}
+
+// status is a worker's progress.
+type status struct {
+	Worker int    `json:"worker"`
+	Done   int    `json:"done"`
+	Of     int    `json:"of"`
+	Final  bool   `json:"final"`
+	Error  string `json:"error,omitempty"`
+}
+
+// RunJobs is sim.Options.RunJobs for this sweep on the cluster.
+func (c Config) RunJobs(sw Sweep) func(context.Context, []sim.Job) ([]*results.Run, error) {
+	return func(ctx context.Context, jobs []sim.Job) (runs []*results.Run, err error) {
+		created, err := c.ensureNamespace(ctx)
+		if err != nil {
+			return nil, err
+		}
+		cleanup := context.WithoutCancel(ctx)
+		defer func() {
+			err = errors.Join(err, workjob.Remove(cleanup, c.Client, c.Namespace, jobName))
+			if created {
+				err = errors.Join(err, c.Client.CoreV1().Namespaces().Delete(cleanup, c.Namespace, metav1.DeleteOptions{}))
+			}
+		}()
+		if err := c.start(ctx, sw); err != nil {
+			return nil, err
+		}
+		if err := c.await(ctx); err != nil {
+			return nil, err
+		}
+		return c.collect(ctx, len(jobs))
+	}
+}
+
+// Check is what can be known before any work: the permissions, and
+// room for the workers.
+func (c Config) Check(ctx context.Context) error {
+	if err := workjob.CheckPermissions(ctx, c.Client, c.Namespace); err != nil {
+		return err
+	}
+	fits, err := workjob.Schedulable(ctx, c.Client, nil, c.Resources)
+	if err != nil {
+		return err
+	}
+	if fits < c.Workers {
+		return fmt.Errorf("%w %d: the cluster's nodes can take %d more pods of %s CPU and %s memory", ErrWorkers, c.Workers, fits, c.Resources.CPU.String(), c.Resources.Memory.String())
+	}
+	return nil
+}
+
+// ErrWorkers: more workers than the cluster can schedule (bad input).
+var ErrWorkers = errors.New("--cluster-workers")
+
+func (c Config) ensureNamespace(ctx context.Context) (created bool, err error) {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.Namespace, Labels: map[string]string{workjob.Label: jobName}}}
+	_, err = c.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsAlreadyExists(err):
+		return false, nil
+	}
+	return false, fmt.Errorf("namespace %s: %w", c.Namespace, err)
+}
+
+func (c Config) start(ctx context.Context, sw Sweep) error {
+	axes, err := json.Marshal(sw.Axes)
+	if err != nil {
+		return err
+	}
+	if err := workjob.Remove(ctx, c.Client, c.Namespace, jobName); err != nil { // an interrupted sweep's
+		return err
+	}
+	spec := workjob.Spec{Namespace: c.Namespace, Name: jobName, Workers: int32(c.Workers), Args: []string{"worker"},
+		Resources: c.Resources, Image: c.Resources.Image}
+	if spec.Image == "" {
+		spec.Image = workjob.Image("sim", "")
+	}
+	return workjob.Create(ctx, c.Client, spec, map[string]string{keyDoc: string(sw.Doc), keyAxes: string(axes),
+		keyReps: strconv.Itoa(sw.Reps), keyWorkers: strconv.Itoa(c.Workers), keyVersion: sw.Version})
+}
+
+// await waits until every worker has sent its last run, failing on a
+// worker pod that failed or cannot be scheduled.
+func (c Config) await(ctx context.Context) error {
+	last := time.Now()
+	return wait.PollUntilContextCancel(ctx, time.Second, false, func(ctx context.Context) (bool, error) {
+		pods, err := workjob.Pods(ctx, c.Client, c.Namespace, jobName)
+		if err != nil {
+			return false, nil
+		}
+		if err := workjob.PodFailure(pods); err != nil {
+			return false, err
+		}
+		list, err := workjob.List(ctx, c.Client, c.Namespace, jobName, kindStatus)
+		if err != nil {
+			return false, nil
+		}
+		final, done, of := 0, 0, 0
+		for _, cm := range list {
+			var s status
+			if err := json.Unmarshal([]byte(cm.Data[statusKey]), &s); err != nil {
+				return false, fmt.Errorf("worker status %s: %w", cm.Name, err)
+			}
+			if s.Error != "" {
+				return false, fmt.Errorf("worker %d: %s", s.Worker, s.Error)
+			}
+			done, of = done+s.Done, of+s.Of
+			if s.Final {
+				final++
+			}
+		}
+		if time.Since(last) > 10*time.Second {
+			last = time.Now()
+			c.Logger.Info("sweep on the cluster", "runs", done, "of", of, "workers done", final)
+		}
+		return final == c.Workers, nil
+	})
+}
+
+// collect puts the workers' runs in job order; every job must be there.
+func (c Config) collect(ctx context.Context, jobs int) ([]*results.Run, error) {
+	runs := make([]*results.Run, jobs)
+	_, err := workjob.ReadLines(ctx, c.Client, c.Namespace, jobName, kindRuns, c.Workers, func(w int, b []byte) error {
+		var l line
+		if err := json.Unmarshal(b, &l); err != nil {
+			return err
+		}
+		if l.Job < 0 || l.Job >= jobs || l.Job%c.Workers != w || l.Run == nil {
+			return fmt.Errorf("worker %d sent job %d, not one of its %d", w, l.Job, jobs)
+		}
+		runs[l.Job] = l.Run // each index is one worker's: no two writers
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range runs {
+		if r == nil {
+			return nil, fmt.Errorf("job %d's run never came back (worker %d)", i, i%c.Workers)
+		}
+	}
+	return runs, nil
+}

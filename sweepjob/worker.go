@@ -1,0 +1,96 @@
+package sweepjob
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"strconv"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/sim"
+)
+
+// Work is one worker pod (`sim worker`): it rebuilds the sweep's grid,
+// runs its share of the jobs, a batch at a time, and sends each batch's
+// runs and its progress.
+func Work(ctx context.Context, client kubernetes.Interface, ns string, index int, log *slog.Logger) error {
+	report := func(st status) error {
+		st.Worker = index
+		body, err := json.Marshal(st)
+		if err != nil {
+			return err
+		}
+		return workjob.PutConfigMap(ctx, client, ns, jobName, jobName+"-status-"+strconv.Itoa(index), kindStatus, map[string]string{statusKey: string(body)}, nil)
+	}
+	mine, version, err := share(ctx, client, ns, index)
+	if err != nil {
+		// Said where the CLI looks, not only in this pod's log.
+		return fmt.Errorf("worker %d: %w", index, errors.Join(err, report(status{Error: err.Error()})))
+	}
+	box := &workjob.Outbox{Client: client, Namespace: ns, Job: jobName, Kind: kindRuns, Worker: index}
+	batch := 4 * runtime.GOMAXPROCS(0)
+	st := status{Of: len(mine.jobs)}
+	for from := 0; from < len(mine.jobs); from += batch {
+		to := min(from+batch, len(mine.jobs))
+		runs, err := sim.RunAll(ctx, mine.jobs[from:to], 0, sim.Options{Version: version})
+		if err != nil {
+			return errors.Join(err, report(status{Error: err.Error()}))
+		}
+		for k, r := range runs {
+			r.Summarize() // the histograms travel encoded in Metrics
+			b, err := json.Marshal(line{Job: mine.index[from+k], Run: r})
+			if err != nil {
+				return errors.Join(err, report(status{Error: err.Error()}))
+			}
+			box.Add(b)
+		}
+		if _, _, err := box.Flush(ctx); err != nil {
+			return err
+		}
+		st.Done = to
+		if err := report(st); err != nil {
+			return err
+		}
+	}
+	st.Final = true
+	log.Info("sweep worker done", "worker", index, "runs", st.Done)
+	return report(st)
+}
+
+// jobs is a worker's share: its jobs and their indexes in the grid.
+type jobs struct {
+	jobs  []sim.Job
+	index []int
+}
+
+// share reads the sweep and builds worker index's share of its grid.
+func share(ctx context.Context, client kubernetes.Interface, ns string, index int) (jobs, string, error) {
+	var out jobs
+	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(jobName), metav1.GetOptions{})
+	if err != nil {
+		return out, "", fmt.Errorf("reading the sweep: %w", err)
+	}
+	var axes []sim.Axis
+	if err := json.Unmarshal([]byte(cm.Data[keyAxes]), &axes); err != nil {
+		return out, "", fmt.Errorf("the sweep's axes: %w", err)
+	}
+	reps, err1 := strconv.Atoi(cm.Data[keyReps])
+	workers, err2 := strconv.Atoi(cm.Data[keyWorkers])
+	if err1 != nil || err2 != nil || reps < 1 || workers < 1 || index >= workers {
+		return out, "", fmt.Errorf("worker %d of a sweep of %q workers, %q reps: not a worker of it", index, cm.Data[keyWorkers], cm.Data[keyReps])
+	}
+	g, err := sim.NewSweepGrid([]byte(cm.Data[keyDoc]), ".", axes, reps)
+	if err != nil {
+		return out, "", err
+	}
+	for i := index; i < len(g.Jobs); i += workers {
+		out.jobs, out.index = append(out.jobs, g.Jobs[i]), append(out.index, i)
+	}
+	return out, cm.Data[keyVersion], nil
+}
