@@ -35,7 +35,7 @@ func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms i
 	if err != nil {
 		return err
 	}
-	if err := c.removeStack(ctx); err != nil {
+	if err := c.RemoveStack(ctx); err != nil {
 		return err
 	}
 	first, rest := splitRedis(objs)
@@ -157,9 +157,10 @@ func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) 
 	return "", fmt.Errorf("service %s/%s has no Ready pod for port %q", ns, service, port)
 }
 
-// removeStack deletes the stack's namespace, if there is one, and waits
-// until it is gone (its pods stopped).
-func (c *Cluster) removeStack(ctx context.Context) error {
+// RemoveStack deletes the stack's namespace (and a distributed run's
+// workers in it), if there is one, and waits until it is gone (its pods
+// stopped): a cluster that was up before a run is left as it was.
+func (c *Cluster) RemoveStack(ctx context.Context) error {
 	client, err := c.Client()
 	if err != nil {
 		return err

@@ -97,17 +97,17 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, err
 	}
-	// Refuse a remote cluster, or one where the workers may not run,
-	// before deploying anything on it.
-	if rc, err := cfg.Cluster.RESTConfig(); err != nil {
-		return nil, err
-	} else if err := checkLoopback("Kubernetes API server", rc.Host, cfg.AllowRemote); err != nil {
-		return nil, err
-	}
+	// Refuse a remote cluster for players in this process, or a cluster
+	// where the workers may not run, before deploying anything on it.
+	// (Workers load only the cluster the kubeconfig names, from inside.)
 	if cfg.Workers > 0 {
 		if err := checkWorkers(ctx, cfg.Cluster, sc); err != nil {
 			return nil, err
 		}
+	} else if rc, err := cfg.Cluster.RESTConfig(); err != nil {
+		return nil, err
+	} else if err := checkLoopback("Kubernetes API server", rc.Host, cfg.AllowRemote); err != nil {
+		return nil, err
 	}
 	settings, err := manifests.SettingsFor(sc)
 	if err != nil {

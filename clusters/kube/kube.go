@@ -1,5 +1,7 @@
 // Package kube is the provider for an existing cluster (a staging
-// cluster): it creates and deletes nothing, only checks and reports.
+// cluster): it creates and deletes no cluster, only checks and reports.
+// A run deploys the stack into its own namespace there and removes it
+// after (clusters.Cluster.RemoveStack), leaving the cluster as it was.
 package kube
 
 import (
@@ -7,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -75,6 +78,23 @@ func (c *Cluster) Status(ctx context.Context) (clusters.Status, error) {
 	if s.ReadyNodes == 0 {
 		s.Problem = "no Ready node"
 	}
+	// The stack's pods select their node group by this label, and the
+	// run observes (and costs) the room group's nodes by it, whichever
+	// autoscaler adds them.
+	for _, pool := range []string{clusters.PoolSystem, clusters.PoolRooms} {
+		if s.Problem == "" && !hasPool(nodes.Items, pool) {
+			s.Problem = fmt.Sprintf("no node labelled %s=%s: label the node group for the stack's %s pods so", clusters.PoolLabel, pool, pool)
+		}
+	}
 	s.Up = s.Problem == ""
 	return s, nil
+}
+
+func hasPool(nodes []corev1.Node, pool string) bool {
+	for _, n := range nodes {
+		if n.Labels[clusters.PoolLabel] == pool {
+			return true
+		}
+	}
+	return false
 }

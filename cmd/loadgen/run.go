@@ -99,17 +99,24 @@ func (e env) runCmd(args []string) (int, error) {
 	if errors.Is(err, loadgen.ErrWorkers) {
 		err = cli.Input(err)
 	}
+	// After Ctrl-C the run's context is done; the teardown still runs.
+	down, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), downTimeout)
 	switch {
-	case *keep || before.Up:
+	case *keep:
 		fmt.Fprintf(e.stdout, "cluster left up: export KUBECONFIG=%s (stack in namespace %s)\n", p.Kubeconfig(), manifests.Namespace)
+	case before.Up:
+		// Someone's cluster: leave it as it was, without the stack.
+		if rerr := cfg.Cluster.RemoveStack(down); rerr != nil {
+			err = errors.Join(err, fmt.Errorf("removing the stack: %w", rerr))
+		} else {
+			fmt.Fprintf(e.stdout, "cluster left as it was: namespace %s removed\n", manifests.Namespace)
+		}
 	default:
-		// After Ctrl-C the run's context is done; the teardown still runs.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), downTimeout)
-		if derr := p.Down(ctx); derr != nil {
+		if derr := p.Down(down); derr != nil {
 			err = errors.Join(err, fmt.Errorf("cluster down: %w", derr))
 		}
-		cancel()
 	}
+	cancel()
 	if measured == nil {
 		return 0, err
 	}
