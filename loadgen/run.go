@@ -40,7 +40,14 @@ type Config struct {
 	// pods in the cluster instead of in this process.
 	Workers         int
 	WorkerResources workjob.Resources
+	// InputEvery is how often each player sends an input (wall time; 0:
+	// 500 ms). Holding tens of thousands of sessions on a small host
+	// needs it longer: every input is a room write and a Redis write.
+	InputEvery time.Duration
 }
+
+// defaultInputEvery is a player's input period unless set.
+const defaultInputEvery = 500 * time.Millisecond
 
 // generator is the players' shared state.
 type generator struct {
@@ -56,6 +63,7 @@ type generator struct {
 	log     *slog.Logger
 	// allowRemote lets players dial rooms outside loopback.
 	allowRemote bool
+	inputEvery  time.Duration
 	// bugs holds the first panic of any goroutine the run started.
 	bugs firstBug
 }
@@ -131,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if cfg.Workers > 0 {
 		// Players inside the cluster dial the matchmaker's pod: no
 		// loopback rule applies to them.
-		if workers, err = startWorkers(ctx, cfg.Cluster, sc, addr, cfg.Workers, cfg.WorkerResources, cfg.Logger); err != nil {
+		if workers, err = startWorkers(ctx, sc, addr, cfg, cfg.Logger); err != nil {
 			return nil, err
 		}
 		defer func() {
@@ -161,7 +169,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{start: started, matchmaker: addr, record: rec.Record, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
+	g := &generator{start: started, matchmaker: addr, record: rec.Record, inputEvery: cfg.InputEvery, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
 	obs := newObserver(clk, step)
@@ -286,7 +294,7 @@ func (g *generator) replay(ctx context.Context, sc *scenarios.Scenario, clk cloc
 		g.status.arrivals.Add(1)
 		s := session{
 			DropAt:      dropAt,
-			InputEvery:  500 * time.Millisecond,
+			InputEvery:  cmp.Or(g.inputEvery, defaultInputEvery),
 			BackoffBase: max(wall(backoff.Base), 50*time.Millisecond),
 			BackoffMax:  max(wall(backoff.Max), 100*time.Millisecond),
 			Jitter:      backoff.Jitter,

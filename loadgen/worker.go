@@ -28,6 +28,7 @@ const (
 	keyMatchmaker = "matchmaker"
 	keyWorkers    = "workers"
 	keyStart      = "start" // RFC 3339 with nanoseconds
+	keyInputEvery = "inputEvery"
 )
 
 // WorkerConfig is one worker pod of a distributed run (`loadgen worker`).
@@ -67,6 +68,10 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	if err != nil || workers < 1 || cfg.Index < 0 || cfg.Index >= workers {
 		return fmt.Errorf("worker %d of %q workers: not a worker of this run", cfg.Index, run[keyWorkers])
 	}
+	inputEvery, err := time.ParseDuration(run[keyInputEvery])
+	if err != nil || inputEvery <= 0 {
+		return fmt.Errorf("the run's input period %q: want a positive duration", run[keyInputEvery])
+	}
 	out := newShardWriter(cfg.Client, cfg.Namespace, cfg.Index)
 	if err := out.flush(ctx, workerStatus{Ready: true}); err != nil {
 		return err
@@ -77,7 +82,7 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	}
 	clk := newClock(start, sc.Speedup)
 	// Inside the cluster, rooms are on pod IPs: nothing here is remote.
-	g := &generator{start: start, matchmaker: run[keyMatchmaker], record: out.Record, allowRemote: true, log: cfg.Logger,
+	g := &generator{start: start, matchmaker: run[keyMatchmaker], record: out.Record, allowRemote: true, log: cfg.Logger, inputEvery: inputEvery,
 		status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 	bg, stopBg := context.WithCancel(ctx)

@@ -17,7 +17,6 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -43,8 +42,9 @@ const startMargin = 2 * time.Second
 
 // startWorkers checks that the cluster can run n workers, creates them
 // and waits until each is at the start barrier.
-func startWorkers(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, matchmaker string, n int, res workjob.Resources, log *slog.Logger) (*team, error) {
-	client, err := c.Client()
+func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string, cfg Config, log *slog.Logger) (*team, error) {
+	n, res := cfg.Workers, cfg.WorkerResources
+	client, err := cfg.Cluster.Client()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,8 @@ func startWorkers(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenar
 	if err := t.remove(ctx); err != nil { // an earlier run's, left with --keep
 		return nil, err
 	}
-	input := map[string]string{keyScenario: sc.YAML(), keyHash: sc.Hash(), keyMatchmaker: matchmaker, keyWorkers: strconv.Itoa(n)}
+	input := map[string]string{keyScenario: sc.YAML(), keyHash: sc.Hash(), keyMatchmaker: matchmaker, keyWorkers: strconv.Itoa(n),
+		keyInputEvery: cmp.Or(cfg.InputEvery, defaultInputEvery).String()}
 	if err := workjob.Create(ctx, client, spec, input); err != nil {
 		return nil, errors.Join(err, t.remove(context.WithoutCancel(ctx)))
 	}

@@ -58,8 +58,8 @@ type Sweep struct {
 // line is one run sent back: the job's index and its raw run, with its
 // histograms encoded in Metrics (lossless: HdrHistogram's own encoding).
 type line struct {
-	Job int          `json:"job"`
-	Run *results.Run `json:"run"`
+	Job int             `json:"job"`
+	Run json.RawMessage `json:"run"`
 }
 
 // status is a worker's progress.
@@ -189,10 +189,14 @@ func (c Config) collect(ctx context.Context, jobs int) ([]*results.Run, error) {
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err
 		}
-		if l.Job < 0 || l.Job >= jobs || l.Job%c.Workers != w || l.Run == nil {
+		if l.Job < 0 || l.Job >= jobs || l.Job%c.Workers != w {
 			return fmt.Errorf("worker %d sent job %d, not one of its %d", w, l.Job, jobs)
 		}
-		runs[l.Job] = l.Run // each index is one worker's: no two writers
+		r, err := results.Unmarshal(l.Run)
+		if err != nil {
+			return fmt.Errorf("job %d's run: %w", l.Job, err)
+		}
+		runs[l.Job] = r // each index is one worker's: no two writers
 		return nil
 	})
 	if err != nil {

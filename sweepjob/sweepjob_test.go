@@ -32,8 +32,8 @@ func TestClusterSweepIsTheLocalSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	axes := []sim.Axis{{Path: "fleet.policy.buffer.size", From: 2, To: 6, Step: 2}, {Path: "fleet.podStartup.fixed", From: 1, To: 5, Step: 4}}
-	for i, s := range []string{"fleet.policy.buffer.size=2:6:2", "fleet.podStartup.fixed=1:5:4"} {
+	axes := []sim.Axis{{Path: "fleet.policy.buffer.size", From: 2, To: 6, Step: 2}, {Path: "players.disconnect.probability", From: 0, To: 0.2, Step: 0.2}}
+	for i, s := range []string{"fleet.policy.buffer.size=2:6:2", "players.disconnect.probability=0:0.2:0.2"} {
 		if a, err := sim.ParseAxis(s); err != nil || a != axes[i] {
 			t.Fatalf("axis %s: %+v %v", s, a, err)
 		}

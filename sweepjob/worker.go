@@ -1,6 +1,7 @@
 package sweepjob
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/sim"
 )
 
@@ -43,8 +45,7 @@ func Work(ctx context.Context, client kubernetes.Interface, ns string, index int
 			return errors.Join(err, report(status{Error: err.Error()}))
 		}
 		for k, r := range runs {
-			r.Summarize() // the histograms travel encoded in Metrics
-			b, err := json.Marshal(line{Job: mine.index[from+k], Run: r})
+			b, err := encodeLine(mine.index[from+k], r)
 			if err != nil {
 				return errors.Join(err, report(status{Error: err.Error()}))
 			}
@@ -93,4 +94,19 @@ func share(ctx context.Context, client kubernetes.Interface, ns string, index in
 		out.jobs, out.index = append(out.jobs, g.Jobs[i]), append(out.index, i)
 	}
 	return out, cm.Data[keyVersion], nil
+}
+
+// encodeLine is one run as one line: its histograms encoded in Metrics
+// (results.Marshal), as a run file holds them.
+func encodeLine(job int, r *results.Run) ([]byte, error) {
+	r.Summarize()
+	run, err := results.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, run); err != nil {
+		return nil, err
+	}
+	return json.Marshal(line{Job: job, Run: compact.Bytes()})
 }

@@ -48,6 +48,7 @@ func (e env) runCmd(args []string) (int, error) {
 	workers := fs.Int("workers", 0, "run the players as an Indexed Job of N worker pods in the cluster (0: in this process)")
 	res := loadgen.DefaultWorkerResources()
 	workjob.RegisterFlags(fs, &res, "loadgen")
+	inputEvery := fs.Duration("input-every", 500*time.Millisecond, "how often each player sends an input (wall time; longer to hold more sessions)")
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
 	budget := runBudget()
@@ -68,6 +69,9 @@ func (e env) runCmd(args []string) (int, error) {
 	sc, err := f.load()
 	if err != nil {
 		return 0, err
+	}
+	if *inputEvery < 10*time.Millisecond || *inputEvery > time.Hour {
+		return 0, usageError{fmt.Errorf("--input-every %s: want 10ms to 1h", *inputEvery)}
 	}
 	if *workers < 0 || *workers > maxWorkers {
 		return 0, usageError{fmt.Errorf("--workers %d: want 0 (in process) to %d", *workers, maxWorkers)}
@@ -91,7 +95,7 @@ func (e env) runCmd(args []string) (int, error) {
 		return 0, err
 	}
 	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: buildinfo.Version(),
-		Logger: e.logger(f.verbose), AllowRemote: *remote, Workers: *workers, WorkerResources: res}
+		Logger: e.logger(f.verbose), AllowRemote: *remote, Workers: *workers, WorkerResources: res, InputEvery: *inputEvery}
 	if !*quiet {
 		cfg.Status = e.stdout
 	}
