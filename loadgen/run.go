@@ -44,6 +44,10 @@ type Config struct {
 	// 500 ms). Holding tens of thousands of sessions on a small host
 	// needs it longer: every input is a room write and a Redis write.
 	InputEvery time.Duration
+	// RemoveStack removes the stack (its namespace) when the run ends,
+	// once it has begun deploying it: the cluster is someone's and is
+	// left as it was.
+	RemoveStack bool
 }
 
 // defaultInputEvery is a player's input period unless set.
@@ -127,6 +131,13 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		if err := cfg.Cluster.WarmNodes(ctx, sc.Nodes.Initial, sc.Nodes.PodsPerNode); err != nil {
 			return nil, err
 		}
+	}
+	if cfg.RemoveStack {
+		defer func() {
+			if err := cfg.Cluster.RemoveStack(context.WithoutCancel(ctx)); err != nil {
+				cfg.Logger.Error("the stack is left on the cluster", "namespace", manifests.Namespace, "err", err)
+			}
+		}()
 	}
 	if err := cfg.Cluster.DeployStack(ctx, settings, initialRooms(sc)); err != nil {
 		return nil, fmt.Errorf("deploying the stack: %w", err)
