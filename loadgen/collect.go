@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -21,6 +23,10 @@ type gathered struct {
 	players uint64 // arrivals the workers played
 	waiting int64  // formed matches still waiting at the end (worker 0)
 	lost    error  // the workers that stopped before sending everything
+	// held is the most sessions in rooms at once over the 1 s samples of
+	// the workers' statuses; last the statuses at the end.
+	held int64
+	last []workerStatus
 }
 
 // collect shows the workers' live status until every worker has sent
@@ -34,6 +40,7 @@ func (t *team) collect(run, api context.Context, g *generator, rec *Recorder, en
 	last := make([]workerStatus, t.n)
 	deadline := end.Add(endGrace)
 	stopped := false
+	var held int64
 	for {
 		// Pods first: a worker writes its last status before it exits, so
 		// a pod seen ended has its last status in the list read after.
@@ -42,6 +49,7 @@ func (t *team) collect(run, api context.Context, g *generator, rec *Recorder, en
 		if serr == nil {
 			last = statuses
 			g.status.show(statuses)
+			held = max(held, g.status.inRoom.Load())
 		}
 		if (perr == nil && serr == nil && settled(pods, statuses)) || time.Now().After(deadline) {
 			break
@@ -55,7 +63,7 @@ func (t *team) collect(run, api context.Context, g *generator, rec *Recorder, en
 		case <-run.Done():
 		}
 	}
-	var got gathered
+	got := gathered{held: held, last: last}
 	read, err := t.chunks(api, rec)
 	var lost []error
 	for i, s := range last {
@@ -101,4 +109,15 @@ func settled(pods []corev1.Pod, last []workerStatus) bool {
 		}
 	}
 	return true
+}
+
+// reportScale says what the workers held: the figure that sizes a
+// bigger run (sessions per worker, memory per session).
+func reportScale(w io.Writer, got gathered) {
+	var rss []string
+	for _, s := range got.last {
+		rss = append(rss, fmt.Sprintf("%.0f", float64(s.MaxRSS)/(1<<20)))
+	}
+	fmt.Fprintf(w, "workers: %d; sessions in rooms at once (peak of 1 s samples): %d; peak RSS per worker (MiB): %s\n",
+		len(got.last), got.held, strings.Join(rss, " "))
 }

@@ -150,7 +150,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if cfg.Workers > 0 {
 		// Players inside the cluster dial the matchmaker's pod: no
 		// loopback rule applies to them.
-		if workers, err = startWorkers(ctx, sc, addr, cfg, cfg.Logger); err != nil {
+		if workers, err = startWorkers(ctx, sc, addr, cfg); err != nil {
 			return nil, err
 		}
 		defer func() {
@@ -219,6 +219,9 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	} else {
 		got := workers.collect(runCtx, context.WithoutCancel(ctx), g, rec, end)
 		players, unallocated, lost = got.players, got.waiting, got.lost
+		if cfg.Status != nil {
+			reportScale(cfg.Status, got)
+		}
 	}
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{

@@ -50,6 +50,9 @@ type workerStatus struct {
 	Waiting int64 `json:"waiting,omitempty"`
 	// Error is why the worker stopped early, if it did.
 	Error string `json:"error,omitempty"`
+	// MaxRSS is the worker process's peak resident memory (bytes): with
+	// its sessions, what a session costs.
+	MaxRSS int64 `json:"maxRSS,omitempty"`
 }
 
 // shardWriter sends one worker's outcomes and status.

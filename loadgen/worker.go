@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -108,6 +109,10 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	}
 	if err := g.bugs.get(); err != nil {
 		final.Error = err.Error()
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		final.MaxRSS = ru.Maxrss << 10 // Linux reports KiB
 	}
 	// The last flush must go out even when ctx ended (a SIGTERM from the
 	// Job's removal): it is what this worker gathered.

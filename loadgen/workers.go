@@ -42,13 +42,13 @@ const startMargin = 2 * time.Second
 
 // startWorkers checks that the cluster can run n workers, creates them
 // and waits until each is at the start barrier.
-func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string, cfg Config, log *slog.Logger) (*team, error) {
+func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string, cfg Config) (*team, error) {
 	n, res := cfg.Workers, cfg.WorkerResources
 	client, err := cfg.Cluster.Client()
 	if err != nil {
 		return nil, err
 	}
-	t := &team{client: client, ns: manifests.Namespace, n: n, log: log}
+	t := &team{client: client, ns: manifests.Namespace, n: n, log: cfg.Logger}
 	mm, err := client.AppsV1().Deployments(t.ns).Get(ctx, "matchmaker", metav1.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("the stack's matchmaker: %w", err)

@@ -2,13 +2,20 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -95,4 +102,71 @@ func TestWorkersMeasureWhatOneProcessMeasures(t *testing.T) {
 	t.Logf("time_to_room in process p50 %.3f p99 %.3f; 3 workers p50 %.3f p99 %.3f; KS D %.3f over %d/%d",
 		alone.Metrics[results.TimeToRoom].P50, alone.Metrics[results.TimeToRoom].P99,
 		spread.Metrics[results.TimeToRoom].P50, spread.Metrics[results.TimeToRoom].P99, d, a.Count(), b.Count())
+}
+
+// TestALostWorkerIsReported SIGKILLs one of two workers mid-run (as the
+// OOM killer would): the run keeps what both sent, says which worker was
+// lost, and fails.
+func TestALostWorkerIsReported(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a real run on a local cluster")
+	}
+	sc, err := scenarios.Parse([]byte(twoWays), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := localtest.BuildStack(t)
+	c := localtest.Start(t, localtest.Options{Spec: clusters.SpecFor(sc), BinDir: bin})
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	type result struct {
+		run *results.Run
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
+			Workers: 2, WorkerResources: DefaultWorkerResources()})
+		done <- result{r, err}
+	}()
+	var victim int
+	testkit.Eventually(t, 2*time.Minute, "two worker processes", func() bool {
+		pids := workerPIDs(bin)
+		if len(pids) == 2 {
+			victim = pids[1]
+		}
+		return victim != 0
+	})
+	time.Sleep(10 * time.Second) // past the barrier, some players finished and flushed
+	if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	if !errors.Is(got.err, ErrWorkerLost) || got.run == nil {
+		t.Fatalf("run with a killed worker: %v", got.err)
+	}
+	if !strings.Contains(got.run.Meta.Incomplete, "stopped before the end") {
+		t.Errorf("meta.incomplete %q does not say a worker stopped", got.run.Meta.Incomplete)
+	}
+	if n := got.run.Counters[results.Players]; n == 0 || n >= 60 {
+		t.Errorf("%d players kept: want some, fewer than the schedule's 60", n)
+	}
+	t.Logf("kept %d players; %s", got.run.Counters[results.Players], got.run.Meta.Incomplete)
+}
+
+// workerPIDs are the processes running BIN/loadgen worker.
+func workerPIDs(bin string) []int {
+	var pids []int
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		cmd, _ := os.ReadFile(filepath.Join("/proc", d.Name(), "cmdline"))
+		if string(cmd) == filepath.Join(bin, "loadgen")+"\x00worker\x00" {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
 }

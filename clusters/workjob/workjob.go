@@ -52,8 +52,10 @@ type Spec struct {
 // Objects are the Job and the least privilege its pods need: read the
 // Job's ConfigMaps, write their own. (RBAC cannot limit create by name,
 // so they may create any ConfigMap in the namespace.) A worker that dies
-// is not replaced (backoffLimit 0, restartPolicy Never): the caller says
-// what it lost instead of doing the work twice.
+// is not replaced (backoffLimitPerIndex 0, restartPolicy Never): the
+// caller says what it lost instead of doing the work twice. Per index, so
+// one worker's failure leaves the others running (a Job-wide
+// backoffLimit would fail the Job and stop them all).
 func (s Spec) Objects() (*corev1.ServiceAccount, *rbacv1.Role, *rbacv1.RoleBinding, *batchv1.Job) {
 	meta := metav1.ObjectMeta{Name: s.Name, Namespace: s.Namespace, Labels: map[string]string{Label: s.Name}}
 	sa := &corev1.ServiceAccount{ObjectMeta: meta}
@@ -67,7 +69,7 @@ func (s Spec) Objects() (*corev1.ServiceAccount, *rbacv1.Role, *rbacv1.RoleBindi
 	job := &batchv1.Job{
 		ObjectMeta: meta,
 		Spec: batchv1.JobSpec{
-			CompletionMode: &indexed, Completions: &n, Parallelism: &n, BackoffLimit: &zero,
+			CompletionMode: &indexed, Completions: &n, Parallelism: &n, BackoffLimitPerIndex: &zero,
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{"app": s.Name, clusters.RunLabel: clusters.RunAsProcess, Label: s.Name}},
 				Spec: corev1.PodSpec{
