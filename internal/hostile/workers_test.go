@@ -10,7 +10,9 @@ func TestDistributedFlagsAreRefused(t *testing.T) {
 	sweep := func(extra ...string) []string {
 		return append([]string{"sweep", smallScenario, "-o", "$D/out", "--set", axis}, extra...)
 	}
-	run := func(extra ...string) []string { return append([]string{"run", smallScenario, "-o", "$D/out"}, extra...) }
+	run := func(extra ...string) []string {
+		return append([]string{"run", smallScenario, "-o", "$D/out"}, extra...)
+	}
 	noSweep := []string{"$D/out/sweep.json", "$D/out/.*"}
 	noRun := []string{"$D/out"}
 	cases := []hostileCase{
