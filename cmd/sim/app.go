@@ -24,6 +24,7 @@ const usage = `usage:
             [--workers N] [--json] [-o DIR] [--policies] [--verbose]
   sim plan FILE [--step 1h] [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
             [--workers N] [--json] [-o DIR] [--emit agones|okg [--fleet NAME] [--namespace NS] [--timezone TZ]] [--verbose]
+  sim worker  (a worker pod of sweep --cluster; started by the Job, not by hand)
 Every command also takes --max-events N and --max-concurrent N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.
