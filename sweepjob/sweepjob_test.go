@@ -44,7 +44,7 @@ func TestClusterSweepIsTheLocalSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := localtest.Start(t, localtest.Options{Spec: clusters.DefaultSpec(), BinDir: localtest.BuildStack(t)})
+	c := localtest.Start(t, localtest.Options{Spec: clusters.DefaultSpec(), BinDir: localtest.BuildStack(t, "sim")})
 	client, err := c.Client()
 	if err != nil {
 		t.Fatal(err)

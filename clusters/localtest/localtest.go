@@ -101,19 +101,18 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// BuildStack builds the stack's commands into a temporary BinDir (the
-// runner's fleetbench/NAME images).
-func BuildStack(t testing.TB) string {
+// BuildStack builds the stack's commands (room server, matchmaker,
+// fleetd) and the extra ones named (loadgen, sim: the images of worker
+// pods) into a directory for Options.BinDir. Extra commands are asked for
+// by the tests that need them: each links client-go, seconds apiece.
+func BuildStack(t testing.TB, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", dir+"/",
-		"github.com/fleetbench/fleetbench/cmd/roomserver",
-		"github.com/fleetbench/fleetbench/cmd/matchmaker",
-		"github.com/fleetbench/fleetbench/cmd/fleetd",
-		// The images of a distributed run's and a sweep's worker pods.
-		"github.com/fleetbench/fleetbench/cmd/loadgen",
-		"github.com/fleetbench/fleetbench/cmd/sim")
-	if out, err := cmd.CombinedOutput(); err != nil {
+	args := []string{"build", "-o", dir + "/"}
+	for _, cmd := range append([]string{"roomserver", "matchmaker", "fleetd"}, extra...) {
+		args = append(args, "github.com/fleetbench/fleetbench/cmd/"+cmd)
+	}
+	if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return dir

@@ -1,4 +1,7 @@
-package loadgen
+// Package distributed_test runs loadgen's players as worker pods on a
+// local cluster: its own package, so these real runs go beside
+// loadgen's rather than after them.
+package distributed_test
 
 import (
 	"context"
@@ -16,6 +19,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/internal/testkit"
+	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -44,14 +48,17 @@ fleet:
   policy: {minAvailable: {count: 6}}
   syncInterval: 0s
   podStartup: {fixed: 0s}
-nodes:
+nodes: # static nodes only: this test is about the players, not Karpenter
   podsPerNode: 8
+  initial: 2
   min: 2
-  max: 3
+  max: 2
   bootTime: {fixed: 1s}
 slo:
   timeToRoom: {p99: 8s}
 `
+
+func TestMain(m *testing.M) { localtest.Main(m) }
 
 // TestWorkersMeasureWhatOneProcessMeasures runs one scenario in process
 // and as an Indexed Job of 3 worker pods on the same cluster: the counters
@@ -65,12 +72,12 @@ func TestWorkersMeasureWhatOneProcessMeasures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := localtest.Start(t, localtest.Options{Spec: clusters.SpecFor(sc), BinDir: localtest.BuildStack(t)})
+	c := localtest.Start(t, localtest.Options{Spec: clusters.SpecFor(sc), BinDir: localtest.BuildStack(t, "loadgen")})
 	run := func(workers int) *results.Run {
 		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 		defer cancel()
-		r, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
-			Workers: workers, WorkerResources: DefaultWorkerResources()})
+		r, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
+			Workers: workers, WorkerResources: loadgen.DefaultWorkerResources()})
 		if err != nil {
 			t.Fatalf("%d workers: %v", workers, err)
 		}
@@ -115,7 +122,7 @@ func TestALostWorkerIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bin := localtest.BuildStack(t)
+	bin := localtest.BuildStack(t, "loadgen")
 	c := localtest.Start(t, localtest.Options{Spec: clusters.SpecFor(sc), BinDir: bin})
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
@@ -125,8 +132,8 @@ func TestALostWorkerIsReported(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		r, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
-			Workers: 2, WorkerResources: DefaultWorkerResources()})
+		r, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
+			Workers: 2, WorkerResources: loadgen.DefaultWorkerResources()})
 		done <- result{r, err}
 	}()
 	var victim int
@@ -142,7 +149,7 @@ func TestALostWorkerIsReported(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := <-done
-	if !errors.Is(got.err, ErrWorkerLost) || got.run == nil {
+	if !errors.Is(got.err, loadgen.ErrWorkerLost) || got.run == nil {
 		t.Fatalf("run with a killed worker: %v", got.err)
 	}
 	if !strings.Contains(got.run.Meta.Incomplete, "stopped before the end") {
