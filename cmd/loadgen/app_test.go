@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -49,6 +51,20 @@ func TestStatusWithNothingUp(t *testing.T) {
 func TestKubeProviderNeedsKubeconfig(t *testing.T) {
 	code, _, errb := runArgs("cluster", "status", "--provider", "kube")
 	if code == 0 || !strings.Contains(errb, "--kubeconfig is required") {
+		t.Errorf("exit %d, %q", code, errb)
+	}
+}
+
+// TestKubeProviderRefusesNodeLoss: a timeline that deletes nodes is not
+// run on an existing cluster, before the cluster is even asked.
+func TestKubeProviderRefusesNodeLoss(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "s.yaml")
+	doc := strings.Replace(interruptRun, "duration: 5m\n", "duration: 5m\ntimeline: [{at: 1m, nodeLoss: {count: 1}}]\n", 1)
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errb := runArgs("run", file, "--provider", "kube", "--kubeconfig", filepath.Join(t.TempDir(), "none"))
+	if code != cli.Usage || !strings.Contains(errb, "timeline[0].nodeLoss deletes Node objects") {
 		t.Errorf("exit %d, %q", code, errb)
 	}
 }

@@ -85,6 +85,14 @@ func (e env) runCmd(args []string) (int, error) {
 	if len(sc.Fleet.Policy.Schedule) > 0 {
 		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrSchedule)
 	}
+	// Someone's cluster: losing a node means deleting a Node object there.
+	if f.provider == "kube" {
+		for i, ev := range sc.Timeline {
+			if ev.Kind() == scenarios.KindNodeLoss {
+				return 0, cli.Inputf("scenario %s: timeline[%d].nodeLoss deletes Node objects; it is not run on --provider kube (an existing cluster)", file, i)
+			}
+		}
+	}
 	p, err := e.provider(f, sc) // the scenario is read once
 	if err != nil {
 		return 0, err
