@@ -1,12 +1,9 @@
 package main
 
 import (
-	"cmp"
 	"context"
+	"errors"
 	"flag"
-	"fmt"
-	"os"
-	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/client-go/kubernetes"
@@ -58,28 +55,17 @@ func (f *clusterFlags) runJobs(e env, sw sweepjob.Sweep) (func(context.Context, 
 	return c.RunJobs(sw), nil
 }
 
-// workerCmd is `sim worker`, one pod of a sweep's Job: its index from
-// the Job, its namespace from the downward API, its API access from the
-// pod's service account (or KUBECONFIG where the pod runner sets one).
+// workerCmd is `sim worker`, one pod of a sweep's Job (its index,
+// namespace and API access from the pod: workjob.PodFlags).
 func (e env) workerCmd(args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	index := fs.String("index", os.Getenv("JOB_COMPLETION_INDEX"), "this worker's index (default $JOB_COMPLETION_INDEX)")
-	ns := fs.String("namespace", cmp.Or(os.Getenv("POD_NAMESPACE"), "fleetbench-sweep"), "the sweep's namespace (default $POD_NAMESPACE)")
-	if err := fs.Parse(args); err != nil {
+	pod, err := workjob.PodFlags(fs, args, "fleetbench-sweep")
+	if errors.Is(err, workjob.ErrPodFlags) {
 		return cli.Input(err)
 	}
-	i, err := strconv.Atoi(*index)
-	if err != nil || i < 0 {
-		return cli.Inputf("--index %q: want the worker's completion index, 0 or more", *index)
-	}
-	rc, err := clientcmd.BuildConfigFromFlags("", os.Getenv("KUBECONFIG"))
-	if err != nil {
-		return fmt.Errorf("worker %d: API access: %w", i, err)
-	}
-	client, err := kubernetes.NewForConfig(rc)
 	if err != nil {
 		return err
 	}
-	return sweepjob.Work(e.ctx, client, *ns, i, e.logger(true))
+	return sweepjob.Work(e.ctx, pod.Client, pod.Namespace, pod.Index, e.logger(true))
 }
