@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/yaml"
 )
 
 func TestRenderWithScenario(t *testing.T) {
@@ -36,5 +39,42 @@ func TestRenderWithScenario(t *testing.T) {
 	}
 	if _, err := Render("eks", s); err == nil {
 		t.Error("an unknown overlay must fail")
+	}
+}
+
+// The known answers add the room's readiness period to a real run's
+// time to a starting room; they must add the period the stack deploys.
+func TestRoomReadinessPeriodIsConformances(t *testing.T) {
+	sc, err := conformance.Load("exhausted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SettingsFor(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, overlay := range []string{"local", "kind"} {
+		out, err := Render(overlay, s)
+		if err != nil {
+			t.Fatalf("%s: %v", overlay, err)
+		}
+		found := false
+		for _, doc := range strings.Split(string(out), "\n---\n") {
+			var tmpl corev1.PodTemplate
+			if err := yaml.Unmarshal([]byte(doc), &tmpl); err != nil || tmpl.Kind != "PodTemplate" {
+				continue
+			}
+			found = true
+			p := tmpl.Template.Spec.Containers[0].ReadinessProbe
+			if p == nil {
+				t.Fatalf("%s overlay: the room has no readiness probe", overlay)
+			}
+			if float64(p.PeriodSeconds) != conformance.ReadinessPeriod {
+				t.Errorf("%s overlay: room readiness period %d s, the known answers assume %g s", overlay, p.PeriodSeconds, conformance.ReadinessPeriod)
+			}
+		}
+		if !found {
+			t.Errorf("%s overlay renders no PodTemplate", overlay)
+		}
 	}
 }
