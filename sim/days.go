@@ -19,7 +19,7 @@ const verifySeedOffset = 1 << 32
 // family: each day is one replication, judged against every SLO by itself.
 type trial struct {
 	value int
-	// charts keeps what only charts read (see Options.judgeOnly).
+	// charts keeps what only charts read (see Job.JudgeOnly).
 	charts bool
 	sc     *scenarios.Scenario
 	base   uint64 // seed of day 0
@@ -83,11 +83,9 @@ func (d *dayRunner) extend(c *trial, to, chunk int, stop func(*trial) bool) erro
 		for i := range jobs {
 			s := *c.sc
 			s.Seed = c.base + uint64(c.days+i)
-			jobs[i] = Job{Scenario: &s}
+			jobs[i] = Job{Scenario: &s, JudgeOnly: !c.charts}
 		}
-		opts := d.opts
-		opts.judgeOnly = !c.charts
-		runs, err := RunAll(d.ctx, jobs, d.workers, opts)
+		runs, err := d.run(jobs)
 		if err != nil {
 			return err
 		}
@@ -102,6 +100,14 @@ func (d *dayRunner) extend(c *trial, to, chunk int, stop func(*trial) bool) erro
 		}
 	}
 	return nil
+}
+
+// run runs one chunk's days here, or where Options.RunJobs sends them.
+func (d *dayRunner) run(jobs []Job) ([]*results.Run, error) {
+	if d.opts.RunJobs != nil {
+		return d.opts.RunJobs(d.ctx, jobs)
+	}
+	return RunAll(d.ctx, jobs, d.workers, d.opts)
 }
 
 // tally judges one day and pools it.

@@ -14,6 +14,9 @@ import (
 // Job is one model run: a scenario with its seed already set.
 type Job struct {
 	Scenario *scenarios.Scenario
+	// JudgeOnly skips what only charts read (time to room's percentiles
+	// per step, 15% of a run), for days that are judged and counted only.
+	JudgeOnly bool
 }
 
 // RunAll runs independent jobs on up to workers goroutines (0 means
@@ -24,7 +27,9 @@ func RunAll(ctx context.Context, jobs []Job, workers int, opts Options) ([]*resu
 	opts.raw = true // callers merge, then summarize once
 	out := make([]*results.Run, len(jobs))
 	err := parallel(ctx, len(jobs), workers, func(i int) (err error) {
-		out[i], err = Run(ctx, jobs[i].Scenario, opts)
+		o := opts
+		o.judgeOnly = jobs[i].JudgeOnly
+		out[i], err = Run(ctx, jobs[i].Scenario, o)
 		return err
 	})
 	if err != nil {

@@ -25,15 +25,14 @@ type Options struct {
 	// Budget, when set, bounds the work of a sweep or a check, refused
 	// before it starts (see Budget). A single Run is checked by its caller.
 	Budget *Budget
-	// RunJobs, when set, runs a sweep's jobs instead of RunAll here (on a
-	// cluster: package sweepjob); it returns one raw run per job, in job
-	// order.
+	// RunJobs, when set, runs a sweep's jobs, or a check's or plan's
+	// days, instead of RunAll here (on a cluster: package sweepjob); it
+	// returns one raw run per job, in job order.
 	RunJobs func(ctx context.Context, jobs []Job) ([]*results.Run, error)
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.
 	raw bool
-	// judgeOnly skips what only charts read (time to room's percentiles
-	// per step, 15% of a run), for days that are judged and counted only.
+	// judgeOnly: see Job.JudgeOnly.
 	judgeOnly bool
 }
 

@@ -1,9 +1,12 @@
-// Package sweepjob runs a sweep's model runs as an Indexed Job on any
-// cluster (`sim sweep --cluster`): every worker pod builds the same grid
-// from the same scenario and axes, runs the jobs whose index ≡ its own
-// (mod the workers), and sends each raw run back through the API server.
-// The CLI puts them in job order and finishes the sweep as a local one
-// does, so sweep.json is byte-identical to a local sweep's.
+// Package sweepjob runs model runs as an Indexed Job on any cluster.
+// A sweep (`sim sweep --cluster`) is one Job: every worker pod builds the
+// same grid from the same scenario and axes, runs the jobs whose index ≡
+// its own (mod the workers), and sends each raw run back through the API
+// server. A sizing check or plan (`sim check|plan --cluster`) decides
+// after each chunk of days what to simulate next, so its Job is a Pool
+// that lives for the command and takes one batch of days at a time. The
+// CLI puts the runs in job order and goes on as a local command does, so
+// its output is byte-identical to a local one's.
 package sweepjob
 
 import (
@@ -62,9 +65,10 @@ type line struct {
 	Run json.RawMessage `json:"run"`
 }
 
-// status is a worker's progress.
+// status is a worker's progress (in a Pool, on batch Gen).
 type status struct {
 	Worker int    `json:"worker"`
+	Gen    int    `json:"gen,omitempty"`
 	Done   int    `json:"done"`
 	Of     int    `json:"of"`
 	Final  bool   `json:"final"`
@@ -88,10 +92,10 @@ func (c Config) RunJobs(sw Sweep) func(context.Context, []sim.Job) ([]*results.R
 		if err := c.start(ctx, sw); err != nil {
 			return nil, err
 		}
-		if err := c.await(ctx); err != nil {
+		if err := c.await(ctx, jobName, 0, time.Second); err != nil {
 			return nil, err
 		}
-		return c.collect(ctx, len(jobs))
+		return c.collect(ctx, jobName, kindRuns, len(jobs))
 	}
 }
 
@@ -131,31 +135,39 @@ func (c Config) start(ctx context.Context, sw Sweep) error {
 	if err != nil {
 		return err
 	}
-	if err := workjob.Remove(ctx, c.Client, c.Namespace, jobName); err != nil { // an interrupted sweep's
+	return c.create(ctx, jobName, map[string]string{keyDoc: string(sw.Doc), keyAxes: string(axes),
+		keyReps: strconv.Itoa(sw.Reps), keyVersion: sw.Version})
+}
+
+// create starts Job job's workers with input (and the worker count),
+// replacing an interrupted command's Job of the same name.
+func (c Config) create(ctx context.Context, job string, input map[string]string) error {
+	if err := workjob.Remove(ctx, c.Client, c.Namespace, job); err != nil {
 		return err
 	}
-	spec := workjob.Spec{Namespace: c.Namespace, Name: jobName, Workers: int32(c.Workers), Args: []string{"worker"},
+	spec := workjob.Spec{Namespace: c.Namespace, Name: job, Workers: int32(c.Workers), Args: []string{"worker", "--job", job},
 		Resources: c.Resources, Image: c.Resources.Image}
 	if spec.Image == "" {
 		spec.Image = workjob.Image("sim", "")
 	}
-	return workjob.Create(ctx, c.Client, spec, map[string]string{keyDoc: string(sw.Doc), keyAxes: string(axes),
-		keyReps: strconv.Itoa(sw.Reps), keyWorkers: strconv.Itoa(c.Workers), keyVersion: sw.Version})
+	input[keyWorkers] = strconv.Itoa(c.Workers)
+	return workjob.Create(ctx, c.Client, spec, input)
 }
 
-// await waits until every worker has sent its last run, failing on a
-// worker pod that failed or cannot be scheduled.
-func (c Config) await(ctx context.Context) error {
+// await waits until every worker of job has sent its last run of batch
+// gen (0: a sweep's only one), failing on a worker that reported an error
+// or a pod that failed or cannot be scheduled.
+func (c Config) await(ctx context.Context, job string, gen int, every time.Duration) error {
 	last := time.Now()
-	return wait.PollUntilContextCancel(ctx, time.Second, false, func(ctx context.Context) (bool, error) {
-		pods, err := workjob.Pods(ctx, c.Client, c.Namespace, jobName)
+	return wait.PollUntilContextCancel(ctx, every, false, func(ctx context.Context) (bool, error) {
+		pods, err := workjob.Pods(ctx, c.Client, c.Namespace, job)
 		if err != nil {
 			return false, nil
 		}
 		if err := workjob.PodFailure(pods); err != nil {
 			return false, err
 		}
-		list, err := workjob.List(ctx, c.Client, c.Namespace, jobName, kindStatus)
+		list, err := workjob.List(ctx, c.Client, c.Namespace, job, kindStatus)
 		if err != nil {
 			return false, nil
 		}
@@ -168,6 +180,9 @@ func (c Config) await(ctx context.Context) error {
 			if s.Error != "" {
 				return false, fmt.Errorf("worker %d: %s", s.Worker, s.Error)
 			}
+			if s.Gen != gen {
+				continue
+			}
 			done, of = done+s.Done, of+s.Of
 			if s.Final {
 				final++
@@ -175,16 +190,17 @@ func (c Config) await(ctx context.Context) error {
 		}
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
-			c.Logger.Info("sweep on the cluster", "runs", done, "of", of, "workers done", final)
+			c.Logger.Info("runs on the cluster", "job", job, "runs", done, "of", of, "workers done", final)
 		}
 		return final == c.Workers, nil
 	})
 }
 
-// collect puts the workers' runs in job order; every job must be there.
-func (c Config) collect(ctx context.Context, jobs int) ([]*results.Run, error) {
+// collect puts the runs job's workers sent as kind in job order; every
+// job must be there.
+func (c Config) collect(ctx context.Context, job, kind string, jobs int) ([]*results.Run, error) {
 	runs := make([]*results.Run, jobs)
-	_, err := workjob.ReadLines(ctx, c.Client, c.Namespace, jobName, kindRuns, c.Workers, func(w int, b []byte) error {
+	_, err := workjob.ReadLines(ctx, c.Client, c.Namespace, job, kind, c.Workers, func(w int, b []byte) error {
 		var l line
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err

@@ -18,24 +18,33 @@ import (
 	"github.com/fleetbench/fleetbench/sim"
 )
 
-// Work is one worker pod (`sim worker`): it rebuilds the sweep's grid,
-// runs its share of the jobs, a batch at a time, and sends each batch's
-// runs and its progress.
-func Work(ctx context.Context, client kubernetes.Interface, ns string, index int, log *slog.Logger) error {
+// Work is one worker pod (`sim worker`) of Job job: a Pool's worker
+// serves its batches; a sweep's rebuilds the sweep's grid, runs its share
+// of the jobs, a batch at a time, and sends each batch's runs and its
+// progress.
+func Work(ctx context.Context, client kubernetes.Interface, ns, job string, index int, log *slog.Logger) error {
 	report := func(st status) error {
 		st.Worker = index
 		body, err := json.Marshal(st)
 		if err != nil {
 			return err
 		}
-		return workjob.PutConfigMap(ctx, client, ns, jobName, jobName+"-status-"+strconv.Itoa(index), kindStatus, map[string]string{statusKey: string(body)}, nil)
+		return workjob.PutConfigMap(ctx, client, ns, job, job+"-status-"+strconv.Itoa(index), kindStatus, map[string]string{statusKey: string(body)}, nil)
 	}
-	mine, version, err := share(ctx, client, ns, index)
+	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(job), metav1.GetOptions{})
+	if err != nil {
+		err = fmt.Errorf("reading the work: %w", err)
+		return fmt.Errorf("worker %d: %w", index, errors.Join(err, report(status{Error: err.Error()})))
+	}
+	if cm.Data[keyMode] == modePool {
+		return serve(ctx, client, ns, job, index, cm.Data, report, log)
+	}
+	mine, version, err := share(cm.Data, index)
 	if err != nil {
 		// Said where the CLI looks, not only in this pod's log.
 		return fmt.Errorf("worker %d: %w", index, errors.Join(err, report(status{Error: err.Error()})))
 	}
-	box := &workjob.Outbox{Client: client, Namespace: ns, Job: jobName, Kind: kindRuns, Worker: index}
+	box := &workjob.Outbox{Client: client, Namespace: ns, Job: job, Kind: kindRuns, Worker: index}
 	batch := 4 * runtime.GOMAXPROCS(0)
 	st := status{Of: len(mine.jobs)}
 	for from := 0; from < len(mine.jobs); from += batch {
@@ -70,30 +79,26 @@ type jobs struct {
 	index []int
 }
 
-// share reads the sweep and builds worker index's share of its grid.
-func share(ctx context.Context, client kubernetes.Interface, ns string, index int) (jobs, string, error) {
+// share builds worker index's share of the sweep's grid from its input.
+func share(input map[string]string, index int) (jobs, string, error) {
 	var out jobs
-	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(jobName), metav1.GetOptions{})
-	if err != nil {
-		return out, "", fmt.Errorf("reading the sweep: %w", err)
-	}
 	var axes []sim.Axis
-	if err := json.Unmarshal([]byte(cm.Data[keyAxes]), &axes); err != nil {
+	if err := json.Unmarshal([]byte(input[keyAxes]), &axes); err != nil {
 		return out, "", fmt.Errorf("the sweep's axes: %w", err)
 	}
-	reps, err1 := strconv.Atoi(cm.Data[keyReps])
-	workers, err2 := strconv.Atoi(cm.Data[keyWorkers])
+	reps, err1 := strconv.Atoi(input[keyReps])
+	workers, err2 := strconv.Atoi(input[keyWorkers])
 	if err1 != nil || err2 != nil || reps < 1 || workers < 1 || index >= workers {
-		return out, "", fmt.Errorf("worker %d of a sweep of %q workers, %q reps: not a worker of it", index, cm.Data[keyWorkers], cm.Data[keyReps])
+		return out, "", fmt.Errorf("worker %d of a sweep of %q workers, %q reps: not a worker of it", index, input[keyWorkers], input[keyReps])
 	}
-	g, err := sim.NewSweepGrid([]byte(cm.Data[keyDoc]), ".", axes, reps)
+	g, err := sim.NewSweepGrid([]byte(input[keyDoc]), ".", axes, reps)
 	if err != nil {
 		return out, "", err
 	}
 	for i := index; i < len(g.Jobs); i += workers {
 		out.jobs, out.index = append(out.jobs, g.Jobs[i]), append(out.index, i)
 	}
-	return out, cm.Data[keyVersion], nil
+	return out, input[keyVersion], nil
 }
 
 // encodeLine is one run as one line: its histograms encoded in Metrics

@@ -18,13 +18,15 @@ import (
 const usage = `usage:
   sim run FILE [-o DIR] [--seed N] [--set PATH=VALUE]...
   sim sweep FILE --set PATH=FROM:TO:STEP [--set ...] [--reps N] [--workers N] -o DIR
-            [--cluster KUBECONFIG [--cluster-workers N] [--namespace NS] [--worker-cpu Q] [--worker-memory Q]]
-            (--cluster: the runs as an Indexed Job of N pods; the same sweep.json)
+            [CLUSTER]  (the runs as an Indexed Job of N pods; the same sweep.json)
   sim check FILE [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
-            [--workers N] [--json] [-o DIR] [--policies] [--verbose]
+            [--workers N | CLUSTER] [--json] [-o DIR] [--policies] [--verbose]
   sim plan FILE [--step 1h] [--set PATH=VALUE]... [--target 0.95] [--days 30] [--max-days 100] [--search-days 20]
-            [--workers N] [--json] [-o DIR] [--emit agones|okg [--fleet NAME] [--namespace NS] [--timezone TZ]] [--verbose]
-  sim worker  (a worker pod of sweep --cluster; started by the Job, not by hand)
+            [--workers N | CLUSTER] [--json] [-o DIR] [--emit agones|okg [--fleet NAME] [--namespace NS] [--timezone TZ]] [--verbose]
+  sim worker  (a worker pod of --cluster; started by the Job, not by hand)
+CLUSTER is --cluster KUBECONFIG [--cluster-workers N] [--cluster-namespace NS] [--worker-cpu Q]
+[--worker-memory Q] [--worker-image IMAGE]: check and plan then run their days in chunks of N on
+a pool of N pods, and answer as with --workers N.
 Every command also takes --max-events N and --max-concurrent N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.

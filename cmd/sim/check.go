@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -16,11 +17,12 @@ import (
 	"github.com/fleetbench/fleetbench/sim"
 )
 
-func (e env) checkCmd(args []string) (int, error) {
+func (e env) checkCmd(args []string) (code int, err error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	out := fs.String("o", "", "also write check.json and report.html into this directory")
 	opts := sim.DefaultCheckOptions()
-	sets := dayRuleFlags(fs, &opts)
+	var on clusterFlags
+	sets := dayRuleFlags(fs, &opts, &on)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
 	policies := fs.Bool("policies", false, "also size the scenario under OpenKruiseGame's minAvailable, Agones' buffer and the demand-aware policy, side by side")
@@ -32,6 +34,11 @@ func (e env) checkCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	stop, err := on.pool(e, &opts)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { err = errors.Join(err, stop()) }()
 	started := time.Now()
 	rep, err := sim.Check(e.ctx, doc, dir, opts)
 	if err != nil {
@@ -94,13 +101,14 @@ func (e env) checkCmd(args []string) (int, error) {
 
 // dayRuleFlags registers the flags of the commands judged day by day
 // (check, plan): the rule, the workers, the budget and --set overrides.
-func dayRuleFlags(fs *flag.FlagSet, o *sim.CheckOptions) *multi {
+func dayRuleFlags(fs *flag.FlagSet, o *sim.CheckOptions, on *clusterFlags) *multi {
 	fs.Float64Var(&o.Target, "target", o.Target, "share of days that must meet every SLO, in (0, 1)")
 	fs.IntVar(&o.Days, "days", o.Days, "days simulated at a value's first look (then doubled at each look)")
 	fs.IntVar(&o.MaxDays, "max-days", o.MaxDays, "days a value may take before it is left undecided")
 	fs.IntVar(&o.SearchDays, "search-days", o.SearchDays, "days per search trial or repair round (other seeds than verification)")
 	fs.IntVar(&o.Workers, "workers", 0, "parallel runs (0 = GOMAXPROCS)")
 	o.Budget = budgetFlags(fs)
+	on.register(fs, "days")
 	sets := &multi{}
 	fs.Var(sets, "set", "override a field: PATH=VALUE (repeatable)")
 	return sets

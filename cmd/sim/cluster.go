@@ -16,7 +16,8 @@ import (
 	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
-// clusterFlags say where a sweep's runs go instead of this machine.
+// clusterFlags say where a command's model runs go instead of this
+// machine: a sweep's, or a check's or plan's days.
 type clusterFlags struct {
 	kubeconfig, namespace string
 	workers               int
@@ -26,46 +27,76 @@ type clusterFlags struct {
 // maxClusterWorkers bounds --cluster-workers (the Job's pods).
 const maxClusterWorkers = 1000
 
-func (f *clusterFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.kubeconfig, "cluster", "", "run the sweep's runs as an Indexed Job on the cluster of this kubeconfig")
-	fs.StringVar(&f.namespace, "namespace", "fleetbench-sweep", "with --cluster: the namespace of the Job (created and removed if missing)")
+func (f *clusterFlags) register(fs *flag.FlagSet, what string) {
+	fs.StringVar(&f.kubeconfig, "cluster", "", "run the "+what+" as an Indexed Job on the cluster of this kubeconfig")
+	fs.StringVar(&f.namespace, "cluster-namespace", "fleetbench-sim", "with --cluster: the namespace of the Job (created and removed if missing)")
 	fs.IntVar(&f.workers, "cluster-workers", 2, "with --cluster: worker pods")
 	f.res = workjob.Resources{CPU: resource.MustParse("1"), Memory: resource.MustParse("256Mi")}
 	workjob.RegisterFlags(fs, &f.res, "sim")
 }
 
-// runJobs checks the cluster and returns the sweep's runner on it.
-func (f *clusterFlags) runJobs(e env, sw sweepjob.Sweep) (func(context.Context, []sim.Job) ([]*results.Run, error), error) {
+// config checks the flags and the cluster: permissions and room for the
+// workers, before any work.
+func (f *clusterFlags) config(e env) (sweepjob.Config, error) {
 	if f.workers < 1 || f.workers > maxClusterWorkers {
-		return nil, cli.Inputf("--cluster-workers %d: want 1 to %d", f.workers, maxClusterWorkers)
+		return sweepjob.Config{}, cli.Inputf("--cluster-workers %d: want 1 to %d", f.workers, maxClusterWorkers)
 	}
 	rc, err := clientcmd.BuildConfigFromFlags("", f.kubeconfig)
 	if err != nil {
-		return nil, cli.Inputf("--cluster %s: %w", f.kubeconfig, err)
+		return sweepjob.Config{}, cli.Inputf("--cluster %s: %w", f.kubeconfig, err)
 	}
 	rc.QPS, rc.Burst = 50, 100
 	client, err := kubernetes.NewForConfig(rc)
 	if err != nil {
-		return nil, err
+		return sweepjob.Config{}, err
 	}
 	c := sweepjob.Config{Client: client, Namespace: f.namespace, Workers: f.workers, Resources: f.res, Logger: e.logger(true)}
-	if err := c.Check(e.ctx); err != nil {
+	return c, c.Check(e.ctx)
+}
+
+// runJobs checks the cluster and returns the sweep's runner on it.
+func (f *clusterFlags) runJobs(e env, sw sweepjob.Sweep) (func(context.Context, []sim.Job) ([]*results.Run, error), error) {
+	c, err := f.config(e)
+	if err != nil {
 		return nil, err
 	}
 	return c.RunJobs(sw), nil
 }
 
-// workerCmd is `sim worker`, one pod of a sweep's Job (its index,
+// pool, with --cluster, starts a Pool of workers for a check's or plan's
+// days and returns what stops it. Days go in chunks of --cluster-workers,
+// so the answer is the local one with --workers set to that number.
+func (f *clusterFlags) pool(e env, o *sim.CheckOptions) (stop func() error, err error) {
+	if f.kubeconfig == "" {
+		return func() error { return nil }, nil
+	}
+	if o.Workers != 0 {
+		return nil, cli.Inputf("--workers %d with --cluster: the days run on --cluster-workers pods", o.Workers)
+	}
+	c, err := f.config(e)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.StartPool(e.ctx, o.Version)
+	if err != nil {
+		return nil, err
+	}
+	o.Workers, o.RunJobs = f.workers, p.RunJobs
+	return func() error { return p.Close(e.ctx) }, nil
+}
+
+// workerCmd is `sim worker`, one pod of a sweep's or a Pool's Job (its index,
 // namespace and API access from the pod: workjob.PodFlags).
 func (e env) workerCmd(args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	pod, err := workjob.PodFlags(fs, args, "fleetbench-sweep")
+	job := fs.String("job", "sim-sweep", "the Job this pod is a worker of")
+	pod, err := workjob.PodFlags(fs, args, "fleetbench-sim")
 	if errors.Is(err, workjob.ErrPodFlags) {
 		return cli.Input(err)
 	}
 	if err != nil {
 		return err
 	}
-	return sweepjob.Work(e.ctx, pod.Client, pod.Namespace, pod.Index, e.logger(true))
+	return sweepjob.Work(e.ctx, pod.Client, pod.Namespace, *job, pod.Index, e.logger(true))
 }

@@ -80,7 +80,7 @@ func (e env) sweepCmd(args []string) error {
 	var sets multi
 	fs.Var(&sets, "set", "swept field: PATH=FROM:TO:STEP (repeatable)")
 	var on clusterFlags
-	on.register(fs)
+	on.register(fs, "sweep's runs")
 	file, err := parse(fs, args)
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"path/filepath"
@@ -17,12 +18,13 @@ import (
 )
 
 // planCmd is `sim plan FILE`: a buffer schedule that follows the curve.
-func (e env) planCmd(args []string) (int, error) {
+func (e env) planCmd(args []string) (code int, err error) {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	out := fs.String("o", "", "also write plan.json, plan.yaml (the scenario with the schedule) and report.html into this directory")
 	opts := sim.DefaultPlanOptions()
 	fs.DurationVar(&opts.Step, "step", opts.Step, "the schedule's step: one count per step")
-	sets := dayRuleFlags(fs, &opts.CheckOptions)
+	var on clusterFlags
+	sets := dayRuleFlags(fs, &opts.CheckOptions, &on)
 	asJSON := fs.Bool("json", false, "print the plan as JSON")
 	emitKind := fs.String("emit", "", "also write the manifests that implement the plan: agones (FleetAutoscaler) or okg (GameServerSet, KEDA ScaledObject)")
 	eo := emit.Options{Namespace: "default", Timezone: "UTC"}
@@ -44,6 +46,11 @@ func (e env) planCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	stop, err := on.pool(e, &opts.CheckOptions)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { err = errors.Join(err, stop()) }()
 	started := time.Now()
 	plan, err := sim.Plan(e.ctx, doc, dir, opts)
 	if err != nil {
