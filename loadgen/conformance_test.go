@@ -40,8 +40,9 @@ func TestConformanceRealRuns(t *testing.T) {
 			t.Logf("counters %v", run.Counters)
 			if cal := run.Calibration; cal != nil {
 				// Where a real run's time goes beyond the scenario's delays.
-				t.Logf("overheads: pod start %.3f s (%d rooms), allocate %.3f s, join %.3f s, node Ready %.3f s",
-					cal.PodStart.Seconds, cal.PodStart.Samples, cal.Allocate.Seconds, cal.Join.Seconds, cal.NodeReady.Seconds)
+				t.Logf("overheads: pod start %.3f s (%d rooms), allocate %.3f s, join %.3f s, reconnect %.3f s, rejoin %.3f s, node Ready %.3f s",
+					cal.PodStart.Seconds, cal.PodStart.Samples, cal.Allocate.Seconds, cal.Join.Seconds,
+					cal.Reconnect.Seconds, cal.Rejoin.Seconds, cal.NodeReady.Seconds)
 			}
 		})
 	}

@@ -35,8 +35,21 @@ type Answer struct {
 	// Probed: the answer ends when a starting room turns Ready, which a
 	// real run sees ReadinessPeriod later than the model.
 	Probed bool
-	Why    string
+	// Floor, when larger, replaces Tolerance as a real run's allowed
+	// error: for answers so short that 15% is less than the stack's own
+	// cost of the step (see reconnectFloor).
+	Floor float64
+	Why   string
 }
+
+// reconnectFloor is a real run's allowed error on a 1 s reconnect: the
+// reconnect's own costs, which the model takes to be instant — the dial,
+// the room's session read from Redis, the acknowledgement that comes with
+// the room's next tick (20 Hz) and, on a rollout, the rejoin's claim
+// through the API. Measured 0.04–0.11 s over the crash and rollout runs
+// on an idle 2-core host (medians: handshake 0.055 s, rejoin claim
+// 0.02 s), 0.19 s on a loaded one (CI), where 15% of 1 s allows 0.15 s.
+const reconnectFloor = 0.3
 
 // ReadinessPeriod is the room's readiness probe period in seconds
 // (periodSeconds in the stack's roomserver.yaml). A real run sees a
@@ -66,8 +79,8 @@ func Cases() []Case {
 	}, {
 		Name: "crash",
 		Answers: []Answer{
-			{Metric: results.ReconnectLatency, Stat: "min", Want: 1, Why: "the 1 s backoff, then a Ready room at once"},
-			{Metric: results.ReconnectLatency, Stat: "max", Want: 1, Why: "every crashed player alike"},
+			{Metric: results.ReconnectLatency, Stat: "min", Want: 1, Floor: reconnectFloor, Why: "the 1 s backoff, then a Ready room at once"},
+			{Metric: results.ReconnectLatency, Stat: "max", Want: 1, Floor: reconnectFloor, Why: "every crashed player alike"},
 			{Metric: results.TimeToRoom, Stat: "max", Want: 2.5, Why: "the first of a pair waits 2.5 s for the second; rooms are Ready"},
 		},
 		Counters: map[string]int64{results.Players: 8, results.Matches: 4, results.Allocations: 4, results.Disconnects: 4,
@@ -83,8 +96,8 @@ func Cases() []Case {
 	}, {
 		Name: "rollout",
 		Answers: []Answer{
-			{Metric: results.ReconnectLatency, Stat: "min", Want: 1, Why: "the 1 s backoff, then the match's new room, Ready"},
-			{Metric: results.ReconnectLatency, Stat: "max", Want: 1, Why: "a room is drained only when a new Ready room waits for its match (drained matches count as in play)"},
+			{Metric: results.ReconnectLatency, Stat: "min", Want: 1, Floor: reconnectFloor, Why: "the 1 s backoff, then the match's new room, Ready"},
+			{Metric: results.ReconnectLatency, Stat: "max", Want: 1, Floor: reconnectFloor, Why: "a room is drained only when a new Ready room waits for its match (drained matches count as in play)"},
 		},
 		Counters: map[string]int64{results.Players: 8, results.Matches: 4, results.Allocations: 4, results.Disconnects: 8,
 			results.Reconnects: 8, results.RecoveriesOK: 8, results.RecoveriesFailed: 0},
@@ -164,7 +177,7 @@ func (a Answer) Check(r *results.Run, exact bool) error {
 	// HdrHistogram keeps 3 significant digits.
 	allowed := a.Want*1e-3 + 1e-6
 	if !exact {
-		allowed = a.Want * Tolerance
+		allowed = math.Max(a.Want*Tolerance, a.Floor)
 	}
 	if math.Abs(got-want) > allowed {
 		return fmt.Errorf("%s %s = %.3f s, want %g ± %.3f (%s)", a.Metric, a.Stat, got, want, allowed, a.Why)
