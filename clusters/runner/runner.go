@@ -150,11 +150,13 @@ func (r *Runner) podChanged(obj any) {
 		}
 		return
 	}
-	r.mu.Unlock()
 	if pod.DeletionTimestamp != nil {
+		// Under mu: a worker that ends meanwhile finds the request (startWorker).
 		w.terminate(gracePeriod(pod))
+		r.mu.Unlock()
 		return
 	}
+	r.mu.Unlock()
 	if v, ok := pod.Annotations[clusters.DownUntilAnnotation]; ok {
 		if until, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			w.holdDown(until)
@@ -176,7 +178,16 @@ func (r *Runner) startWorker(pod *corev1.Pod) {
 		r.mu.Lock()
 		delete(r.workers, pod.UID)
 		r.finished[pod.UID] = true
+		var deleted bool
+		select {
+		case <-w.termCh: // deleted as its processes ended: no loop took it
+			deleted = true
+		default:
+		}
 		r.mu.Unlock()
+		if deleted {
+			w.finalize(context.Background(), r.log)
+		}
 	}()
 }
 
