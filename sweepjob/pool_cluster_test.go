@@ -4,17 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"testing"
 	"time"
 
-	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/localtest"
-	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/sim"
 )
 
@@ -45,16 +40,8 @@ func TestPoolCheckAndPlanAreTheLocalOnes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := localtest.Start(t, localtest.Options{Spec: clusters.DefaultSpec(), BinDir: localtest.BuildStack(t, "sim")})
-	client, err := c.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Client: client, Namespace: "check-test", Workers: 3, Logger: slog.New(slog.DiscardHandler),
-		Resources: workjob.Resources{CPU: resource.MustParse("500m"), Memory: resource.MustParse("128Mi")}}
-	if err := cfg.Check(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cfg := clusterConfig(ctx, t, "check-test", 3)
+	client := cfg.Client
 	pool, err := cfg.StartPool(ctx, "test")
 	if err != nil {
 		t.Fatal(err)

@@ -44,16 +44,8 @@ func TestClusterSweepIsTheLocalSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := localtest.Start(t, localtest.Options{Spec: clusters.DefaultSpec(), BinDir: localtest.BuildStack(t, "sim")})
-	client, err := c.Client()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := Config{Client: client, Namespace: "sweep-test", Workers: 4, Logger: slog.New(slog.DiscardHandler),
-		Resources: workjob.Resources{CPU: resource.MustParse("500m"), Memory: resource.MustParse("128Mi")}}
-	if err := cfg.Check(ctx); err != nil {
-		t.Fatal(err)
-	}
+	cfg := clusterConfig(ctx, t, "sweep-test", 4)
+	client := cfg.Client
 	remote, err := sim.Sweep(ctx, doc, ".", axes, 3, 0, sim.Options{Version: "test", RunJobs: cfg.RunJobs(Sweep{Doc: doc, Axes: axes, Reps: 3, Version: "test"})})
 	if err != nil {
 		t.Fatal(err)
@@ -74,4 +66,21 @@ func TestClusterSweepIsTheLocalSweep(t *testing.T) {
 	} else {
 		t.Log(err)
 	}
+}
+
+// clusterConfig starts a local cluster that runs bin/sim as worker pods
+// and returns a checked Config for workers pods of 500m in namespace ns.
+func clusterConfig(ctx context.Context, t *testing.T, ns string, workers int) Config {
+	t.Helper()
+	c := localtest.Start(t, localtest.Options{Spec: clusters.DefaultSpec(), BinDir: localtest.BuildStack(t, "sim")})
+	client, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Client: client, Namespace: ns, Workers: workers, Logger: slog.New(slog.DiscardHandler),
+		Resources: workjob.Resources{CPU: resource.MustParse("500m"), Memory: resource.MustParse("128Mi")}}
+	if err := cfg.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
