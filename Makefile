@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test test-short fuzz deps bins nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test test-short fuzz deps bins kind-image nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the evening-peak scenario and size its buffer: $(OUT)/model.json,
 ## check.json and report.html (the run, the sizing check and the recommended value)
@@ -30,10 +30,12 @@ fuzz:
 	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) || exit 1; done
 
 ## deps: Debian packages the tests use, installed when missing and root: redis-server (needed),
-## chromium (the report's browser test; skipped without it)
+## chromium (the report's browser test; skipped without it), and where a Docker daemon answers,
+## debootstrap (the kind node image's root filesystem; the kind tests skip without Docker)
 deps:
 	@missing=""; command -v redis-server >/dev/null || missing="redis-server"; \
 	command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null || missing="$$missing chromium"; \
+	if docker version >/dev/null 2>&1; then command -v debootstrap >/dev/null || missing="$$missing debootstrap"; fi; \
 	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ]; then export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
 	elif [ -n "$$missing" ]; then echo "not root: install Debian's $$missing yourself (the browser test skips without chromium)"; fi; \
@@ -43,6 +45,11 @@ deps:
 ## and the stack's binaries into bin/ (the local runner's fleetbench/* images)
 components: bins
 	bin/loadgen cluster build
+
+## kind-image: the kind provider's offline node image (Debian rootfs, Kubernetes and its images
+## built here; cached in Docker and under ~/.cache/fleetbench)
+kind-image: bins
+	bin/loadgen cluster build --provider kind
 
 ## bins: the commands into bin/ (the stack's binaries are the local runner's fleetbench/* images)
 bins:
@@ -73,8 +80,9 @@ loadtest: deps components
 REPS ?= 3
 PROVIDER ?= local
 BASELINE ?= baselines/$(PROVIDER)
-# Only the local provider needs the locally built cluster components.
-SUITE_DEPS = deps $(if $(filter local,$(PROVIDER)),components,bins)
+# The local provider needs the locally built cluster components; kind its
+# offline node image (built on first use by cluster up, or by kind-image).
+SUITE_DEPS = deps $(if $(filter local,$(PROVIDER)),components,$(if $(filter kind,$(PROVIDER)),kind-image,bins))
 nightly: $(SUITE_DEPS)
 	bash scripts/nightly.sh $(OUT)/nightly/current
 	bin/loadgen compare --baseline $(BASELINE) --current $(OUT)/nightly/current \

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 
 	"k8s.io/client-go/kubernetes"
@@ -43,6 +44,10 @@ type Capabilities struct {
 	// HoldDown: a pod's processes can be stopped and restarted at the
 	// same pod and address (a Redis restart with downtime).
 	HoldDown bool
+	// Reachable are the networks besides loopback whose addresses players
+	// in this process may dial: the cluster's own, routed through
+	// containers it started (kind's pod network).
+	Reachable []netip.Prefix
 }
 
 // Status is a provider's view of its cluster.

@@ -56,6 +56,9 @@ type Spec struct {
 type NodePool struct {
 	PodsPerNode int
 	Min, Max    int
+	// Initial is how many room nodes a run starts with (a fixed pool's
+	// size where nodes are not autoscaled: kind).
+	Initial int
 	// Boot is the delay from a node's creation to Ready (provisioning +
 	// boot), realized by a kwok stage as uniform on [Boot, BootMax].
 	Boot, BootMax    time.Duration
@@ -70,7 +73,7 @@ type NodePool struct {
 func DefaultSpec() Spec {
 	return Spec{
 		Name:       DefaultName,
-		Nodes:      NodePool{PodsPerNode: 7, Min: 1, Max: 10, Boot: 5 * time.Second, BootMax: 5 * time.Second, ConsolidateAfter: 30 * time.Second, ConsolidationBudget: "10%", HourlyCost: 0.34},
+		Nodes:      NodePool{PodsPerNode: 7, Min: 1, Max: 10, Initial: 1, Boot: 5 * time.Second, BootMax: 5 * time.Second, ConsolidateAfter: 30 * time.Second, ConsolidationBudget: "10%", HourlyCost: 0.34},
 		PodStartup: scenarios.Distribution{Fixed: &scenarios.Duration{Duration: time.Second}},
 		TimeScale:  1,
 		Packed:     true,
@@ -90,7 +93,7 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 	s.Packed = sc.Fleet.Scheduling != scenarios.Distributed
 	s.Seed = sc.Seed
 	if sc.Nodes.PodsPerNode == 0 {
-		s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max = MaxPodsPerNode, 1, 1
+		s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max, s.Nodes.Initial = MaxPodsPerNode, 1, 1, 1
 	}
 	if n := sc.Nodes; n.PodsPerNode > 0 {
 		lo, hi := bounds(n.ProvisionDelay)
@@ -99,6 +102,7 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 			PodsPerNode:         n.PodsPerNode,
 			Min:                 n.Min,
 			Max:                 n.Max,
+			Initial:             n.Initial,
 			Boot:                seconds((lo + blo) * scale),
 			BootMax:             seconds((hi + bhi) * scale),
 			ConsolidateAfter:    seconds(n.ScaleDownAfter.Seconds() * scale),

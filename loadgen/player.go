@@ -40,7 +40,7 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 		return o
 	}
 	o.MatchWait, o.AllocWait, o.Room, o.Match, o.Waited = ms(asg.MatchWaitMs), ms(asg.AllocWaitMs), asg.Room, asg.Match, asg.Waited
-	if err := checkLoopback("room", asg.Address, g.allowRemote); err != nil {
+	if err := g.targets.check("room", asg.Address); err != nil {
 		o.Failure = "remote_refused"
 		return o
 	}
@@ -187,7 +187,7 @@ func (g *generator) recover(ctx context.Context, p *client.Player, asg wire.Assi
 			// The room is gone or draining: the match gets another room.
 			lastReason = "room_gone"
 			rejoined = true
-			if again, rerr := g.matchmakerClient().Rejoin(ctx, p.ID, asg.Match); rerr == nil && checkLoopback("room", again.Address, g.allowRemote) == nil {
+			if again, rerr := g.matchmakerClient().Rejoin(ctx, p.ID, asg.Match); rerr == nil && g.targets.check("room", again.Address) == nil {
 				roomWait = roomWait || again.Waited
 				next := "ws://" + again.Address + "/ws"
 				moved = next != url // a new room: no reason to wait

@@ -65,9 +65,9 @@ type generator struct {
 	dialer  *client.Dialer // shared: one write-buffer pool for every player
 	lengths *sessionLengths
 	log     *slog.Logger
-	// allowRemote lets players dial rooms outside loopback.
-	allowRemote bool
-	inputEvery  time.Duration
+	// targets are the addresses players may dial.
+	targets    targets
+	inputEvery time.Duration
 	// bugs holds the first panic of any goroutine the run started.
 	bugs firstBug
 }
@@ -118,7 +118,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 		}
 	} else if rc, err := cfg.Cluster.RESTConfig(); err != nil {
 		return nil, err
-	} else if err := checkLoopback("Kubernetes API server", rc.Host, cfg.AllowRemote); err != nil {
+	} else if err := (targets{remote: cfg.AllowRemote}).check("Kubernetes API server", rc.Host); err != nil {
 		return nil, err
 	}
 	settings, err := manifests.SettingsFor(sc)
@@ -146,6 +146,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	reach := targets{remote: cfg.AllowRemote, reachable: cfg.Cluster.Capabilities().Reachable}
 	var workers *team
 	if cfg.Workers > 0 {
 		// Players inside the cluster dial the matchmaker's pod: no
@@ -158,7 +159,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 				cfg.Logger.Warn("removing the workers", "err", err)
 			}
 		}()
-	} else if err := checkLoopback("matchmaker", addr, cfg.AllowRemote); err != nil {
+	} else if err := reach.check("matchmaker", addr); err != nil {
 		return nil, err
 	}
 	step := results.StepFor(sc.Duration.Duration)
@@ -180,7 +181,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generator{start: started, matchmaker: addr, record: rec.Record, inputEvery: cfg.InputEvery, allowRemote: cfg.AllowRemote, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
+	g := &generator{start: started, matchmaker: addr, record: rec.Record, inputEvery: cfg.InputEvery, targets: reach, log: cfg.Logger, status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 
 	obs := newObserver(clk, step)

@@ -83,7 +83,7 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	}
 	clk := newClock(start, sc.Speedup)
 	// Inside the cluster, rooms are on pod IPs: nothing here is remote.
-	g := &generator{start: start, matchmaker: run[keyMatchmaker], record: out.Record, allowRemote: true, log: cfg.Logger, inputEvery: inputEvery,
+	g := &generator{start: start, matchmaker: run[keyMatchmaker], record: out.Record, targets: targets{remote: true}, log: cfg.Logger, inputEvery: inputEvery,
 		status: newStatus(clk, sc.Duration.Duration), dialer: client.NewDialer(),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 	bg, stopBg := context.WithCancel(ctx)

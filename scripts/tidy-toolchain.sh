@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Regenerates clusters/local/toolchain/NAME.{mod,sum} after a version bump:
+# Regenerates clusters/toolchain/modules/NAME.{mod,sum} after a version bump:
 # each is a go.mod/go.sum pair, stored under another name because go:embed
 # refuses files of a nested module. Usage: scripts/tidy-toolchain.sh [NAME...]
 set -euo pipefail
-dir=$(cd "$(dirname "$0")/../clusters/local/toolchain" && pwd)
+dir=$(cd "$(dirname "$0")/../clusters/toolchain/modules" && pwd)
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(etcd kubernetes kwok karpenter)
+[ ${#names[@]} -gt 0 ] || names=(etcd kubernetes kubernetes-node kwok karpenter coredns)
 for n in "${names[@]}"; do
   tmp=$(mktemp -d)
   cp "$dir/$n.mod" "$tmp/go.mod"

@@ -1,52 +1,87 @@
 package kind
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"sigs.k8s.io/kind/pkg/cluster/nodes"
+	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
+
+	"github.com/fleetbench/fleetbench/clusters/kind/ociarchive"
 )
 
-// StackCommands are the stack's binaries, each shipped as image
-// fleetbench/NAME (the local runner maps the same names to BinDir/NAME).
-var StackCommands = []string{"roomserver", "matchmaker", "fleetd"}
+// StackCommands are the stack's binaries and the workers' (loadgen and sim
+// run as Jobs with --workers), each shipped as image fleetbench/NAME:dev
+// (the local runner maps the same names to BinDir/NAME).
+func StackCommands() []string {
+	return []string{"roomserver", "matchmaker", "fleetd", "loadgen", "sim"}
+}
 
 // ImageTag is the tag the manifests use for the stack's images.
 const ImageTag = "dev"
 
-// Image is one image to build and load into the kind nodes.
-type Image struct {
-	Name    string // fleetbench/roomserver:dev
-	Package string // ./cmd/roomserver
-	// Binary is where the static binary is built, inside Context.
-	Binary     string
-	Context    string
-	Dockerfile string
-}
+// modulePath is where the commands are built from: the checkout the
+// provider runs in (kind images are built from source, never pulled).
+const modulePath = "github.com/fleetbench/fleetbench"
 
-// ImagePlan lists the images for the stack's commands, built under
-// workDir. Binaries are static (CGO_ENABLED=0) on a distroless base so an
-// image is the binary and nothing else to patch.
-func ImagePlan(workDir string, commands []string) []Image {
-	var plan []Image
-	for _, cmd := range commands {
-		ctx := filepath.Join(workDir, cmd)
-		plan = append(plan, Image{
-			Name:       "fleetbench/" + cmd + ":" + ImageTag,
-			Package:    "./cmd/" + cmd,
-			Binary:     filepath.Join(ctx, cmd),
-			Context:    ctx,
-			Dockerfile: fmt.Sprintf("FROM gcr.io/distroless/static-debian12:nonroot\nCOPY %s /%s\nENTRYPOINT [\"/%s\"]\n", cmd, cmd, cmd),
+// StackImages are the stack's images: each one layer holding a static
+// binary (CGO_ENABLED=0) built under dir, so an image needs no base.
+func StackImages(dir string, commands []string) []ociarchive.Image {
+	var out []ociarchive.Image
+	for _, name := range commands {
+		out = append(out, ociarchive.Image{
+			Ref:        "fleetbench/" + name + ":" + ImageTag,
+			Layers:     []ociarchive.Layer{{Files: map[string]string{"/" + name: filepath.Join(dir, name)}}},
+			Entrypoint: []string{"/" + name},
 		})
 	}
-	return plan
+	return out
 }
 
-// Commands are the command lines that realize an image, for logs and tests.
-func (im Image) Commands() [][]string {
-	return [][]string{
-		{"env", "CGO_ENABLED=0", "go", "build", "-trimpath", "-o", im.Binary, im.Package},
-		{"docker", "build", "-t", im.Name, im.Context},
+// BuildCommand is the go build that makes a command's static binary.
+func BuildCommand(dir, name string) []string {
+	return []string{"go", "build", "-trimpath", "-o", filepath.Join(dir, name), modulePath + "/cmd/" + name}
+}
+
+// loadImages builds the stack's images and imports them into every node
+// but the control plane (what `kind load image-archive` does), straight
+// from an archive: no registry, and nothing left in Docker's image store.
+func (c *Cluster) loadImages(ctx context.Context, all []nodes.Node) error {
+	work, err := os.MkdirTemp("", "fleetbench-images-")
+	if err != nil {
+		return err
 	}
+	defer os.RemoveAll(work)
+	for _, name := range StackCommands() {
+		argv := BuildCommand(work, name)
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("kind: building the %s image (run from the fleetbench checkout): %w\n%s", name, err, strings.TrimSpace(string(out)))
+		}
+	}
+	archive := filepath.Join(work, "stack.tar")
+	if err := ociarchive.WriteFile(archive, StackImages(work, StackCommands())...); err != nil {
+		return fmt.Errorf("kind: the stack's images: %w", err)
+	}
+	for _, n := range all {
+		if role, _ := n.Role(); role == "control-plane" {
+			continue
+		}
+		f, err := os.Open(archive)
+		if err != nil {
+			return err
+		}
+		err = nodeutils.LoadImageArchive(n, f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("kind: loading the stack's images into %s: %w", n, err)
+		}
+	}
+	fmt.Fprintf(c.opts.Progress, "kind: loaded %s into the nodes\n", strings.Join(StackCommands(), ", "))
+	return nil
 }
-
-func (im Image) String() string { return im.Name + " (" + strings.TrimPrefix(im.Package, "./") + ")" }

@@ -5,18 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"sigs.k8s.io/kind/pkg/apis/config/defaults"
+	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/kind/pkg/cluster"
-	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
 	"sigs.k8s.io/kind/pkg/cmd"
 
 	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/kind/nodeimage"
+	"github.com/fleetbench/fleetbench/clusters/toolchain"
 )
+
+// PublishedImage is kind's own node image (a registry must answer).
+const PublishedImage = defaults.Image
 
 // Options configure the kind provider.
 type Options struct {
@@ -24,13 +34,21 @@ type Options struct {
 	// Kubeconfig is where the cluster's kubeconfig is written; default
 	// ${XDG_STATE_HOME:-~/.local/state}/fleetbench/kind-NAME.kubeconfig.
 	Kubeconfig string
-	Progress   io.Writer
+	// NodeImage: "" builds (or reuses) the offline image unless Docker
+	// already holds kind's published one; "kind" is kind's published
+	// image (pulled); anything else is used as it is.
+	NodeImage string
+	// CacheDir is fleetbench's build cache (the offline image's parts).
+	CacheDir string
+	// APIPort is the API server's port on 127.0.0.1 (0: any free one).
+	APIPort  int
+	Progress io.Writer
 }
 
 // Cluster is the kind provider.
 type Cluster struct {
 	opts     Options
-	provider *cluster.Provider
+	stateDir string
 }
 
 // New returns the provider; it needs a Docker daemon only from Up on.
@@ -38,141 +56,159 @@ func New(o Options) (*Cluster, error) {
 	if o.Spec.Name == "" {
 		o.Spec.Name = clusters.DefaultName
 	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return nil, err
+	}
+	state := filepath.Join(home, ".local", "state", "fleetbench")
 	if o.Kubeconfig == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return nil, err
-		}
-		o.Kubeconfig = filepath.Join(home, ".local", "state", "fleetbench", "kind-"+o.Spec.Name+".kubeconfig")
+		o.Kubeconfig = filepath.Join(state, "kind-"+o.Spec.Name+".kubeconfig")
 	}
 	if o.Progress == nil {
 		o.Progress = io.Discard
 	}
-	return &Cluster{opts: o, provider: cluster.NewProvider(cluster.ProviderWithLogger(cmd.NewLogger()), cluster.ProviderWithDocker())}, nil
+	if o.CacheDir == "" {
+		if o.CacheDir, err = toolchain.DefaultCacheDir(); err != nil {
+			return nil, err
+		}
+	}
+	return &Cluster{opts: o, stateDir: state}, nil
+}
+
+// network is the Docker network the cluster's nodes live on: its own,
+// so `down` can remove it and traffic stays among this cluster's nodes.
+func (c *Cluster) network() string { return "fleetbench-kind-" + c.opts.Spec.Name }
+
+// provider is kind's, on this cluster's network (kind reads the network
+// name from its environment when it creates nodes).
+func (c *Cluster) provider() *cluster.Provider {
+	os.Setenv("KIND_EXPERIMENTAL_DOCKER_NETWORK", c.network())
+	return cluster.NewProvider(cluster.ProviderWithLogger(cmd.NewLogger()), cluster.ProviderWithDocker())
 }
 
 // Name implements clusters.Provider.
 func (c *Cluster) Name() string { return "kind" }
 
-// Capabilities of this provider's clusters.
+// Capabilities of this provider's clusters: fixed nodes, and pods that
+// players in this process reach through routes to the node containers.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	return clusters.Capabilities{Overlay: "kind"}
+	return clusters.Capabilities{Overlay: "kind", Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)}}
 }
 
 // Kubeconfig implements clusters.Provider.
 func (c *Cluster) Kubeconfig() string { return c.opts.Kubeconfig }
 
-func (c *Cluster) exists() (bool, error) {
-	names, err := c.provider.List()
+// checkDocker fails with one line when no Docker daemon answers.
+func checkDocker(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, "docker", "version", "--format", "{{.Server.Version}}").CombinedOutput()
 	if err != nil {
-		return false, fmt.Errorf("kind: listing clusters (is the Docker daemon running?): %w", err)
+		return fmt.Errorf("kind: no Docker daemon answers (docker version: %s)", firstLine(string(out), err))
+	}
+	return nil
+}
+
+func (c *Cluster) exists() (bool, error) {
+	names, err := c.provider().List()
+	if err != nil {
+		return false, fmt.Errorf("kind: listing clusters: %w", err)
 	}
 	return slices.Contains(names, c.opts.Spec.Name), nil
 }
 
-// Up creates the cluster (unless it exists), then builds and loads the
-// stack's images.
-func (c *Cluster) Up(ctx context.Context) error {
+// Up creates the cluster (unless it exists), gives it its pod network and
+// loads the stack's images. On failure it leaves nothing running.
+func (c *Cluster) Up(ctx context.Context) (err error) {
+	if err := checkDocker(ctx); err != nil {
+		return err
+	}
 	ok, err := c.exists()
 	if err != nil {
 		return err
 	}
-	if !ok {
-		if err := os.MkdirAll(filepath.Dir(c.opts.Kubeconfig), 0o755); err != nil {
+	if ok {
+		return c.checkPool(ctx)
+	}
+	image, offline, err := c.nodeImage(ctx)
+	if err != nil {
+		return err
+	}
+	mode, err := ProbeMode(ctx, image)
+	if err != nil {
+		return fmt.Errorf("kind: %w", err)
+	}
+	fmt.Fprintf(c.opts.Progress, "kind: %s\n", mode)
+	if mode.Unprivileged {
+		if err := installWrapper(filepath.Join(c.stateDir, "kind-docker")); err != nil {
 			return err
 		}
-		fmt.Fprintf(c.opts.Progress, "creating kind cluster %q\n", c.opts.Spec.Name)
-		if err := c.provider.Create(c.opts.Spec.Name,
-			cluster.CreateWithV1Alpha4Config(Config(c.opts.Spec)),
-			cluster.CreateWithKubeconfigPath(c.opts.Kubeconfig),
-			cluster.CreateWithWaitForReady(5*time.Minute)); err != nil {
-			return fmt.Errorf("kind: creating cluster: %w", err)
+	}
+	if err := c.checkFree(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, c.Down(context.WithoutCancel(ctx)))
 		}
+	}()
+	if err := os.MkdirAll(filepath.Dir(c.opts.Kubeconfig), 0o755); err != nil {
+		return err
 	}
-	if err := c.loadImages(ctx); err != nil {
-		return errors.Join(err, c.Down(context.WithoutCancel(ctx)))
+	start := time.Now()
+	fmt.Fprintf(c.opts.Progress, "kind: creating cluster %q from %s\n", c.opts.Spec.Name, image)
+	if err := c.provider().Create(c.opts.Spec.Name,
+		cluster.CreateWithV1Alpha4Config(c.config(image, offline, mode)),
+		cluster.CreateWithKubeconfigPath(c.opts.Kubeconfig),
+		cluster.CreateWithDisplayUsage(false), cluster.CreateWithDisplaySalutation(false)); err != nil {
+		return fmt.Errorf("kind: creating cluster: %w", err)
 	}
+	if err := c.finish(ctx, offline); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.opts.Progress, "kind: cluster %q up in %s\n", c.opts.Spec.Name, time.Since(start).Round(time.Second))
 	return nil
 }
 
-// loadImages builds each stack image present in this checkout and loads
-// it into every node (what `kind load docker-image` does).
-func (c *Cluster) loadImages(ctx context.Context) error {
-	work, err := os.MkdirTemp("", "fleetbench-images-")
+func (c *Cluster) config(image string, offline bool, mode Mode) *v1alpha4.Cluster {
+	cfg := Config(c.opts.Spec, image, offline, mode)
+	cfg.Networking.APIServerPort = int32(c.opts.APIPort)
+	return cfg
+}
+
+// nodeImage picks the node image (see Options.NodeImage); offline says it
+// is fleetbench's own build.
+func (c *Cluster) nodeImage(ctx context.Context) (image string, offline bool, err error) {
+	switch c.opts.NodeImage {
+	case "kind":
+		return PublishedImage, false, nil
+	case "":
+		if exec.CommandContext(ctx, "docker", "image", "inspect", PublishedImage).Run() == nil {
+			return PublishedImage, false, nil
+		}
+		ref, err := nodeimage.Ensure(ctx, nodeimage.Options{CacheDir: c.opts.CacheDir, Progress: c.opts.Progress})
+		if err != nil {
+			return "", false, fmt.Errorf("kind: the offline node image: %w", err)
+		}
+		return ref, true, nil
+	}
+	return c.opts.NodeImage, strings.HasPrefix(c.opts.NodeImage, nodeimage.Repository+":"), nil
+}
+
+// checkFree refuses, before kind trips over them, containers that hold
+// this cluster's node names and an API port that is taken.
+func (c *Cluster) checkFree(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, "docker", "ps", "-a", "--filter", "name=^"+c.opts.Spec.Name+"-", "--format", "{{.Names}}").Output()
 	if err != nil {
-		return err
+		return fmt.Errorf("kind: listing containers: %w", err)
 	}
-	defer os.RemoveAll(work)
-	var present []string
-	for _, name := range StackCommands {
-		if _, err := os.Stat(filepath.Join("cmd", name)); err == nil {
-			present = append(present, name)
-		}
+	if names := strings.Fields(string(out)); len(names) > 0 {
+		return fmt.Errorf("kind: cluster name %q is taken: containers %s exist and are not a kind cluster's", c.opts.Spec.Name, strings.Join(names, ", "))
 	}
-	nodes, err := c.provider.ListInternalNodes(c.opts.Spec.Name)
-	if err != nil {
-		return fmt.Errorf("kind: listing nodes: %w", err)
-	}
-	for _, im := range ImagePlan(work, present) {
-		fmt.Fprintf(c.opts.Progress, "building image %s\n", im)
-		if err := os.MkdirAll(im.Context, 0o755); err != nil {
-			return err
+	if p := c.opts.APIPort; p != 0 {
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		if err != nil {
+			return fmt.Errorf("kind: API server port %d is taken: %w", p, err)
 		}
-		if err := os.WriteFile(filepath.Join(im.Context, "Dockerfile"), []byte(im.Dockerfile), 0o644); err != nil {
-			return err
-		}
-		for _, argv := range im.Commands() {
-			if out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput(); err != nil {
-				return fmt.Errorf("kind: %v: %w\n%s", argv, err, out)
-			}
-		}
-		archive := filepath.Join(work, im.Name[len("fleetbench/"):len(im.Name)-len(":"+ImageTag)]+".tar")
-		if out, err := exec.CommandContext(ctx, "docker", "save", "-o", archive, im.Name).CombinedOutput(); err != nil {
-			return fmt.Errorf("kind: docker save %s: %w\n%s", im.Name, err, out)
-		}
-		for _, n := range nodes {
-			f, err := os.Open(archive)
-			if err != nil {
-				return err
-			}
-			err = nodeutils.LoadImageArchive(n, f)
-			f.Close()
-			if err != nil {
-				return fmt.Errorf("kind: loading %s into %s: %w", im.Name, n, err)
-			}
-		}
+		l.Close()
 	}
 	return nil
-}
-
-// Down deletes the cluster; with none, it does nothing.
-func (c *Cluster) Down(context.Context) error {
-	ok, err := c.exists()
-	if err != nil || !ok {
-		return err
-	}
-	return c.provider.Delete(c.opts.Spec.Name, c.opts.Kubeconfig)
-}
-
-// Status implements clusters.Provider.
-func (c *Cluster) Status(ctx context.Context) (clusters.Status, error) {
-	s := clusters.Status{Provider: c.Name(), Name: c.opts.Spec.Name, Kubeconfig: c.opts.Kubeconfig}
-	ok, err := c.exists()
-	if err != nil {
-		s.Problem = err.Error()
-		return s, nil
-	}
-	if !ok {
-		return s, nil
-	}
-	nodes, err := c.provider.ListNodes(c.opts.Spec.Name)
-	if err != nil {
-		s.Problem = err.Error()
-		return s, nil
-	}
-	for _, n := range nodes {
-		s.Components = append(s.Components, clusters.Component{Name: n.String(), Running: true})
-	}
-	s.Up = true
-	return s, nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/clusters/toolchain"
 )
 
 // componentOrder is the start order; down stops in reverse.
@@ -30,7 +31,7 @@ const (
 // bringUp is one `up` in progress.
 type bringUp struct {
 	c     *Cluster
-	tc    Toolchain
+	tc    toolchain.Toolchain
 	st    *state
 	ports ports
 	pki   *pki

@@ -19,6 +19,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/clusters/toolchain"
 	"github.com/fleetbench/fleetbench/internal/proc"
 )
 
@@ -28,7 +29,7 @@ type Options struct {
 	// StateDir holds certificates, data, logs and the state file; default
 	// ${XDG_STATE_HOME:-~/.local/state}/fleetbench/<name>.
 	StateDir string
-	// CacheDir holds the built components; default DefaultCacheDir().
+	// CacheDir holds the built components; default toolchain.DefaultCacheDir().
 	CacheDir string
 	// APIServerPort fixes the API server's port; 0 picks a free one.
 	APIServerPort int
@@ -62,7 +63,7 @@ func New(opts Options) (*Cluster, error) {
 		opts.StateDir = filepath.Join(dir, opts.Spec.Name)
 	}
 	if opts.CacheDir == "" {
-		dir, err := DefaultCacheDir()
+		dir, err := toolchain.DefaultCacheDir()
 		if err != nil {
 			return nil, err
 		}
@@ -127,7 +128,7 @@ func (c *Cluster) Up(ctx context.Context) error {
 	if entries, err := os.ReadDir(c.dir); err == nil && len(entries) > 0 {
 		return fmt.Errorf("local cluster: state directory %s is not empty and holds no cluster; refusing to use it", c.dir)
 	}
-	tc, err := EnsureToolchain(ctx, c.opts.CacheDir, c.opts.Progress)
+	tc, err := toolchain.Ensure(ctx, c.opts.CacheDir, c.opts.Progress, toolchain.Local())
 	if err != nil {
 		return err
 	}

@@ -1,25 +1,9 @@
 package local
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 )
-
-func TestFailedBuildNamesComponentAndLog(t *testing.T) {
-	bogus := []component{{module: "etcd", version: "v0", tools: []tool{{"nope", "example.invalid/nope"}}}}
-	var progress bytes.Buffer
-	_, err := ensure(context.Background(), t.TempDir(), &progress, bogus)
-	if err == nil {
-		t.Fatal("building a package no module provides succeeded")
-	}
-	for _, want := range []string{"building etcd v0", "build.log", "example.invalid/nope"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not mention %q", err, want)
-		}
-	}
-}
 
 func TestKwokConfigHasBootDelay(t *testing.T) {
 	s := testSpecForUnits()

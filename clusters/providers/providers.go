@@ -19,11 +19,12 @@ var Names = []string{"local", "kind", "kube"}
 type Options struct {
 	Spec       clusters.Spec
 	StateDir   string              // local
-	APIPort    int                 // local
+	APIPort    int                 // local, kind
 	RunnerCmd  []string            // local
 	Images     map[string][]string // local
 	BinDir     string              // local: the stack's binaries
 	Kubeconfig string              // kube: the existing cluster; kind: where to write
+	NodeImage  string              // kind: "" (offline build), "kind" (kind's published) or an image
 	Progress   io.Writer
 	Logger     *slog.Logger
 }
@@ -38,7 +39,7 @@ func New(name string, o Options) (clusters.Provider, error) {
 			Progress: o.Progress, Logger: o.Logger,
 		})
 	case "kind":
-		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, Progress: o.Progress})
+		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, NodeImage: o.NodeImage, APIPort: o.APIPort, Progress: o.Progress})
 	case "kube":
 		return kube.New(o.Kubeconfig, o.Spec.Name)
 	}

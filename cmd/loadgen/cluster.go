@@ -13,21 +13,22 @@ import (
 	"text/tabwriter"
 
 	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/local"
+	"github.com/fleetbench/fleetbench/clusters/kind/nodeimage"
 	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/clusters/providers"
 	"github.com/fleetbench/fleetbench/clusters/runner"
+	"github.com/fleetbench/fleetbench/clusters/toolchain"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // clusterFlags are shared by up, down and status.
 type clusterFlags struct {
-	provider, scenario, name, stateDir, kubeconfig, binDir string
-	apiPort                                                int
-	images                                                 imageFlag
-	sets                                                   []scenarios.Override
-	verbose                                                bool
+	provider, scenario, name, stateDir, kubeconfig, binDir, nodeImage string
+	apiPort                                                           int
+	images                                                            imageFlag
+	sets                                                              []scenarios.Override
+	verbose                                                           bool
 }
 
 func (f *clusterFlags) register(fs *flag.FlagSet) {
@@ -37,7 +38,8 @@ func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.stateDir, "state-dir", "", "local: state directory (default ${XDG_STATE_HOME:-~/.local/state}/fleetbench/NAME)")
 	fs.StringVar(&f.kubeconfig, "kubeconfig", "", "kube: the existing cluster's kubeconfig; kind: where to write it")
 	fs.StringVar(&f.binDir, "bin-dir", "", "local: directory of the stack's binaries (default: this binary's directory)")
-	fs.IntVar(&f.apiPort, "api-port", 0, "local: kube-apiserver port on 127.0.0.1 (default: a free port)")
+	fs.IntVar(&f.apiPort, "api-port", 0, "local, kind: kube-apiserver port on 127.0.0.1 (default: a free port)")
+	fs.StringVar(&f.nodeImage, "node-image", "", `kind: node image; default: kind's published image when Docker holds it, else fleetbench's offline build; "kind": kind's published image (pulled)`)
 	fs.Var(&f.images, "image", "local: IMAGE=COMMAND maps a container image to a local command (repeatable)")
 	fs.BoolVar(&f.verbose, "v", false, "log progress details")
 	fs.Func("set", "override a scenario field: PATH=VALUE (repeatable)", func(v string) error {
@@ -56,12 +58,7 @@ func (e env) clusterCmd(args []string) (int, error) {
 	case "runner":
 		return 0, e.runnerCmd(args)
 	case "build":
-		dir, err := local.DefaultCacheDir()
-		if err != nil {
-			return 0, err
-		}
-		_, err = local.EnsureToolchain(e.ctx, dir, e.stdout)
-		return 0, err
+		return 0, e.buildCmd(args)
 	case "up", "down", "status", "deploy":
 	default:
 		return 0, usageError{fmt.Errorf("unknown cluster subcommand %q", sub)}
@@ -174,8 +171,41 @@ func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider
 	return providers.New(f.provider, providers.Options{
 		Spec: spec, StateDir: f.stateDir, APIPort: f.apiPort,
 		RunnerCmd: []string{self, "cluster", "runner"}, Images: f.images.m, BinDir: binDir,
-		Kubeconfig: f.kubeconfig, Progress: e.stdout, Logger: e.logger(f.verbose),
+		Kubeconfig: f.kubeconfig, NodeImage: f.nodeImage, Progress: e.stdout, Logger: e.logger(f.verbose),
 	})
+}
+
+// buildCmd is `cluster build`: what a provider needs built here — the
+// local cluster's components, or kind's offline node image.
+func (e env) buildCmd(args []string) error {
+	fs := flag.NewFlagSet("cluster build", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	provider := fs.String("provider", "local", "local (the control plane's components) or kind (the offline node image)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	dir, err := toolchain.DefaultCacheDir()
+	if err != nil {
+		return err
+	}
+	switch *provider {
+	case "local":
+		_, err = toolchain.Ensure(e.ctx, dir, e.stdout, toolchain.Local())
+		return err
+	case "kind":
+		ref, err := nodeimage.Ensure(e.ctx, nodeimage.Options{CacheDir: dir, Progress: e.stdout})
+		if err == nil {
+			fmt.Fprintf(e.stdout, "kind node image: %s\n", ref)
+		}
+		return err
+	}
+	return usageError{fmt.Errorf("--provider %q: cluster build knows local and kind", *provider)}
 }
 
 // runnerCmd is the pod runner the local provider starts in the background.
