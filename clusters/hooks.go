@@ -141,12 +141,39 @@ func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
 	return nil
 }
 
+// ContainerRestarter is implemented by providers that can kill a pod's
+// containers in place (kind, through its node's containerd): kubelet
+// restarts them in the same pod, at the same address, with its volumes.
+type ContainerRestarter interface {
+	RestartContainers(ctx context.Context, pod *corev1.Pod) error
+}
+
 // HoldDown takes a pod's processes down for d, at the same pod and
 // address (a Redis restart with downtime): the local provider's runner
-// kills them and restarts them d later. Other providers have no such
-// hook: the pod is killed and its controller makes a new one, so the
+// kills them and restarts them d later. A ContainerRestarter kills the
+// containers and kubelet restarts them at once. Other providers have no
+// such hook: the pod is killed and its controller makes a new one, so the
 // downtime is that pod's startup; the returned note says which happened.
 func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.Duration) (string, error) {
+	if r, ok := c.Provider.(ContainerRestarter); ok {
+		client, err := c.Client()
+		if err != nil {
+			return "", err
+		}
+		// The annotation tells a run's watchdog that this death is the
+		// timeline's; no runner reads it here.
+		until := time.Now().Add(d).UTC().Format(time.RFC3339Nano)
+		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{DownUntilAnnotation: until}}})
+		pod, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+		if err != nil {
+			return "", fmt.Errorf("restart pod %s/%s: %w", namespace, name, err)
+		}
+		if err := r.RestartContainers(ctx, pod); err != nil {
+			return "", fmt.Errorf("restart pod %s/%s: %w", namespace, name, err)
+		}
+		c.log.Info("containers killed in place", "pod", namespace+"/"+name)
+		return "containers killed, restarted in place by kubelet (downtime not held)", nil
+	}
 	if !c.Capabilities().HoldDown {
 		return "pod killed, recreated by its controller (downtime not held)", c.KillPod(ctx, namespace, name)
 	}

@@ -18,7 +18,6 @@ import (
 	"sigs.k8s.io/kind/pkg/apis/config/defaults"
 	"sigs.k8s.io/kind/pkg/apis/config/v1alpha4"
 	"sigs.k8s.io/kind/pkg/cluster"
-	"sigs.k8s.io/kind/pkg/cmd"
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/kind/nodeimage"
@@ -83,7 +82,7 @@ func (c *Cluster) network() string { return "fleetbench-kind-" + c.opts.Spec.Nam
 // name from its environment when it creates nodes).
 func (c *Cluster) provider() *cluster.Provider {
 	os.Setenv("KIND_EXPERIMENTAL_DOCKER_NETWORK", c.network())
-	return cluster.NewProvider(cluster.ProviderWithLogger(cmd.NewLogger()), cluster.ProviderWithDocker())
+	return cluster.NewProvider(cluster.ProviderWithLogger(progressLogger{c.opts.Progress}), cluster.ProviderWithDocker())
 }
 
 // Name implements clusters.Provider.

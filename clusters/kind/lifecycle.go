@@ -215,3 +215,23 @@ func (c *Cluster) Status(ctx context.Context) (clusters.Status, error) {
 	}
 	return s, nil
 }
+
+// RestartContainers kills a pod's containers through its node's
+// containerd; kubelet restarts them in the same pod (a process crash, as
+// a Redis restart is on a real cluster: same address, same volumes).
+func (c *Cluster) RestartContainers(ctx context.Context, pod *corev1.Pod) error {
+	if pod.Spec.NodeName == "" {
+		return fmt.Errorf("pod %s is not on a node", pod.Name)
+	}
+	for _, st := range pod.Status.ContainerStatuses {
+		id, ok := strings.CutPrefix(st.ContainerID, "containerd://")
+		if !ok {
+			return fmt.Errorf("container %s of pod %s: no containerd ID (%q)", st.Name, pod.Name, st.ContainerID)
+		}
+		out, err := exec.CommandContext(ctx, "docker", "exec", pod.Spec.NodeName, "ctr", "--namespace=k8s.io", "task", "kill", "--signal", "SIGKILL", id).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("killing container %s of pod %s on %s: %s", st.Name, pod.Name, pod.Spec.NodeName, firstLine(string(out), err))
+		}
+	}
+	return nil
+}

@@ -19,38 +19,38 @@ import (
 	"github.com/fleetbench/fleetbench/sim"
 )
 
-// crashAndRollout: pairs on one room node of 6, a room crash at 20 s and
-// a draining rollout at 40 s, no client-side drops: every disconnect
-// comes from the timeline.
+// crashAndRollout: pairs on one room node of 16, a room crash at 12 s and
+// a draining rollout at 30 s, no client-side drops: every disconnect
+// comes from the timeline (the model: 2 at the crash, 24 at the rollout).
 const crashAndRollout = `apiVersion: fleetbench/v1alpha1
 kind: Scenario
 name: kind-crash-rollout
 seed: 7
-duration: 60s
+duration: 50s
 arrivals:
   process: uniform
   segments:
-    - constant: {rate: 0.5}
+    - constant: {rate: 1}
 players:
   perMatch: 2
   matchTimeout: 5s
-  sessionLength: {fixed: 30s}
-  allocation: {onNoServer: wait, timeout: 30s}
-  recoveryWindow: 30s
+  sessionLength: {fixed: 25s}
+  allocation: {onNoServer: wait, timeout: 20s}
+  recoveryWindow: 20s
   disconnect: {probability: 0, backoff: {base: 200ms, max: 1s, jitter: 0.5}}
 fleet:
-  policy: {minAvailable: {count: 2}}
+  policy: {minAvailable: {count: 3}}
   syncInterval: 0s
   podStartup: {fixed: 0s}
   update: {rollingUpdate: {maxSurge: 25%, maxUnavailable: 25%, drainAllocated: true}}
 nodes:
-  podsPerNode: 6
+  podsPerNode: 16
   initial: 1
   min: 1
   max: 1
 timeline:
-  - {at: 20s, crash: {rooms: 1}}
-  - {at: 40s, rollingDeploy: {version: v2}}
+  - {at: 12s, crash: {rooms: 1}}
+  - {at: 30s, rollingDeploy: {version: v2}}
 `
 
 // needsDocker skips, with one line, where kind cannot run.
@@ -143,8 +143,18 @@ func checkRun(t *testing.T, sc *scenarios.Scenario, run *results.Run) {
 		t.Errorf("allocation failures %d, want none", run.Counters[results.AllocationFailures])
 	}
 	d := run.Counters[results.Disconnects]
-	if d < 2 || run.Counters[results.RecoveriesOK] != d {
-		t.Errorf("counters %v: want the crash's and the rollout's disconnects (≥ 2), every one recovered", run.Counters)
+	if run.Counters[results.RecoveriesOK] != d {
+		t.Errorf("counters %v: want every disconnect recovered", run.Counters)
+	}
+	// Each disruption has its storm: the crash's players and the rollout's
+	// (every room in play drains), and none before.
+	storms, before := results.Storms(run)
+	if len(storms) != 2 || before != 0 {
+		t.Fatalf("storms %+v (%v reconnects before any): want one at the crash and one at the rollout", storms, before)
+	}
+	if storms[0].Reconnects < 2 || storms[1].Reconnects < float64(model.Counters[results.Disconnects])/2 {
+		t.Errorf("storms: crash %v, rollout %v reconnects; the model has %d disconnects in all (2 at the crash)",
+			storms[0].Reconnects, storms[1].Reconnects, model.Counters[results.Disconnects])
 	}
 	if ttr := run.Metrics[results.TimeToRoom]; ttr.Count == 0 {
 		t.Error("no time_to_room samples")
