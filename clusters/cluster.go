@@ -48,6 +48,9 @@ type Capabilities struct {
 	// in this process may dial: the cluster's own, routed through
 	// containers it started (kind's pod network).
 	Reachable []netip.Prefix
+	// NotMeasured names what runs on this provider's clusters cannot
+	// measure; it goes into each run's results and report.
+	NotMeasured string
 }
 
 // Status is a provider's view of its cluster.

@@ -227,7 +227,8 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 
 	run := &results.Run{Events: <-events, Meta: results.Meta{
 		Scenario: sc.Name, ScenarioHash: sc.Hash(), Seed: sc.Seed, Source: results.SourceMeasured, Provider: cfg.Cluster.Name(),
-		Version: cfg.Version, Speedup: clk.speedup, Started: started.UTC().Format(time.RFC3339),
+		NotMeasured: cfg.Cluster.Capabilities().NotMeasured,
+		Version:     cfg.Version, Speedup: clk.speedup, Started: started.UTC().Format(time.RFC3339),
 		Simulated: time.Duration(clk.at(time.Now()) * float64(time.Second)).Round(time.Millisecond).String(),
 	}}
 	run.Meta.Host, _ = os.Hostname()

@@ -11,6 +11,9 @@ import (
 // and SLO verdicts.
 func Summary(w io.Writer, r *results.Run) {
 	fmt.Fprintf(w, "%s (%s, seed %d, %s simulated)\n", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed, r.Meta.Simulated)
+	if r.Meta.NotMeasured != "" {
+		fmt.Fprintf(w, "not measured on this cluster: %s\n", r.Meta.NotMeasured)
+	}
 	if r.Meta.Incomplete != "" {
 		fmt.Fprintf(w, "INCOMPLETE: %s\n", r.Meta.Incomplete)
 	}

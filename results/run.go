@@ -130,7 +130,11 @@ type Meta struct {
 	// (interrupted, a component died): what it holds covers only the
 	// time until then, and compare fails it.
 	Incomplete string `json:"incomplete,omitempty"`
-	Started    string `json:"started,omitempty"`
+	// NotMeasured, on a measured run, names what its cluster cannot show
+	// (kind's fixed room pool: node autoscaling), so an empty series or a
+	// missing lag is not read as a result.
+	NotMeasured string `json:"notMeasured,omitempty"`
+	Started     string `json:"started,omitempty"`
 }
 
 // Cost is what the fleet spent: node-seconds (billed from creation),

@@ -48,7 +48,7 @@ func (c *Cluster) finish(ctx context.Context, offline bool) error {
 			return err
 		}
 	}
-	if err := waitReady(ctx, client, all); err != nil {
+	if err := waitReady(ctx, client, all, readyTimeout); err != nil {
 		return err
 	}
 	// kubeadm's CoreDNS may land anywhere; a room node's pod slots are
@@ -94,8 +94,8 @@ func (c *Cluster) checkPool(ctx context.Context) error {
 
 // waitReady waits for every node's Ready condition; a node that never
 // turns Ready is named with the last lines of its kubelet's log.
-func waitReady(ctx context.Context, client kubernetes.Interface, all []nodes.Node) error {
-	deadline := time.Now().Add(readyTimeout)
+func waitReady(ctx context.Context, client kubernetes.Interface, all []nodes.Node, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
 	for {
 		list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
 		notReady := map[string]bool{}
@@ -116,7 +116,7 @@ func waitReady(ctx context.Context, client kubernetes.Interface, all []nodes.Nod
 			var errs []error
 			for _, n := range all {
 				if notReady[n.String()] {
-					errs = append(errs, fmt.Errorf("kind: node %s never became Ready in %s; its kubelet said:\n%s", n, readyTimeout, kubeletTail(n)))
+					errs = append(errs, fmt.Errorf("kind: node %s never became Ready in %s; its kubelet said:\n%s", n, timeout, kubeletTail(n)))
 				}
 			}
 			return errors.Join(errs...)

@@ -78,6 +78,7 @@ func Ensure(ctx context.Context, o Options) (string, error) {
 		return "", fmt.Errorf("node image %s: %w", ref, err)
 	}
 	fmt.Fprintf(o.Progress, "node image built in %s\n", time.Since(start).Round(time.Second))
+	pruneImages(ctx, ref)
 	return ref, nil
 }
 
@@ -126,6 +127,20 @@ func fsWalk(f func(name string, b []byte) error) error {
 		}
 	}
 	return nil
+}
+
+// pruneImages removes the older node images (each is a gigabyte); one a
+// cluster still runs on stays (Docker refuses to remove it).
+func pruneImages(ctx context.Context, keep string) {
+	out, err := docker(ctx, "images", "--format", "{{.Repository}}:{{.Tag}}", Repository)
+	if err != nil {
+		return
+	}
+	for _, ref := range strings.Fields(out) {
+		if ref != keep {
+			docker(ctx, "rmi", ref)
+		}
+	}
 }
 
 // run runs a command, its output to logPath; a failure quotes its tail.

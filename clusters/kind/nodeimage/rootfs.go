@@ -65,6 +65,8 @@ func (b *builder) ensureRootfs(ctx context.Context) (string, error) {
 	if err := os.MkdirAll(tree, 0o755); err != nil {
 		return "", err
 	}
+	// A failed or interrupted debootstrap leaves nothing half-made behind.
+	defer os.RemoveAll(tree)
 	fmt.Fprintf(b.progress, "debootstrap %s from %s (about a minute or more; cached in %s)\n", Suite, b.mirror, dir)
 	start := time.Now()
 	args := []string{"--variant=minbase", "--include=" + strings.Join(packages(), ","), Suite, tree, b.mirror}
@@ -82,12 +84,11 @@ func (b *builder) ensureRootfs(ctx context.Context) (string, error) {
 	}
 	tmp := out + ".tmp"
 	if err := b.run(ctx, filepath.Join(dir, "tar.log"), "tar", "--numeric-owner", "--xattrs", "-C", tree, "-cf", tmp, "."); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
 	if err := os.Rename(tmp, out); err != nil {
-		return "", err
-	}
-	if err := os.RemoveAll(tree); err != nil {
+		os.Remove(tmp)
 		return "", err
 	}
 	fmt.Fprintf(b.progress, "root filesystem built in %s\n", time.Since(start).Round(time.Second))
