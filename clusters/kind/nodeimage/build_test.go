@@ -14,7 +14,8 @@ func TestKeyFollowsInputs(t *testing.T) {
 	a := inputs{rootfs: "/c/rootfs-bookworm-1/rootfs.tar", pause: "/c/pause/pause"}
 	b := a
 	b.rootfs = "/c/rootfs-bookworm-2/rootfs.tar"
-	if a.key() != a.key() || a.key() == b.key() || len(a.key()) != 12 {
+	first, again := a.key(), a.key()
+	if first != again || first == b.key() || len(first) != 12 {
 		t.Errorf("keys %q %q: want stable, 12 hex digits, and a new one for a new root filesystem", a.key(), b.key())
 	}
 	if rootfsKey(DefaultMirror) == rootfsKey("http://mirror.example/debian") {
