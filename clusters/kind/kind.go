@@ -128,6 +128,10 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 	if ok {
 		return c.checkPool(ctx)
 	}
+	// Refused before a build of minutes, not after.
+	if err := c.checkFree(ctx); err != nil {
+		return err
+	}
 	image, offline, err := c.nodeImage(ctx)
 	if err != nil {
 		return err
@@ -141,9 +145,6 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 		if err := installWrapper(filepath.Join(c.stateDir, "kind-docker")); err != nil {
 			return err
 		}
-	}
-	if err := c.checkFree(ctx); err != nil {
-		return err
 	}
 	defer func() {
 		if err != nil {
