@@ -174,6 +174,19 @@ func (a *Allocator) pick() *corev1.Pod {
 	return best
 }
 
+// Serving reports whether a room the view holds is still up: not being
+// deleted, not draining (WaitToBeDeleted). A room just claimed counts,
+// whether or not the view shows the claim yet.
+func (a *Allocator) Serving(name string) bool {
+	o, ok, err := a.store.GetByKey(a.ns + "/" + name)
+	if err != nil || !ok {
+		return false
+	}
+	p := o.(*corev1.Pod)
+	state, _ := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+	return p.DeletionTimestamp == nil && state != policy.WaitToBeDeleted
+}
+
 func (a *Allocator) release(name string) {
 	a.mu.Lock()
 	delete(a.reserved, name)

@@ -181,10 +181,14 @@ func (s *Server) rejoinMatch(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	v, err, _ := s.rejoin.Do(req.Match, func() (any, error) {
+		// The match's earlier replacement, unless that room is lost too
+		// (a crash's replacement drained by a later rollout): handing it
+		// out again sent the players back to a gone room until their
+		// recovery window expired.
 		s.mu.Lock()
 		room, ok := s.replaced[req.Match]
 		s.mu.Unlock()
-		if ok {
+		if ok && s.alloc.Serving(room.Name) {
 			return room, nil
 		}
 		room, err := s.allocate(r.Context(), req.Match)
