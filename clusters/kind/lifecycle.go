@@ -27,11 +27,7 @@ const readyTimeout = 3 * time.Minute
 // image has no kindnetd), every node Ready, CoreDNS off the room pool,
 // routes from this machine to the pods, and the stack's images.
 func (c *Cluster) finish(ctx context.Context, offline bool) error {
-	cfg, err := clientcmd.BuildConfigFromFlags("", c.opts.Kubeconfig)
-	if err != nil {
-		return fmt.Errorf("kind: kubeconfig: %w", err)
-	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, _, err := c.client()
 	if err != nil {
 		return err
 	}
@@ -67,13 +63,9 @@ func (c *Cluster) finish(ctx context.Context, offline bool) error {
 // spec's: kind cannot resize it, and a run on it would measure rooms that
 // do not fit (or nodes the model does not have).
 func (c *Cluster) checkPool(ctx context.Context) error {
-	cfg, err := clientcmd.BuildConfigFromFlags("", c.opts.Kubeconfig)
+	client, _, err := c.client()
 	if err != nil {
-		return fmt.Errorf("kind: cluster %q is up but its kubeconfig is unusable: %w", c.opts.Spec.Name, err)
-	}
-	client, err := kubernetes.NewForConfig(cfg)
-	if err != nil {
-		return err
+		return fmt.Errorf("kind: cluster %q is up but %w", c.opts.Spec.Name, err)
 	}
 	list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: clusters.PoolLabel + "=" + clusters.PoolRooms})
 	if err != nil {
@@ -201,14 +193,12 @@ func (c *Cluster) Status(ctx context.Context) (clusters.Status, error) {
 		s.Components = append(s.Components, clusters.Component{Name: n.String(), Running: true})
 	}
 	s.Up, s.Nodes = true, len(all)
-	if cfg, err := clientcmd.BuildConfigFromFlags("", c.opts.Kubeconfig); err == nil {
-		s.Server = cfg.Host
-		if client, err := kubernetes.NewForConfig(cfg); err == nil {
-			if list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{}); err == nil {
-				for _, n := range list.Items {
-					if nodeReady(&n) {
-						s.ReadyNodes++
-					}
+	if client, host, err := c.client(); err == nil {
+		s.Server = host
+		if list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{}); err == nil {
+			for _, n := range list.Items {
+				if nodeReady(&n) {
+					s.ReadyNodes++
 				}
 			}
 		}
@@ -234,4 +224,15 @@ func (c *Cluster) RestartContainers(ctx context.Context, pod *corev1.Pod) error 
 		}
 	}
 	return nil
+}
+
+// client is a Kubernetes client for the cluster's kubeconfig, and the API
+// server's address.
+func (c *Cluster) client() (kubernetes.Interface, string, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", c.opts.Kubeconfig)
+	if err != nil {
+		return nil, "", fmt.Errorf("its kubeconfig is unusable: %w", err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	return client, cfg.Host, err
 }
