@@ -24,11 +24,12 @@ test: deps components
 test-short:
 	$(GO) test -short -count=1 ./...
 
-## fuzz: every fuzz target for FUZZTIME each (scenarios, --set flags, traces, axes, run and sweep files, wire messages)
+## fuzz: every fuzz target for FUZZTIME each (scenarios, alias expansion, --set flags, traces, axes, run and sweep files,
+## comparisons, emitted manifests, wire messages)
 FUZZTIME ?= 30s
 fuzz:
-	@for t in scenarios:FuzzParse scenarios:FuzzParseWith scenarios:FuzzParseOverride scenarios:FuzzParseTrace \
-	  sim:FuzzParseAxis sim:FuzzReadSweep results:FuzzReadRun stack/wire:FuzzDecode stack/wire:FuzzVerify; do \
+	@for t in scenarios:FuzzParse scenarios:FuzzParseWith scenarios:FuzzParseAliases scenarios:FuzzParseOverride scenarios:FuzzParseTrace \
+	  sim:FuzzParseAxis sim:FuzzReadSweep results:FuzzReadRun results:FuzzCompare emit:FuzzEmit stack/wire:FuzzDecode stack/wire:FuzzVerify; do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn"; \
 	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) || exit 1; done
 

@@ -6,31 +6,31 @@
 package emit
 
 import (
-	"bytes"
-	"embed"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
-	"text/template"
 	"time"
+	// Time zones are checked against Go's copy of the tz database, so a
+	// name refused or accepted does not depend on the host's zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-//go:embed templates/*.yaml
-var templates embed.FS
-
 // ErrPolicy is wrapped when the manifests asked for do not implement the
-// policy the plan was verified under.
-var ErrPolicy = errors.New("the plan was verified under another policy")
+// policy the plan is (or was) verified under.
+var ErrPolicy = errors.New("the plan is verified under another policy")
 
-// Options name what the manifests attach to.
+// Options name what the manifests attach to. Check says what each must
+// be; OKG and Agones refuse what Check refuses.
 type Options struct {
-	Fleet     string // the Fleet or GameServerSet
+	// Fleet is the Fleet or GameServerSet; empty, the scenario's name.
+	Fleet     string
 	Namespace string
 	// Timezone is where the scenario's 0h is midnight (a CronJob's and a
-	// Schedule policy's timezone).
+	// Schedule policy's timezone): a tz database name.
 	Timezone string
 }
 
@@ -50,12 +50,18 @@ type window struct {
 // cron repeats them, so the scenario must be a day at most and its steps
 // whole minutes.
 func windows(p *results.Plan, sc *scenarios.Scenario) ([]window, error) {
-	if sc.Duration.Duration > 24*time.Hour {
-		return nil, fmt.Errorf("a schedule repeats daily: the scenario's duration %s is more than a day", sc.Duration)
+	if p == nil {
+		return nil, errors.New("no plan to write manifests for")
+	}
+	if err := checkDuration(sc); err != nil {
+		return nil, err
 	}
 	step, err := time.ParseDuration(p.Step)
-	if err != nil || step%time.Minute != 0 {
-		return nil, fmt.Errorf("a cron schedule needs whole-minute steps, not %s", p.Step)
+	if err != nil || step <= 0 || step%time.Minute != 0 {
+		return nil, fmt.Errorf("a cron schedule needs whole-minute steps, not %q", p.Step)
+	}
+	if len(p.Steps) == 0 {
+		return nil, errors.New("the plan has no steps: nothing to write")
 	}
 	end := sc.Duration.Seconds()
 	var out []window
@@ -83,21 +89,6 @@ func windows(p *results.Plan, sc *scenarios.Scenario) ([]window, error) {
 	return out, nil
 }
 
-// render executes a template into YAML.
-func render(name string, data any) ([]byte, error) {
-	t, err := template.New(name).Funcs(template.FuncMap{
-		"join": func(v []int) string { return strings.Trim(strings.Join(strings.Fields(fmt.Sprint(v)), ", "), "[]") },
-	}).ParseFS(templates, "templates/"+name)
-	if err != nil {
-		return nil, fmt.Errorf("emit template: %w", err)
-	}
-	var b bytes.Buffer
-	if err := t.Execute(&b, data); err != nil {
-		return nil, fmt.Errorf("emit %s: %w", name, err)
-	}
-	return b.Bytes(), nil
-}
-
 // replicaCap is the most rooms the fleet may have: the policy's max, or
 // what the node pool holds, or (neither set) 0.
 func replicaCap(sc *scenarios.Scenario, policyMax int) (int, string) {
@@ -122,4 +113,26 @@ func syncSeconds(sc *scenarios.Scenario) (int, string) {
 func seconds(d string) float64 {
 	v, _ := time.ParseDuration(d)
 	return v.Seconds()
+}
+
+// cron is the daily schedule that starts a window.
+func (w window) cron() string { return fmt.Sprintf("%d %d * * *", w.Minute, w.Hour) }
+
+// origin says where the window's count came from.
+func (w window) origin() string {
+	by := make([]string, len(w.AnalyticByStep))
+	for i, a := range w.AnalyticByStep {
+		by[i] = strconv.Itoa(a)
+	}
+	return fmt.Sprintf("the plan's count from %s (analytic %s at up to %.3g players/s)", w.From, strings.Join(by, ", "), w.PeakRate)
+}
+
+// planLines say what the plan is, for the manifests' heading; the
+// scenario's name and the knob are free text, which comment() cleans.
+func planLines(p *results.Plan) []string {
+	verified := fmt.Sprintf("%.0f s ahead of its demand and verified by the model", p.LeadSeconds)
+	if d := p.Days; d != nil {
+		verified += fmt.Sprintf(" on %d of %d days (%s the target)", d.Met, d.Days, d.Decision)
+	}
+	return []string{fmt.Sprintf("scenario %s: %s per %s, each step sized", p.Scenario, p.Knob, p.Step), verified + "."}
 }

@@ -55,6 +55,11 @@ type runView struct {
 	Reasons    []kv
 	ScaleUps   template.HTML
 	Failed     int // SLOs missed
+	// The rows of the scale-up, event and storm tables, each cut to
+	// maxTableRows; More* count the rows not shown.
+	ScaleUpRows                          []results.ScaleUp
+	Events                               []results.Event
+	MoreScaleUps, MoreEvents, MoreStorms int
 }
 
 type kv struct {
@@ -65,7 +70,7 @@ type kv struct {
 // HTML writes the report.
 func HTML(w io.Writer, in Input) error {
 	t, err := template.New("report.html").Funcs(template.FuncMap{
-		"num":    func(v float64) string { return fmt.Sprintf("%.4g", v) },
+		"num":    fmtValue,
 		"change": FormatChange,
 	}).ParseFS(templates, "templates/report.html")
 	if err != nil {
@@ -83,6 +88,11 @@ func HTML(w io.Writer, in Input) error {
 		Plan     *planView
 		Scenario string
 	}{Title: in.Title, Suites: in.Suites, Sizing: newSizingView(in.Sizing), Plan: newPlanView(in.Plan), Scenario: in.Scenario}
+	// A caller reading files checks them with CheckInputs first; this is
+	// the bound for the ones that do not.
+	if len(in.Runs) > MaxRuns {
+		return CheckInputs(len(in.Runs), 0)
+	}
 	for _, r := range in.Runs {
 		data.Runs = append(data.Runs, view(r))
 	}
@@ -98,23 +108,27 @@ func HTML(w io.Writer, in Input) error {
 			data.Cheapest = &c
 		}
 	}
-	if err := t.Execute(w, data); err != nil {
+	if err := t.Execute(&cappedWriter{w: w, left: MaxHTMLBytes}, data); err != nil {
 		return fmt.Errorf("rendering report: %w", err)
 	}
 	return nil
 }
 
 func view(r *results.Run) runView {
-	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed)}
+	name := short(r.Meta.Scenario, maxLabel)
+	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", name, r.Meta.Source, r.Meta.Seed)}
 	if n := r.Meta.Replications; n > 1 {
-		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", r.Meta.Scenario, r.Meta.Source, n, r.Meta.Seed)
+		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", name, r.Meta.Source, n, r.Meta.Seed)
 	}
 	if r.Meta.Provider != "" {
-		v.Label += " · " + r.Meta.Provider
+		v.Label += " · " + short(r.Meta.Provider, maxLabel)
 	}
 	storms, background := results.Storms(r)
+	storms, v.MoreStorms = firstN(storms, maxTableRows)
 	v.Storms, v.Background = stormViews(r, storms), background
 	v.Reasons, v.ScaleUps = reasons(r), scaleUpChart(r.ScaleUps)
+	v.ScaleUpRows, v.MoreScaleUps = firstN(r.ScaleUps, maxTableRows)
+	v.Events, v.MoreEvents = firstN(r.Events, maxTableRows)
 	for _, vd := range r.Verdicts {
 		if !vd.Pass {
 			v.Failed++

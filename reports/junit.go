@@ -96,9 +96,18 @@ func JUnit(w io.Writer, suites []Suite) error {
 		if s.Comparison != nil {
 			for _, d := range s.Comparison.Rows {
 				msg := ""
-				if d.Verdict == results.Regression {
+				switch {
+				case d.Verdict == results.Regression:
 					msg = fmt.Sprintf("%s: %s → %s (%s, 95%% CI %s … %s, p = %.3g)", d.Name, fmtVal(d.Baseline), fmtVal(d.Current),
 						FormatChange(d.Change, d.Relative), FormatChange(d.Low, d.Relative), FormatChange(d.High, d.Relative), d.P)
+				case d.Verdict == results.NotJudged && d.Worse:
+					// Worse by enough to count, and untestable: not passed.
+					msg = fmt.Sprintf("%s: %s → %s (%s) not judged: %s", d.Name, fmtVal(d.Baseline), fmtVal(d.Current),
+						FormatChange(d.Change, d.Relative), d.Note)
+				case d.Verdict == results.NotJudged:
+					js.Tests++
+					js.Cases = append(js.Cases, junitCase{Class: class, Name: d.Name, Skipped: &junitFailure{Message: d.Note}})
+					continue
 				}
 				add(class, d.Name, msg, "")
 			}
@@ -138,8 +147,13 @@ func fmtVal(v float64) string { return fmt.Sprintf("%.4g", v) }
 // FormatChange writes a relative change as a percentage, an absolute one
 // (ratios) in percentage points.
 func FormatChange(v float64, relative bool) string {
-	if math.IsNaN(v) {
+	switch {
+	case math.IsNaN(v):
 		return "n/a"
+	case math.IsInf(v, 1):
+		return "+∞" // a rise from a zero baseline
+	case math.IsInf(v, -1):
+		return "−∞"
 	}
 	if relative {
 		return fmt.Sprintf("%+.1f%%", v*100)

@@ -78,8 +78,8 @@ func planChart(p *results.Plan) template.HTML {
 		ready.Name = "ready buffer (one day)"
 		arrivals := seriesLine(d, results.SeriesArrivals)
 		scale := 1.0
-		if peak > 0 {
-			scale = maxCount / peak
+		if s := maxCount / peak; peak > 0 && finite(s) {
+			scale = s // not past float64: a peak of 5e-324 leaves the arrivals as they are
 		}
 		arrivals.Name = fmt.Sprintf("arrivals/s × %.3g", scale)
 		arrivals.Dash = true

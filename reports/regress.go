@@ -80,7 +80,7 @@ func (s Suite) Failed() bool {
 	if len(s.Incomplete()) > 0 {
 		return true
 	}
-	if s.Changed || s.Missing || (s.Comparison != nil && len(s.Comparison.Regressions()) > 0) || len(s.ModelDeviations()) > 0 {
+	if s.Changed || s.Missing || (s.Comparison != nil && len(s.Comparison.Failing()) > 0) || len(s.ModelDeviations()) > 0 {
 		return true
 	}
 	for _, v := range s.SLOs() {

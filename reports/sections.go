@@ -57,10 +57,13 @@ type stormView struct {
 }
 
 func stormViews(r *results.Run, storms []results.Storm) []stormView {
-	var out []stormView
+	out := make([]stormView, 0, len(storms))
 	step := r.Series.Step.Seconds()
 	vals := r.Series.Values[results.SeriesReconnects]
-	for _, s := range storms {
+	for i, s := range storms {
+		if i == maxStormCharts {
+			break // the table lists the rest
+		}
 		at, _ := time.ParseDuration(s.Event.At)
 		from := max(0, int(at.Seconds()/step)-5)
 		to := min(len(vals), int((at+s.Duration).Seconds()/step)+6)
@@ -75,6 +78,9 @@ func stormViews(r *results.Run, storms []results.Storm) []stormView {
 			ticks = roundTicks(l.X[0], l.X[n-1])
 		}
 		out = append(out, stormView{Storm: s, Chart: chart(title, "minutes from the disruption", "per second", []line{l}, ticks)})
+	}
+	for _, s := range storms[len(out):] {
+		out = append(out, stormView{Storm: s})
 	}
 	return out
 }
@@ -94,15 +100,20 @@ func reasons(r *results.Run) []kv {
 	return out
 }
 
-// scaleUpChart stacks each added node's autoscale-lag stages.
+// scaleUpChart stacks each added node's autoscale-lag stages, for the
+// first maxStackRows nodes.
 func scaleUpChart(ups []results.ScaleUp) template.HTML {
 	if len(ups) == 0 {
 		return ""
+	}
+	title := "Autoscale lag by stage, per added node"
+	if n := len(ups); n > maxStackRows {
+		ups, title = ups[:maxStackRows], fmt.Sprintf("%s: the first %d of %d", title, maxStackRows, n)
 	}
 	stages := []string{"pending → node created", "→ node Ready", "→ pod Running", "→ room Ready"}
 	var rows []stackRow
 	for _, u := range ups {
 		rows = append(rows, stackRow{Label: u.Node, Parts: []float64{u.Created, u.Ready - u.Created, u.PodRunning - u.Ready, u.RoomReady - u.PodRunning}})
 	}
-	return stacked("Autoscale lag by stage, per added node", "seconds from the first Unschedulable room", stages, rows)
+	return stacked(title, "seconds from the first Unschedulable room", stages, rows)
 }

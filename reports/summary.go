@@ -8,14 +8,16 @@ import (
 )
 
 // Summary writes a short text table of a run: latencies, counters, cost
-// and SLO verdicts.
+// and SLO verdicts. Its text comes from the run and is printed through
+// Printable: a terminal gets no control character from a file.
 func Summary(w io.Writer, r *results.Run) {
-	fmt.Fprintf(w, "%s (%s, seed %d, %s simulated)\n", r.Meta.Scenario, r.Meta.Source, r.Meta.Seed, r.Meta.Simulated)
-	if r.Meta.NotMeasured != "" {
-		fmt.Fprintf(w, "not measured on this cluster: %s\n", r.Meta.NotMeasured)
+	meta := r.Meta
+	fmt.Fprintf(w, "%s (%s, seed %d, %s simulated)\n", Printable(meta.Scenario), Printable(meta.Source), meta.Seed, Printable(meta.Simulated))
+	if meta.NotMeasured != "" {
+		fmt.Fprintf(w, "not measured on this cluster: %s\n", Printable(meta.NotMeasured))
 	}
-	if r.Meta.Incomplete != "" {
-		fmt.Fprintf(w, "INCOMPLETE: %s\n", r.Meta.Incomplete)
+	if meta.Incomplete != "" {
+		fmt.Fprintf(w, "INCOMPLETE: %s\n", Printable(meta.Incomplete))
 	}
 	fmt.Fprintf(w, "%-18s %9s %8s %8s %8s %8s\n", "metric (s)", "count", "p50", "p90", "p99", "max")
 	for _, name := range []string{results.TimeToRoom, results.MatchWait, results.AllocWait, results.ReconnectLatency, results.AutoscaleLag} {
@@ -23,6 +25,7 @@ func Summary(w io.Writer, r *results.Run) {
 			fmt.Fprintf(w, "%-18s %9d %8.3f %8.3f %8.3f %8.3f\n", name, m.Count, m.P50, m.P90, m.P99, m.Max)
 		}
 	}
+	// Validate holds counters to 2⁵³, so these sums cannot wrap.
 	c := r.Counters
 	fmt.Fprintf(w, "players %d, matches %d, allocations %d (waited %d, failed %d), disconnects %d, recovered %d/%d, nodes +%d −%d\n",
 		c[results.Players], c[results.Matches], c[results.Allocations], c[results.AllocationWaits], c[results.AllocationFailures],
@@ -37,6 +40,6 @@ func Summary(w io.Writer, r *results.Run) {
 		if !v.Pass {
 			verdict = "FAIL"
 		}
-		fmt.Fprintf(w, "  SLO %-24s %10.4g  limit %-8.4g %s\n", v.SLO, v.Value, v.Limit, verdict)
+		fmt.Fprintf(w, "  SLO %-24s %10.4g  limit %-8.4g %s\n", Printable(v.SLO), v.Value, v.Limit, verdict)
 	}
 }

@@ -15,6 +15,10 @@ const (
 	NoChange    = "~"
 	Regression  = "regression"
 	Improvement = "improvement"
+	// NotJudged: the change is large enough to count, but the test has
+	// too few samples (or runs) to ever be significant, or one side has
+	// none; Note says how few.
+	NotJudged = "too few to judge"
 )
 
 // CompareOptions tune what counts as a change.
@@ -56,13 +60,15 @@ func (o *CompareOptions) defaults() {
 }
 
 // Delta is one row of a comparison: a metric's percentile or a ratio.
+// Its JSON (compare_json.go) writes an infinite change as "+Inf".
 type Delta struct {
 	Name     string  `json:"name"` // "time_to_room.p99", "recovery_ratio"
 	Baseline float64 `json:"baseline"`
 	Current  float64 `json:"current"`
 	// Change is relative ((current − baseline) / baseline) for
 	// percentiles, absolute for ratios; Low and High bound it (95%,
-	// bootstrap for percentiles, normal for ratios).
+	// bootstrap for percentiles, normal for ratios). From a zero
+	// baseline a rise is +Inf and 0 → 0 is 0: never NaN.
 	Change   float64 `json:"change"`
 	Low      float64 `json:"low"`
 	High     float64 `json:"high"`
@@ -76,23 +82,18 @@ type Delta struct {
 	// test (ratios).
 	P       float64 `json:"p"`
 	Verdict string  `json:"verdict"`
+	// Worse: the change points the worse way by enough to count, whatever
+	// the test says: a regression when significant, "~" when not, and a
+	// row not judged that fails the gate (Comparison.Unverified).
+	Worse bool `json:"worse,omitempty"`
+	// Note says why a row is not judged.
+	Note string `json:"note,omitempty"`
 }
 
 // Comparison is baseline against current.
 type Comparison struct {
 	BaselineRuns, CurrentRuns int
 	Rows                      []Delta
-}
-
-// Regressions are the rows judged worse.
-func (c *Comparison) Regressions() []Delta {
-	var out []Delta
-	for _, d := range c.Rows {
-		if d.Verdict == Regression {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 // comparedPercentiles are the percentiles compared per latency metric.
@@ -121,7 +122,7 @@ func Compare(baseline, current []*Run, opts CompareOptions) (*Comparison, error)
 	rng := rand.New(rand.NewPCG(opts.Seed, 0xc0ffee))
 	out := &Comparison{BaselineRuns: len(baseline), CurrentRuns: len(current)}
 	for _, name := range latencyMetrics() {
-		if b.Metrics[name].Count == 0 || c.Metrics[name].Count == 0 {
+		if b.Metrics[name].Count == 0 && c.Metrics[name].Count == 0 {
 			continue
 		}
 		rows, err := comparePercentiles(name, b, c, baseline, current, opts, rng)
@@ -132,12 +133,10 @@ func Compare(baseline, current []*Run, opts CompareOptions) (*Comparison, error)
 	}
 	out.Rows = append(out.Rows,
 		compareRatio("allocation_failure_ratio", true, opts, baseline, current, func(r *Run) (int64, int64) {
-			f := r.Counters[AllocationFailures]
-			return f, f + r.Counters[Allocations]
+			return r.Counters[AllocationFailures], r.Counters[Allocations]
 		}),
 		compareRatio("recovery_ratio", false, opts, baseline, current, func(r *Run) (int64, int64) {
-			ok := r.Counters[RecoveriesOK]
-			return ok, ok + r.Counters[RecoveriesFailed]
+			return r.Counters[RecoveriesOK], r.Counters[RecoveriesFailed]
 		}))
 	return out, nil
 }
@@ -151,6 +150,11 @@ func comparePercentiles(name string, b, c *Run, baseline, current []*Run, opts C
 	if err != nil {
 		return nil, err
 	}
+	// The summary's count is the file's word; the histogram is what is
+	// compared (a metric without its hdr has none).
+	if hb.Count() <= 0 || hc.Count() <= 0 {
+		return oneSided(name, hb, hc), nil
+	}
 	xb, wb := hb.Distribution()
 	xc, wc := hc.Distribution()
 	ks, w1 := distances(hb, hc)
@@ -162,86 +166,91 @@ func comparePercentiles(name string, b, c *Run, baseline, current []*Run, opts C
 		resample(wc, cc, rng)
 		for i, p := range comparedPercentiles {
 			qb, qc := quantile(xb, cb, p.q), quantile(xc, cc, p.q)
-			boot[i] = append(boot[i], rel(qc, qb))
+			boot[i] = append(boot[i], relChange(qc, qb))
 		}
 	}
 	var rows []Delta
 	for i, p := range comparedPercentiles {
 		d := Delta{Name: name + "." + p.name, Baseline: quantile(xb, wb, p.q), Current: quantile(xc, wc, p.q), Relative: true, KS: ks, W1: w1}
-		d.Change = rel(d.Current, d.Baseline)
-		changes := finite(boot[i])
-		if math.IsNaN(d.Change) || len(changes) == 0 {
-			// A zero baseline: no relative change to speak of.
-			d.Change, d.Low, d.High, d.P, d.Verdict = 0, 0, 0, 1, NoChange
-			rows = append(rows, d)
-			continue
-		}
+		d.Change = relChange(d.Current, d.Baseline)
+		changes := boot[i] // never NaN: relChange has no 0/0
 		sort.Float64s(changes)
 		d.Low, d.High = stat.Quantile(0.025, stat.Empirical, changes, nil), stat.Quantile(0.975, stat.Empirical, changes, nil)
 		worse := d.Change > 0
 		d.P = shareNotBeyond(changes, worse)
+		n1, n2, unit := float64(hb.Count()), float64(hc.Count()), "samples"
 		if len(baseline) >= 2 && len(current) >= 2 {
-			d.P = runsP(baseline, current, name, p.q, worse)
+			x, y := runValues(baseline, name, p.q), runValues(current, name, p.q)
+			n1, n2, unit = float64(len(x)), float64(len(y)), "runs"
+			d.P = mannWhitneyP(x, y, worse)
 		}
-		d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinEffect, opts.Alpha, true)
-		if math.Abs(d.Current-d.Baseline) < opts.MinAbsolute {
+		counts := math.Abs(d.Change) >= opts.MinEffect && math.Abs(d.Current-d.Baseline) >= opts.MinAbsolute
+		d.Worse = counts && worse
+		switch {
+		case !counts:
+			// Too small to count, however significant: no test can make it a change.
 			d.Verdict = NoChange
+		case !canReach(n1, n2, opts.Alpha):
+			d.Verdict, d.Note = NotJudged, tooFew(unit, n1, n2, opts.Alpha)
+		default:
+			d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinEffect, opts.Alpha, true)
 		}
 		rows = append(rows, d)
 	}
 	return rows, nil
 }
 
-// judge gives a row's verdict: a change counts when it is large enough,
-// its interval excludes no change, and its test is significant (p ≤ α:
-// three runs a side, fully separated, give Mann–Whitney's p = 0.05).
-func judge(change, low, high, p, minEffect, alpha float64, higherIsWorse bool) string {
-	if math.Abs(change) < minEffect || p > alpha || (low <= 0 && high >= 0) {
-		return NoChange
+// runValues are the runs' q-percentiles of a metric (runs without it left out).
+func runValues(runs []*Run, name string, q float64) []float64 {
+	var out []float64
+	for _, r := range runs {
+		if h, err := r.Histogram(name); err == nil && h.Count() > 0 {
+			out = append(out, h.Quantile(q))
+		}
 	}
-	if (change > 0) == higherIsWorse {
-		return Regression
-	}
-	return Improvement
+	return out
 }
 
-// runsP tests the runs' q-percentiles with Mann–Whitney U, one-sided in
-// the direction of the change.
-func runsP(baseline, current []*Run, name string, q float64, higher bool) float64 {
-	values := func(runs []*Run) []float64 {
-		var out []float64
-		for _, r := range runs {
-			if h, err := r.Histogram(name); err == nil && h.Count() > 0 {
-				out = append(out, h.Quantile(q))
-			}
-		}
-		return out
-	}
-	x, y := values(baseline), values(current)
+// mannWhitneyP tests the runs' percentiles with Mann–Whitney U,
+// one-sided in the direction of the change.
+func mannWhitneyP(x, y []float64, higher bool) float64 {
 	if !higher {
 		x, y = y, x
 	}
 	_, p := MannWhitney(x, y)
+	if !(p >= 0 && p <= 1) {
+		return 1 // a degenerate variance: no evidence
+	}
 	return p
 }
 
-// compareRatio compares a pooled proportion (hits of total per run).
+// compareRatio compares a pooled proportion: of gives a run's hits and
+// misses (summed as floats: two counters near 2⁶³ must not wrap).
 func compareRatio(name string, higherIsWorse bool, opts CompareOptions, baseline, current []*Run, of func(*Run) (int64, int64)) Delta {
 	pool := func(runs []*Run) (float64, float64) {
-		var h, n int64
+		var h, n float64
 		for _, r := range runs {
-			a, b := of(r)
-			h, n = h+a, n+b
+			hits, misses := of(r)
+			h, n = h+float64(hits), n+float64(hits)+float64(misses)
 		}
-		return float64(h), float64(n)
+		return h, n
 	}
 	hb, nb := pool(baseline)
 	hc, nc := pool(current)
 	d := Delta{Name: name, P: 1, Verdict: NoChange}
+	if nb == 0 && nc == 0 {
+		return d // nothing happened on either side: no change to speak of
+	}
+	if nb > 0 {
+		d.Baseline = hb / nb
+	}
+	if nc > 0 {
+		d.Current = hc / nc
+	}
 	if nb == 0 || nc == 0 {
+		d.Verdict, d.Note = NotJudged, noneOn("trials", nb, nc)
 		return d
 	}
-	d.Baseline, d.Current = hb/nb, hc/nc
 	d.Change = d.Current - d.Baseline
 	se := math.Sqrt(d.Baseline*(1-d.Baseline)/nb + d.Current*(1-d.Current)/nc)
 	d.Low, d.High = d.Change-1.96*se, d.Change+1.96*se
@@ -253,6 +262,15 @@ func compareRatio(name string, higherIsWorse bool, opts CompareOptions, baseline
 		}
 		d.P = 1 - distuv.UnitNormal.CDF(z)
 	}
-	d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinRatioEffect, opts.Alpha, higherIsWorse)
+	counts := math.Abs(d.Change) >= opts.MinRatioEffect
+	d.Worse = counts && (d.Change > 0) == higherIsWorse
+	switch {
+	case !counts:
+		d.Verdict = NoChange
+	case !canReach(nb, nc, opts.Alpha):
+		d.Verdict, d.Note = NotJudged, tooFew("trials", nb, nc, opts.Alpha)
+	default:
+		d.Verdict = judge(d.Change, d.Low, d.High, d.P, opts.MinRatioEffect, opts.Alpha, higherIsWorse)
+	}
 	return d
 }

@@ -4,10 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"maps"
-	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/fleetbench/fleetbench/internal/fileio"
 )
@@ -41,61 +38,7 @@ func WriteFile(path string, r *Run) error {
 	if err != nil {
 		return fmt.Errorf("encoding %s: %w", path, err)
 	}
-	return WriteAtomic(path, data)
-}
-
-// WriteAtomic writes data to a temporary file beside path, then renames it.
-func WriteAtomic(path string, data []byte) error {
-	return WriteFiles(map[string][]byte{path: data})
-}
-
-// WriteFiles writes several files as one change: every one goes to a
-// temporary file beside its path first, and only once all are written
-// are they renamed into place, so a failed write (a full disk, a missing
-// directory) leaves none of them, new or temporary. Paths are handled in
-// sorted order.
-func WriteFiles(files map[string][]byte) (err error) {
-	paths := slices.Sorted(maps.Keys(files))
-	temps := make([]string, 0, len(paths))
-	defer func() {
-		for _, t := range temps {
-			os.Remove(t) // no-op once renamed
-		}
-	}()
-	for _, path := range paths {
-		tmp, err := writeTemp(path, files[path])
-		if tmp != "" {
-			temps = append(temps, tmp)
-		}
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-	}
-	for i, path := range paths {
-		if err := os.Rename(temps[i], path); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-	}
-	return nil
-}
-
-// writeTemp writes data to a new temporary file beside path and returns
-// its name (also on failure, once it exists, for the caller to remove).
-func writeTemp(path string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return "", err
-	}
-	// CreateTemp makes the file 0600; results are for sharing.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return tmp.Name(), err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return tmp.Name(), err
-	}
-	return tmp.Name(), tmp.Close()
+	return fileio.Change{Write: map[string][]byte{path: data}}.Apply()
 }
 
 // ReadFile reads a run written by WriteFile, at most MaxRunFileSize
@@ -117,7 +60,7 @@ func ReadFile(path string) (*Run, error) {
 func Unmarshal(data []byte) (*Run, error) {
 	var r Run
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, err
+		return nil, namedCounter(data, err)
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err

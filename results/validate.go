@@ -1,6 +1,8 @@
 package results
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -17,7 +19,16 @@ const (
 	maxQuantiles   = 1_000 // points of a calibrated overhead's distribution
 	maxMetrics     = 64
 	maxCounters    = 256
+	maxVerdicts    = 1_000 // a scenario's SLOs give a dozen
 )
+
+// MaxCounter bounds a counter in a run file: 2⁵³, the largest count
+// float64 holds exactly. Past it a ratio (failures / allocations) is
+// computed on rounded counts, JavaScript and jq read the JSON rounded,
+// and a sum of two counters (allocations + failures, pooled runs) nears
+// int64's end and wraps negative. No run comes near: a million players a
+// second for a century is 3·10¹⁵.
+const MaxCounter = 1 << 53
 
 // Validate checks a run read from a file: counts and costs are never
 // negative, every latency is finite and ≥ 0 with ordered percentiles,
@@ -37,9 +48,12 @@ func (r *Run) Validate() error {
 			len(r.Metrics), len(r.Counters), len(r.Series.Values), len(r.Events), len(r.ScaleUps),
 			maxMetrics, maxCounters, maxSeries, maxEvents, maxScaleUps)
 	}
+	if len(r.Verdicts) > maxVerdicts {
+		return fmt.Errorf("%d verdicts, more than a run holds (%d)", len(r.Verdicts), maxVerdicts)
+	}
 	for _, name := range slices.Sorted(maps.Keys(r.Counters)) {
-		if r.Counters[name] < 0 {
-			return fmt.Errorf("counters.%s is %d, must be ≥ 0", name, r.Counters[name])
+		if c := r.Counters[name]; c < 0 || c > MaxCounter {
+			return fmt.Errorf("counters.%s is %d, must be ≥ 0 and at most 2^53 (%d)", name, c, int64(MaxCounter))
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(r.Metrics)) {
@@ -127,3 +141,25 @@ func (c *Calibration) validate() error {
 }
 
 func nonNegative(v float64) bool { return v >= 0 && !math.IsInf(v, 1) }
+
+// namedCounter names the counter behind a decoding error that
+// encoding/json reports only as "Run.counters" (a count past int64, or
+// not an integer), for Unmarshal to return instead of err.
+func namedCounter(data []byte, err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || te.Field != "counters" {
+		return err
+	}
+	var raw struct {
+		Counters map[string]json.Number `json:"counters"`
+	}
+	if json.Unmarshal(data, &raw) != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(raw.Counters)) {
+		if _, perr := raw.Counters[name].Int64(); perr != nil {
+			return fmt.Errorf("counters.%s is %s, must be an integer ≥ 0 and at most 2^53 (%d): %w", name, raw.Counters[name], int64(MaxCounter), err)
+		}
+	}
+	return err
+}

@@ -43,3 +43,49 @@ func TestValidateNamesTheField(t *testing.T) {
 		t.Errorf("a run fleetbench writes is refused: %v", err)
 	}
 }
+
+// Counters stay within 2^53: exact in float64 (ratios, JSON readers) and
+// never near int64's end, where a sum of two wraps negative.
+func TestValidateBoundsCounters(t *testing.T) {
+	t.Parallel()
+	run := func(counters string) string { return `{"meta":{"source":"model"},"counters":{` + counters + `}}` }
+	if _, err := Unmarshal([]byte(run(`"players":9007199254740992`))); err != nil {
+		t.Errorf("a counter of 2^53 is refused: %v", err)
+	}
+	for _, c := range []struct{ counters, says string }{
+		{`"players":9007199254740993`, "counters.players is 9007199254740993, must be ≥ 0 and at most 2^53"},
+		{`"recoveries_ok":9223372036854775807,"recoveries_failed":1`, "counters.recoveries_ok is 9223372036854775807"},
+	} {
+		if _, err := Unmarshal([]byte(run(c.counters))); err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("%s: error %v, want one saying %q", c.counters, err, c.says)
+		}
+	}
+	// Past int64, encoding/json itself refuses the file, naming only
+	// "Run.counters"; namedCounter names the counter.
+	for _, c := range []struct{ counters, says string }{
+		{`"players":1,"matches":18446744073709551615`, "counters.matches is 18446744073709551615, must be an integer ≥ 0 and at most 2^53"},
+		{`"nodes_added":1e19`, "counters.nodes_added is 1e19"},
+		{`"players":1.5`, "counters.players is 1.5"},
+	} {
+		data := []byte(run(c.counters))
+		_, err := Unmarshal(data)
+		if err == nil {
+			t.Fatalf("%s: no error", c.counters)
+		}
+		if got := namedCounter(data, err); !strings.Contains(got.Error(), c.says) || !strings.Contains(got.Error(), err.Error()) {
+			t.Errorf("%s: namedCounter = %v, want %q and the decoder's error", c.counters, got, c.says)
+		}
+	}
+	other := []byte(`{"meta":{"source":1}}`)
+	if _, err := Unmarshal(other); namedCounter(other, err) != err {
+		t.Errorf("namedCounter changed an error not about counters: %v", namedCounter(other, err))
+	}
+}
+
+func TestValidateBoundsVerdicts(t *testing.T) {
+	t.Parallel()
+	data := `{"meta":{"source":"model"},"verdicts":[` + strings.Repeat(`{"slo":"x"},`, maxVerdicts) + `{"slo":"x"}]}`
+	if _, err := Unmarshal([]byte(data)); err == nil || !strings.Contains(err.Error(), "1001 verdicts, more than a run holds (1000)") {
+		t.Errorf("error %v", err)
+	}
+}

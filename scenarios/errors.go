@@ -16,11 +16,13 @@ type FieldError struct {
 	Msg  string
 }
 
+// Error escapes control characters: a path or a message can repeat the
+// document's keys and values, and errors go to a terminal.
 func (e FieldError) Error() string {
 	if e.Path == "" {
-		return e.Msg
+		return printable(e.Msg)
 	}
-	return e.Path + ": " + e.Msg
+	return printable(e.Path) + ": " + printable(e.Msg)
 }
 
 // Errors is every problem found in a scenario, in document order.

@@ -16,6 +16,17 @@ import (
 // MaxFileSize bounds a scenario file; a scenario is a few kilobytes.
 const MaxFileSize = 4 << 20
 
+// CheckWritable refuses a scenario document of size bytes that Load
+// would refuse to read, before a command writes it as name (plan.yaml):
+// a command never writes a scenario it cannot read back.
+func CheckWritable(name string, size int) error {
+	if size > MaxFileSize {
+		return fmt.Errorf("%s would be %d bytes, more than a scenario file may be (%d MiB): "+
+			"fewer schedule steps, timeline entries or segments would shorten it", name, size, MaxFileSize>>20)
+	}
+	return nil
+}
+
 // Load reads, strictly decodes, defaults and validates a scenario file.
 // On failure it returns *Errors listing every problem with its field path.
 func Load(path string) (*Scenario, error) {
@@ -46,6 +57,11 @@ func Parse(data []byte, dir string) (*Scenario, error) {
 	}
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, Errors{{Path: "", Msg: "must be a YAML mapping with apiVersion and kind"}}
+	}
+	// Before anything decodes it: aliases can repeat a value past what
+	// the file's size suggests.
+	if err := checkExpansion(&root); err != nil {
+		return nil, err
 	}
 	if errs := sniff(root.Content[0]); len(errs) > 0 {
 		return nil, errs

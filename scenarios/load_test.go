@@ -97,7 +97,7 @@ func TestBadInputReportsEveryProblem(t *testing.T) {
 		{"event after duration", "duration: 1h\ntimeline:\n  - {at: 2h, crash: {rooms: 1}}\n", []string{"timeline[0].at: is after the scenario's duration"}},
 		{"two shapes", "arrivals:\n  segments:\n    - {constant: {rate: 1}, step: {rate: 2}}\n", []string{"arrivals.segments[0]: must have exactly one of"}},
 		{"unreadable trace", "arrivals:\n  segments:\n    - trace: {file: missing.csv}\n", []string{"arrivals.segments[0].trace.file: cannot read trace"}},
-		{"bad trace row", "arrivals:\n  segments:\n    - trace: {file: bad.csv}\n", []string{"arrivals.segments[0].trace.file: trace row 3: rate"}},
+		{"bad trace row", "arrivals:\n  segments:\n    - trace: {file: bad.csv}\n", []string{"arrivals.segments[0].trace.file: trace line 3: rate"}},
 		{"absurd sizes", "duration: 1000000h\nnodes: {podsPerNode: 1000000000}\nfleet: {policy: {buffer: {size: 2000000000}}}\narrivals: {segments: [{constant: {rate: 1e9}}]}\n",
 			[]string{"duration: must be at most", "nodes.podsPerNode: must be at most 10000", "fleet.policy.buffer.size: must be at most", "arrivals.segments[0].constant.rate: must be at most"}},
 		{"many at once", "duration: -1h\nspeedup: 0\nplayers: {disconnect: {probability: 2}}\nnodes: {max: 0}\n",

@@ -72,11 +72,16 @@ func Rewrite(data []byte, overrides []Override) ([]byte, error) {
 	return out, nil
 }
 
-// ParseOverride reads "PATH=VALUE".
+// ParseOverride reads "PATH=VALUE". An empty VALUE is refused: in YAML
+// it is null, which resets the field to its zero rather than setting it
+// (a count becomes 0, a name ""), and no field needs it said that way.
 func ParseOverride(s string) (Override, error) {
 	path, val, ok := strings.Cut(s, "=")
 	if !ok || path == "" {
 		return Override{}, fmt.Errorf("--set %q: want PATH=VALUE", s)
+	}
+	if strings.TrimSpace(val) == "" {
+		return Override{}, fmt.Errorf("--set %q: empty value for %s (it would reset the field, not set it); give the value", s, path)
 	}
 	return Override{Path: path, Value: val}, nil
 }
@@ -92,6 +97,9 @@ var (
 func set(n *yaml.Node, path, value string) error {
 	if path == "" {
 		return fmt.Errorf("empty path")
+	}
+	if strings.TrimSpace(value) == "" {
+		return fmt.Errorf("empty value (YAML reads it as null, which resets the field rather than sets it)")
 	}
 	for _, part := range strings.Split(path, ".") {
 		m := pathPart.FindStringSubmatch(part)

@@ -24,6 +24,11 @@ func strictNumbers(n *yaml.Node, t reflect.Type, path string) Errors {
 	if reflect.PointerTo(t).Implements(unmarshalerType) || n == nil {
 		return nil
 	}
+	// An alias decodes as its anchor's value, so is checked as one (Parse
+	// has refused an alias cycle before this runs).
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
 	join := func(key string) string {
 		if path == "" {
 			return key

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func (s *Scenario) loadTraces() Errors {
 }
 
 func readTrace(file string) ([]TracePoint, error) {
-	f, err := os.Open(file)
+	f, err := fileio.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read trace: %w", err)
 	}
@@ -70,6 +69,9 @@ func parseTrace(r io.Reader) ([]TracePoint, error) {
 		if err != nil {
 			return nil, fmt.Errorf("trace: %w", err)
 		}
+		// Comments and blank lines are skipped: name the file's line,
+		// not the record's count.
+		line, _ := cr.FieldPos(0)
 		t, errT := strconv.ParseFloat(strings.TrimSpace(rec[0]), 64)
 		v, errV := strconv.ParseFloat(strings.TrimSpace(rec[1]), 64)
 		if row == 1 && errT != nil && errV != nil {
@@ -77,11 +79,11 @@ func parseTrace(r io.Reader) ([]TracePoint, error) {
 		}
 		switch {
 		case errT != nil || math.IsNaN(t) || math.IsInf(t, 0) || t < 0:
-			return nil, fmt.Errorf("trace row %d: t_seconds %q must be a finite number ≥ 0", row, rec[0])
+			return nil, fmt.Errorf("trace line %d: t_seconds %q must be a finite number ≥ 0", line, rec[0])
 		case errV != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxRate:
-			return nil, fmt.Errorf("trace row %d: rate %q must be a number from 0 to %g", row, rec[1], float64(maxRate))
+			return nil, fmt.Errorf("trace line %d: rate %q must be a number from 0 to %g", line, rec[1], float64(maxRate))
 		case len(pts) > 0 && t <= pts[len(pts)-1].T:
-			return nil, fmt.Errorf("trace row %d: t_seconds %g must be greater than the previous row's", row, t)
+			return nil, fmt.Errorf("trace line %d: t_seconds %g must be greater than the previous row's", line, t)
 		case len(pts) >= maxTraceRows:
 			return nil, fmt.Errorf("trace: more than %d rows", maxTraceRows)
 		}

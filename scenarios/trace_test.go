@@ -16,9 +16,12 @@ func TestTraceHeaderAndRowErrors(t *testing.T) {
 		{"header", "t_seconds,rate\n0,1\n60,2\n", "", 2},
 		{"no header", "0,1\n60,2\n", "", 2},
 		// A first row with one number is a typo, not a header to skip.
-		{"typo in the first row", "0,1o\n60,2\n", `trace row 1: rate "1o"`, 0},
-		{"typo in the first time", "O,1\n60,2\n", `trace row 1: t_seconds "O"`, 0},
-		{"typo later", "t,rate\n0,1\nsixty,2\n", `trace row 3: t_seconds "sixty"`, 0},
+		{"typo in the first row", "0,1o\n60,2\n", `trace line 1: rate "1o"`, 0},
+		{"typo in the first time", "O,1\n60,2\n", `trace line 1: t_seconds "O"`, 0},
+		{"typo later", "t,rate\n0,1\nsixty,2\n", `trace line 3: t_seconds "sixty"`, 0},
+		// Comments and blank lines count as lines: the error names the
+		// line an editor shows.
+		{"after a comment", "# day one\nt,rate\n\n0,1\nsixty,2\n", `trace line 5: t_seconds "sixty"`, 0},
 	} {
 		pts, err := parseTrace(strings.NewReader(c.csv))
 		switch {

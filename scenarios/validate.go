@@ -13,6 +13,7 @@ const (
 	maxCount    = 1_000_000 // servers, nodes, players per match
 	maxPerNode  = 10_000
 	maxEvents   = 10_000 // timeline entries
+	maxSegments = 10_000 // arrival segments: a finer curve is a trace
 )
 
 // Validate returns every problem of the scenario at once as Errors, or nil.
@@ -21,6 +22,7 @@ func (s *Scenario) Validate() error {
 	if s.Name == "" {
 		e.add("name", "must not be empty")
 	}
+	s.validateText(&e)
 	if s.Duration.Duration <= 0 {
 		e.add("duration", "must be > 0")
 	}
@@ -44,6 +46,10 @@ func (s *Scenario) validateArrivals(e *Errors) {
 	a := s.Arrivals
 	if len(a.Segments) == 0 {
 		e.add("arrivals.segments", "must have at least one segment")
+	}
+	if len(a.Segments) > maxSegments {
+		e.add("arrivals.segments", "has %d segments, at most %d (a finer curve is a trace file)", len(a.Segments), maxSegments)
+		return
 	}
 	for i, seg := range a.Segments {
 		p := fmt.Sprintf("arrivals.segments[%d]", i)

@@ -185,6 +185,11 @@ func (s *Scenario) validateHPA(e *Errors) {
 		if len(r.Policies) == 0 && r.SelectPolicy != "Disabled" {
 			e.add(path+".policies", "must have at least one policy (or selectPolicy: Disabled)")
 		}
+		// The HPA weighs every policy on every poll.
+		if len(r.Policies) > maxHPAPolicies {
+			e.add(path+".policies", "has %d policies, at most %d", len(r.Policies), maxHPAPolicies)
+			continue
+		}
 		for i, p := range r.Policies {
 			pp := fmt.Sprintf("%s.policies[%d]", path, i)
 			oneOfString(e, pp+".type", p.Type, "Pods", "Percent")

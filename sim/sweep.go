@@ -18,14 +18,30 @@ const maxSweepRuns = 100_000
 type Axis struct {
 	Path           string
 	From, To, Step float64
+	// Seeds holds a seed axis' bounds exactly (From, To and Step are
+	// then their nearest floats, for display): a float holds integers
+	// exactly only up to 2^53, and seeds run to 2^64−1.
+	Seeds SeedRange `json:",omitzero"`
 }
 
-// ParseAxis reads "fleet.policy.minAvailable.count=10:40:5".
+// SeedRange is a seed axis: From, From+Step, … up to To.
+type SeedRange struct {
+	From, To, Step uint64
+}
+
+// maxAxisValues bounds one axis.
+const maxAxisValues = 10000
+
+// ParseAxis reads "fleet.policy.minAvailable.count=10:40:5"; a seed
+// axis ("seed=0:99:1") takes whole numbers only.
 func ParseAxis(s string) (Axis, error) {
 	path, rng, ok := strings.Cut(s, "=")
 	parts := strings.Split(rng, ":")
 	if !ok || path == "" || len(parts) != 3 {
 		return Axis{}, fmt.Errorf("--set %q: want PATH=FROM:TO:STEP", s)
+	}
+	if path == "seed" {
+		return parseSeedAxis(s, parts)
 	}
 	var v [3]float64
 	for i, p := range parts {
@@ -41,8 +57,8 @@ func ParseAxis(s string) (Axis, error) {
 		return Axis{}, fmt.Errorf("--set %q: STEP must be > 0", s)
 	case a.To < a.From:
 		return Axis{}, fmt.Errorf("--set %q: TO must be ≥ FROM", s)
-	case (a.To-a.From)/a.Step > 10000:
-		return Axis{}, fmt.Errorf("--set %q: more than 10000 values", s)
+	case (a.To-a.From)/a.Step > maxAxisValues:
+		return Axis{}, fmt.Errorf("--set %q: more than %d values", s, maxAxisValues)
 	}
 	return a, nil
 }
@@ -50,12 +66,23 @@ func ParseAxis(s string) (Axis, error) {
 // Count is the number of the axis' values (what Values returns), without
 // building them.
 func (a Axis) Count() int {
+	if r := a.Seeds; r.Step > 0 {
+		return int(min((r.To-r.From)/r.Step, math.MaxInt32)) + 1
+	}
 	return int(math.Floor((a.To-a.From)/a.Step+1e-9)) + 1
 }
 
 // Values lists the axis' values, formatted as the scenario expects.
 func (a Axis) Values() []string {
 	var out []string
+	if r := a.Seeds; r.Step > 0 {
+		for v := r.From; ; v += r.Step {
+			out = append(out, strconv.FormatUint(v, 10))
+			if r.To-v < r.Step { // v+Step would pass To (or wrap past 2^64)
+				return out
+			}
+		}
+	}
 	for i := 0; ; i++ {
 		v := a.From + float64(i)*a.Step
 		if v > a.To+a.Step*1e-9 {
@@ -102,6 +129,9 @@ type SweepGrid struct {
 // NewSweepGrid sizes the grid of axes over a scenario document, refusing
 // one past maxSweepRuns before building it, and builds its jobs.
 func NewSweepGrid(doc []byte, dir string, axes []Axis, reps int) (*SweepGrid, error) {
+	if err := CheckAxes(axes); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadInput, err)
+	}
 	// Size the grid before building it (in floats: no product overflows).
 	size := float64(reps)
 	for _, a := range axes {

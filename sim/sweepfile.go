@@ -55,3 +55,17 @@ func UnmarshalSweep(data []byte) (*SweepResult, error) {
 	}
 	return &res, nil
 }
+
+// CheckSweepWritable refuses a sweep file that ReadSweep would refuse,
+// before `sim sweep` writes it as name: a command never writes a file
+// its own reader (`report`) cannot read back. data is the encoded sweep.
+func CheckSweepWritable(name string, data []byte) error {
+	if len(data) > maxSweepFileSize {
+		return fmt.Errorf("%s would be %d bytes, more than report reads (%d MiB): "+
+			"fewer points (a narrower axis, a larger STEP) or fewer --reps", name, len(data), maxSweepFileSize>>20)
+	}
+	if _, err := UnmarshalSweep(data); err != nil {
+		return fmt.Errorf("%s would not read back: %w", name, err)
+	}
+	return nil
+}

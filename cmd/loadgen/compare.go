@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/fleetbench/fleetbench/internal/cli"
@@ -26,6 +27,7 @@ func (e env) compareCmd(args []string) (int, error) {
 	junit := fs.String("junit", "", "write JUnit XML to FILE")
 	html := fs.String("html", "", "write the HTML report (current runs and the regression table) to FILE")
 	js := fs.String("json", "", "write the comparison as JSON to FILE")
+	allow := fs.Bool("allow-different-scenarios", false, "compare runs of different scenarios (hash or name) anyway, and say so")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, err
@@ -35,10 +37,9 @@ func (e env) compareCmd(args []string) (int, error) {
 	if *base == "" || *cur == "" || fs.NArg() > 0 {
 		return 0, usageError{errors.New("compare needs --baseline DIR and --current DIR, and nothing else")}
 	}
-	for _, out := range []string{*junit, *html, *js} {
-		if err := fileio.NotAnInput(out, []string{*base, *cur}); out != "" && err != nil {
-			return 0, cli.Input(err)
-		}
+	outputs := []fileio.Output{{Flag: "--junit", Path: *junit}, {Flag: "--html", Path: *html}, {Flag: "--json", Path: *js}}
+	if err := fileio.CheckOutputs(outputs, []string{*base, *cur}); err != nil {
+		return 0, cli.Input(err)
 	}
 	baseline, err := results.ReadDir(*base)
 	if err != nil {
@@ -51,13 +52,18 @@ func (e env) compareCmd(args []string) (int, error) {
 	if err := e.ctx.Err(); err != nil {
 		return 0, err // interrupted while reading: nothing written
 	}
-	suites, err := reports.Suites(baseline, current, results.CompareOptions{Seed: 1})
+	pairedBase, pairedCur, err := sameScenarios(e.stdout, baseline, current, *allow)
+	if err != nil {
+		return 0, err
+	}
+	suites, err := reports.Suites(pairedBase, pairedCur, results.CompareOptions{Seed: 1})
 	if err != nil {
 		return 0, err
 	}
 	if err := e.ctx.Err(); err != nil {
 		return 0, err
 	}
+	labelDifferent(suites)
 	printSuites(e.stdout, suites)
 	// Render every output before writing any, then write them as one
 	// change: a failure leaves none of them (no JUnit without its HTML).
@@ -85,7 +91,7 @@ func (e env) compareCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := results.WriteFiles(files); err != nil {
+	if err := (fileio.Change{Write: files}).Apply(); err != nil {
 		return 0, err
 	}
 	for _, s := range suites {
@@ -149,10 +155,11 @@ func printSuites(w io.Writer, suites []reports.Suite) {
 		fmt.Fprintln(tw, "  metric\tbaseline\tcurrent\tchange\t95% CI\tp\tverdict")
 		for _, d := range s.Comparison.Rows {
 			fmt.Fprintf(tw, "  %s\t%.4g\t%.4g\t%s\t%s … %s\t%.3g\t%s\n", d.Name, d.Baseline, d.Current,
-				reports.FormatChange(d.Change, d.Relative), reports.FormatChange(d.Low, d.Relative), reports.FormatChange(d.High, d.Relative), d.P, d.Verdict)
+				reports.FormatChange(d.Change, d.Relative), reports.FormatChange(d.Low, d.Relative), reports.FormatChange(d.High, d.Relative), d.P, d.Says())
 		}
 	}
 	tw.Flush()
+	fmt.Fprintln(w, summary(suites))
 }
 
 // jsonSuites writes the comparison for machines.
@@ -164,13 +171,18 @@ func jsonSuites(w io.Writer, suites []reports.Suite) error {
 		Changed  bool   `json:"changed,omitempty"`
 		Missing  bool   `json:"missing,omitempty"`
 		// Incomplete lists current runs that stopped before their end.
-		Incomplete []string            `json:"incomplete,omitempty"`
-		Rows       []results.Delta     `json:"rows,omitempty"`
-		SLOs       []reports.SLOResult `json:"slos"`
+		Incomplete []string `json:"incomplete,omitempty"`
+		// DifferentScenarios: compared with --allow-different-scenarios.
+		DifferentScenarios []string            `json:"differentScenarios,omitempty"`
+		Rows               []results.Delta     `json:"rows,omitempty"`
+		SLOs               []reports.SLOResult `json:"slos"`
 	}
 	var all []out
 	for _, s := range suites {
 		o := out{Scenario: s.Scenario, Source: s.Source, Failed: s.Failed(), Changed: s.Changed, Missing: s.Missing, Incomplete: s.Incomplete(), SLOs: s.SLOs()}
+		for _, m := range results.ScenarioMismatches(s.Baseline, s.Current) {
+			o.DifferentScenarios = append(o.DifferentScenarios, m.String())
+		}
 		if s.Comparison != nil {
 			o.Rows = s.Comparison.Rows
 		}
@@ -179,4 +191,71 @@ func jsonSuites(w io.Writer, suites []reports.Suite) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", " ")
 	return enc.Encode(all)
+}
+
+// sameScenarios refuses runs of different scenarios (exit 2): a hash
+// covers every field of the scenario, the seed included, so a baseline
+// of another one measures the edit, not the code. Allowed, the first
+// line of the output says so, and two sides of one scenario name each
+// (two files of different scenarios) are compared as one, "a vs b".
+func sameScenarios(w io.Writer, baseline, current []*results.Run, allow bool) ([]*results.Run, []*results.Run, error) {
+	mismatches := results.ScenarioMismatches(baseline, current)
+	if len(mismatches) == 0 {
+		return baseline, current, nil
+	}
+	var lines []string
+	for _, m := range mismatches {
+		lines = append(lines, m.String())
+	}
+	if !allow {
+		return nil, nil, cli.Inputf("different scenarios:\n  %s\nrecord a new baseline (make baseline), or pass --allow-different-scenarios to compare them anyway",
+			strings.Join(lines, "\n  "))
+	}
+	fmt.Fprintf(w, "DIFFERENT SCENARIOS compared (--allow-different-scenarios): %s\n", strings.Join(lines, "; "))
+	if m := mismatches[0]; m.Scenario == "" && len(m.Baseline) == 1 && len(m.Current) == 1 {
+		label := baseline[0].Meta.Scenario + " vs " + current[0].Meta.Scenario
+		return results.Relabeled(baseline, label), results.Relabeled(current, label), nil
+	}
+	return baseline, current, nil
+}
+
+// labelDifferent marks, in its heading (text, HTML and JUnit), each
+// suite compared across different scenarios.
+func labelDifferent(suites []reports.Suite) {
+	for i, s := range suites {
+		if m := results.ScenarioMismatches(s.Baseline, s.Current); len(m) > 0 {
+			suites[i].Scenario = fmt.Sprintf("%s [different scenarios: %s]", s.Scenario, m[0].Short())
+		}
+	}
+}
+
+// summary is the last line: what failed, and what could not be judged.
+func summary(suites []reports.Suite) string {
+	var fails, regressions, notJudged, unverified int
+	for _, s := range suites {
+		if s.Failed() {
+			fails++
+		}
+		if c := s.Comparison; c != nil {
+			regressions += len(c.Regressions())
+			notJudged += len(c.NotJudged())
+			unverified += len(c.Unverified())
+		}
+	}
+	status := "ok"
+	if fails > 0 {
+		status = fmt.Sprintf("FAIL (%d of %d suites)", fails, len(suites))
+	}
+	noun := "regressions"
+	if regressions == 1 {
+		noun = "regression"
+	}
+	line := fmt.Sprintf("%s: %d %s, %d not judged", status, regressions, noun, notJudged)
+	switch {
+	case unverified > 0:
+		line += fmt.Sprintf(" (%d of them worse by enough to count, too few samples or runs to test: failing until more runs judge them)", unverified)
+	case notJudged > 0:
+		line += " (too few samples or runs to test, or none on one side; none got worse by enough to count)"
+	}
+	return line
 }

@@ -15,12 +15,18 @@ import (
 	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
+
+// runOutputs are the files a run writes into its -o directory.
+func runOutputs() []string {
+	return []string{"measured.json", "players.ndjson", "model.json", "model-of-run.json", "report.html"}
+}
 
 // runBudget is what a real run allows unless raised: its players are
 // sessions of this one process.
@@ -52,8 +58,7 @@ func (e env) runCmd(args []string) (int, error) {
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
 	budget := runBudget()
-	fs.Float64Var(&budget.Events, "max-events", budget.Events, "refuse a run whose players + controller ticks would pass this")
-	fs.Float64Var(&budget.Concurrent, "max-concurrent", budget.Concurrent, "refuse a run with more players in the game at once than this")
+	budget.RegisterFlags(fs)
 	pos, err := cli.Parse(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -65,6 +70,10 @@ func (e env) runCmd(args []string) (int, error) {
 		return 0, usageError{fmt.Errorf("run needs a scenario FILE (one), got %d arguments", len(pos))}
 	}
 	file := pos[0]
+	// Refused before the cluster comes up, not after the run.
+	if err := fileio.CheckOutputs(fileio.In("-o", *out, runOutputs()...), []string{file}); err != nil {
+		return 0, cli.Input(err)
+	}
 	f.scenario = file
 	sc, err := f.load()
 	if err != nil {
@@ -173,7 +182,7 @@ func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir stri
 		return err
 	}
 	report := filepath.Join(dir, "report.html")
-	if err := results.WriteAtomic(report, html.Bytes()); err != nil {
+	if err := (fileio.Change{Write: map[string][]byte{report: html.Bytes()}}).Apply(); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "wrote %s, %s, %s, %s and %s\n", filepath.Join(dir, "measured.json"), filepath.Join(dir, "players.ndjson"),

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -30,7 +31,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 // command writes the report: 0 when written, 2 for bad input, 1 when it
 // cannot be written.
-func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, error) {
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage) }
@@ -45,12 +46,47 @@ func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, e
 		fmt.Fprint(stderr, usage)
 		return 0, cli.Inputf("needs FILE|DIR... and -o FILE")
 	}
-	if err := fileio.NotAnInput(*out, append(inputs, *scenario)); err != nil {
+	if err := fileio.CheckOutputs([]fileio.Output{{Flag: "-o", Path: *out}}, append(inputs, *scenario)); err != nil {
 		return 0, cli.Input(err)
 	}
 	in := reports.Input{Title: *title}
+	// Every run file and its size first: a report past its bounds is
+	// refused before a file is read.
+	var files, sweeps []string
+	var total int64
 	for _, path := range inputs {
-		if err := add(&in, path); err != nil {
+		st, err := os.Stat(path)
+		if err != nil {
+			return 0, cli.Input(err)
+		}
+		switch {
+		case st.IsDir():
+			paths, size, err := reports.RunFiles(path)
+			if err != nil {
+				return 0, cli.Input(err)
+			}
+			files, total = append(files, paths...), total+size
+		case filepath.Base(path) == "sweep.json" || strings.HasSuffix(path, ".sweep.json"):
+			sweeps = append(sweeps, path)
+		default:
+			files, total = append(files, path), total+st.Size()
+		}
+		if err := reports.CheckInputs(len(files), total); err != nil {
+			return 0, cli.Input(err)
+		}
+	}
+	for _, path := range files {
+		if err := ctx.Err(); err != nil {
+			return 0, err // interrupted: nothing written
+		}
+		r, err := results.ReadFile(path)
+		if err != nil {
+			return 0, cli.Input(err)
+		}
+		in.Runs = append(in.Runs, r)
+	}
+	for _, path := range sweeps {
+		if err := addSweep(&in, path); err != nil {
 			return 0, cli.Input(err)
 		}
 	}
@@ -62,39 +98,19 @@ func command(_ context.Context, args []string, stdout, stderr io.Writer) (int, e
 		in.Scenario = string(b)
 	}
 	var html bytes.Buffer
-	if err := reports.HTML(&html, in); err != nil {
+	if err := reports.HTML(&html, in); errors.Is(err, reports.ErrTooLarge) {
+		return 0, cli.Input(err)
+	} else if err != nil {
 		return 0, err
 	}
-	if err := results.WriteAtomic(*out, html.Bytes()); err != nil {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if err := (fileio.Change{Write: map[string][]byte{*out: html.Bytes()}}).Apply(); err != nil {
 		return 0, err
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d runs%s)\n", *out, len(in.Runs), map[bool]string{true: ", a sweep"}[len(in.Frontier) > 0])
 	return cli.OK, nil
-}
-
-// add reads one input into the report.
-func add(in *reports.Input, path string) error {
-	st, err := os.Stat(path)
-	if err != nil {
-		return err
-	}
-	if st.IsDir() {
-		runs, err := results.ReadDir(path)
-		if err != nil {
-			return err
-		}
-		in.Runs = append(in.Runs, runs...)
-		return nil
-	}
-	if filepath.Base(path) == "sweep.json" || strings.HasSuffix(path, ".sweep.json") {
-		return addSweep(in, path)
-	}
-	r, err := results.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	in.Runs = append(in.Runs, r)
-	return nil
 }
 
 func addSweep(in *reports.Input, path string) error {

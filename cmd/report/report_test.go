@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fleetbench/fleetbench/internal/cli"
 )
 
 func TestReportCommand(t *testing.T) {
@@ -56,5 +59,20 @@ func TestReportCommand(t *testing.T) {
 		if code := run(bad, &o, &e); code != 2 || e.Len() == 0 {
 			t.Errorf("report %v: exit %d, stderr %q; want 2 with a reason", bad, code, e.String())
 		}
+	}
+}
+
+// Ctrl-C (the context ending) stops the report: exit 130 and no file.
+func TestReportHonoursInterruption(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "r.html")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var o, e bytes.Buffer
+	code := cli.Run(ctx, "report", command, []string{"../../reports/testdata/node-loss.model.json", "-o", out}, &o, &e)
+	if code != cli.Interrupted {
+		t.Fatalf("exit %d after the context ended, want %d: %s", code, cli.Interrupted, e.String())
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatal("an interrupted report wrote its file")
 	}
 }

@@ -27,7 +27,7 @@ const usage = `usage:
 CLUSTER is --cluster KUBECONFIG [--cluster-workers N] [--cluster-namespace NS] [--worker-cpu Q]
 [--worker-memory Q] [--worker-image IMAGE]: check and plan then run their days in chunks of N on
 a pool of N pods, and answer as with --workers N.
-Every command also takes --max-events N and --max-concurrent N, its work budget.
+Every command also takes --max-events N, --max-concurrent N and --max-servers N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
 Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.
 `
@@ -81,10 +81,17 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	return code, err
 }
 
-// parse parses flags around the one FILE argument.
-func parse(fs *flag.FlagSet, args []string) (string, error) {
+// parse parses flags around the one FILE argument; -h prints the
+// command's flags on stdout.
+func (e env) parse(fs *flag.FlagSet, args []string) (string, error) {
 	fs.SetOutput(io.Discard)
 	pos, err := cli.Parse(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(e.stdout, "usage: sim %s FILE [flags]\nflags:\n", fs.Name())
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return "", err
+	}
 	if err != nil {
 		return "", err
 	}
@@ -94,11 +101,12 @@ func parse(fs *flag.FlagSet, args []string) (string, error) {
 	return pos[0], nil
 }
 
-// budgetFlags registers --max-events and --max-concurrent.
+// budgetFlags registers --max-events, --max-concurrent and --max-servers,
+// each refusing a value that is not a finite number > 0 (NaN would
+// switch the budget off).
 func budgetFlags(fs *flag.FlagSet) *sim.Budget {
 	b := sim.DefaultBudget()
-	fs.Float64Var(&b.Events, "max-events", b.Events, "refuse a command whose players + controller ticks, over all its runs, would pass this")
-	fs.Float64Var(&b.Concurrent, "max-concurrent", b.Concurrent, "refuse a run with more players in the game at once than this")
+	b.RegisterFlags(fs)
 	return &b
 }
 

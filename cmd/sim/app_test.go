@@ -95,7 +95,7 @@ timeline:
 			"fleet.update.rollingUpdate.maxSurge: must be at most 100%",
 			"timeline[0].at: is after the scenario's duration",
 		}},
-		{"unreadable trace", []string{"run", write("t.yaml", head+"arrivals: {segments: [{trace: {file: bad.csv}}]}\n")}, []string{"arrivals.segments[0].trace.file: trace row 2"}},
+		{"unreadable trace", []string{"run", write("t.yaml", head+"arrivals: {segments: [{trace: {file: bad.csv}}]}\n")}, []string{"arrivals.segments[0].trace.file: trace line 2"}},
 		{"check on bad input", []string{"check", all}, []string{"players.colour: unknown field"}},
 		{"sweep with a bad axis", []string{"sweep", "testdata/small.yaml", "--set", "fleet.policy.buffer.size=5:1:1", "-o", filepath.Join(dir, "sw")}, []string{"TO must be ≥ FROM"}},
 		{"unknown flag", []string{"run", "testdata/small.yaml", "--sed", "3"}, []string{"flag provided but not defined: -sed"}},

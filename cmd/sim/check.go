@@ -26,8 +26,14 @@ func (e env) checkCmd(args []string) (code int, err error) {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("verbose", false, "log each search trial and verification to stderr")
 	policies := fs.Bool("policies", false, "also size the scenario under OpenKruiseGame's minAvailable, Agones' buffer and the demand-aware policy, side by side")
-	file, err := parse(fs, args)
+	file, err := e.parse(fs, args)
 	if err != nil {
+		return 0, err
+	}
+	if err := on.unused(fs); err != nil {
+		return 0, err
+	}
+	if err := checkOutputs(*out, file, "check.json", "model.json", "report.html"); err != nil {
 		return 0, err
 	}
 	doc, dir, err := e.dayRuleInputs("check", file, *sets, &opts, *verbose)
@@ -69,6 +75,9 @@ func (e env) checkCmd(args []string) (code int, err error) {
 		modelJSON, err := results.Marshal(model)
 		if err != nil {
 			return 0, err
+		}
+		if err := results.CheckWritable("model.json", modelJSON); err != nil {
+			return 0, cli.Input(err)
 		}
 		var html bytes.Buffer
 		in := reports.Input{Title: "fleetbench sizing check: " + rep.Scenario, Sizing: rep, Runs: []*results.Run{model}, Scenario: string(doc)}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/client-go/kubernetes"
@@ -33,6 +34,26 @@ func (f *clusterFlags) register(fs *flag.FlagSet, what string) {
 	fs.IntVar(&f.workers, "cluster-workers", 2, "with --cluster: worker pods")
 	f.res = workjob.Resources{CPU: resource.MustParse("1"), Memory: resource.MustParse("256Mi")}
 	workjob.RegisterFlags(fs, &f.res, "sim")
+}
+
+// unused refuses the flags that only mean something with --cluster when
+// it is not given: a --cluster-workers 8 silently ignored would run the
+// command on this machine with a number the user never sees applied.
+func (f *clusterFlags) unused(fs *flag.FlagSet) error {
+	if f.kubeconfig != "" {
+		return nil
+	}
+	var set []string
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "cluster-namespace", "cluster-workers", "worker-cpu", "worker-memory", "worker-image":
+			set = append(set, "--"+fl.Name)
+		}
+	})
+	if len(set) > 0 {
+		return cli.Inputf("%s: only with --cluster KUBECONFIG, which is not given", strings.Join(set, ", "))
+	}
+	return nil
 }
 
 // config checks the flags and the cluster: permissions and room for the

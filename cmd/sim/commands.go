@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/internal/fileio"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -25,8 +26,11 @@ func (e env) runCmd(args []string) error {
 	budget := budgetFlags(fs)
 	var sets multi
 	fs.Var(&sets, "set", "override a field: PATH=VALUE (repeatable)")
-	file, err := parse(fs, args)
+	file, err := e.parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkOutputs(*out, file, "model.json", "report.html"); err != nil {
 		return err
 	}
 	doc, dir, err := readScenario(file)
@@ -63,6 +67,9 @@ func (e env) runCmd(args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := results.CheckWritable("model.json", data); err != nil {
+		return cli.Input(err)
+	}
 	if err := writeOutputs(*out, map[string][]byte{"model.json": data, "report.html": html.Bytes()}); err != nil {
 		return err
 	}
@@ -81,12 +88,25 @@ func (e env) sweepCmd(args []string) error {
 	fs.Var(&sets, "set", "swept field: PATH=FROM:TO:STEP (repeatable)")
 	var on clusterFlags
 	on.register(fs, "sweep's runs")
-	file, err := parse(fs, args)
+	file, err := e.parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if *out == "" || len(sets) == 0 || *reps < 1 || *workers < 0 {
-		return cli.Inputf("sweep: want -o DIR, at least one --set PATH=FROM:TO:STEP, --reps ≥ 1 and --workers ≥ 0")
+	switch {
+	case *out == "":
+		return cli.Inputf("sweep: -o DIR is required")
+	case len(sets) == 0:
+		return cli.Inputf("sweep: give at least one --set PATH=FROM:TO:STEP")
+	case *reps < 1:
+		return cli.Inputf("sweep: --reps %d: must be ≥ 1", *reps)
+	case *workers < 0:
+		return cli.Inputf("sweep: --workers %d: must be ≥ 0", *workers)
+	}
+	if err := on.unused(fs); err != nil {
+		return err
+	}
+	if err := checkOutputs(*out, file, "sweep.json", "report.html"); err != nil {
+		return err
 	}
 	var axes []sim.Axis
 	for _, s := range sets {
@@ -95,6 +115,9 @@ func (e env) sweepCmd(args []string) error {
 			return cli.Input(err)
 		}
 		axes = append(axes, a)
+	}
+	if err := sim.CheckAxes(axes); err != nil {
+		return cli.Input(err)
 	}
 	doc, dir, err := readScenario(file)
 	if err != nil {
@@ -118,6 +141,9 @@ func (e env) sweepCmd(args []string) error {
 	data, err := json.MarshalIndent(res, "", " ")
 	if err != nil {
 		return fmt.Errorf("encoding sweep: %w", err)
+	}
+	if err := sim.CheckSweepWritable("sweep.json", data); err != nil {
+		return cli.Input(err)
 	}
 	if err := writeOutputs(*out, map[string][]byte{"sweep.json": append(data, '\n'), "report.html": html.Bytes()}); err != nil {
 		return err
@@ -154,17 +180,35 @@ func passWord(ok bool) string {
 	return "FAIL"
 }
 
-// writeOutputs writes every file into dir as one change, only once all of
-// them have been rendered: a failure leaves none of them behind.
-func writeOutputs(dir string, files map[string][]byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
+// checkOutputs refuses, before the work, outputs in dir (-o) that could
+// not be written or would replace the scenario file.
+func checkOutputs(dir, file string, names ...string) error {
+	if dir == "" {
+		return nil
 	}
-	paths := make(map[string][]byte, len(files))
+	var inputs []string
+	if st, err := os.Stat(file); err == nil && st.Mode().IsRegular() {
+		inputs = []string{file} // a directory is refused as a scenario later
+	}
+	return cli.Input(fileio.CheckOutputs(fileio.In("-o", dir, names...), inputs))
+}
+
+// writeOutputs writes every file into dir, and removes the stale ones
+// (files an earlier run wrote there that this one does not), as one
+// change, only once all of them have been rendered: a failure leaves
+// dir as it was.
+func writeOutputs(dir string, files map[string][]byte, stale ...string) error {
+	c := fileio.Change{Write: make(map[string][]byte, len(files))}
 	for name, data := range files {
-		paths[filepath.Join(dir, name)] = data
+		c.Write[filepath.Join(dir, name)] = data
 	}
-	return results.WriteFiles(paths)
+	for _, name := range stale {
+		c.Remove = append(c.Remove, filepath.Join(dir, name))
+	}
+	if err := c.Apply(); err != nil {
+		return fmt.Errorf("-o %s: %w", dir, err)
+	}
+	return nil
 }
 
 func parseOverrides(sets []string) ([]scenarios.Override, error) {

@@ -6,7 +6,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
+	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/fleetbench/fleetbench/emit"
@@ -32,8 +36,11 @@ func (e env) planCmd(args []string) (code int, err error) {
 	fs.StringVar(&eo.Namespace, "namespace", eo.Namespace, "--emit: the namespace")
 	fs.StringVar(&eo.Timezone, "timezone", eo.Timezone, "--emit: where the scenario's 0h is midnight")
 	verbose := fs.Bool("verbose", false, "log each repair round and verification to stderr")
-	file, err := parse(fs, args)
+	file, err := e.parse(fs, args)
 	if err != nil {
+		return 0, err
+	}
+	if err := on.unused(fs); err != nil {
 		return 0, err
 	}
 	switch {
@@ -42,9 +49,23 @@ func (e env) planCmd(args []string) (code int, err error) {
 	case *emitKind != "" && *out == "":
 		return 0, cli.Inputf("plan: --emit writes its manifests into -o DIR: give one")
 	}
+	if err := checkOutputs(*out, file, append([]string{"plan.json", "plan.yaml", "report.html"}, manifestFiles()...)...); err != nil {
+		return 0, err
+	}
 	doc, dir, err := e.dayRuleInputs("plan", file, *sets, &opts.CheckOptions, *verbose)
 	if err != nil {
 		return 0, err
+	}
+	if *emitKind != "" {
+		// Manifests that could not be written are refused before the
+		// planning, which takes tens of seconds.
+		sc, err := scenarios.Parse(doc, dir)
+		if err != nil {
+			return 0, cli.Inputf("scenario %s:\n%w", file, err)
+		}
+		if err := errors.Join(emit.Check(*emitKind, sc, eo), emit.CheckStep(opts.Step)); err != nil {
+			return 0, cli.Inputf("--emit %s: %w", *emitKind, err)
+		}
 	}
 	stop, err := on.pool(e, &opts.CheckOptions)
 	if err != nil {
@@ -68,8 +89,9 @@ func (e env) planCmd(args []string) (code int, err error) {
 			return 0, err
 		}
 	}
+	var wrote, removed []string
 	if *out != "" {
-		if err := e.writePlan(*out, plan, data, doc, dir, *emitKind, manifests); err != nil {
+		if wrote, removed, err = e.writePlan(*out, plan, data, doc, dir, *emitKind, manifests); err != nil {
 			return 0, err
 		}
 	}
@@ -79,13 +101,19 @@ func (e env) planCmd(args []string) (code int, err error) {
 	}
 	printPlan(e, plan)
 	if *out != "" {
-		fmt.Fprintf(e.stdout, "wrote %s, %s and %s\n", filepath.Join(*out, "plan.json"), filepath.Join(*out, "plan.yaml"), filepath.Join(*out, "report.html"))
+		fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join(wrote, ", "))
 		if manifests != nil {
-			fmt.Fprintf(e.stdout, "wrote %s: the manifests that implement the plan\n", filepath.Join(*out, *emitKind+".yaml"))
+			fmt.Fprintf(e.stdout, "%s: the manifests that implement the plan\n", filepath.Join(*out, *emitKind+".yaml"))
+		}
+		if len(removed) > 0 {
+			fmt.Fprintf(e.stdout, "removed %s: an earlier plan's, stale beside this one\n", strings.Join(removed, ", "))
 		}
 	}
 	return planStatus(plan), nil
 }
+
+// manifestFiles are the files --emit writes, one per kind.
+func manifestFiles() []string { return []string{"agones.yaml", "okg.yaml"} }
 
 // planStatus: 0 when a schedule meets the target, 1 when none was found.
 func planStatus(p *results.Plan) int {
@@ -96,11 +124,14 @@ func planStatus(p *results.Plan) int {
 }
 
 // writePlan writes plan.json, the scenario with the schedule (plan.yaml:
-// `sim run plan.yaml` replays it) and the report, as one change.
-func (e env) writePlan(out string, p *results.Plan, data, doc []byte, dir, kind string, manifests []byte) error {
+// `sim run plan.yaml` replays it), the manifests and the report, as one
+// change that also removes an earlier plan's files this one does not
+// write (no schedule found: no plan.yaml). It returns the paths written
+// and those removed.
+func (e env) writePlan(out string, p *results.Plan, data, doc []byte, dir, kind string, manifests []byte) (wrote, removed []string, err error) {
 	sc, err := scenarios.Parse(doc, dir)
 	if err != nil {
-		return cli.Input(err)
+		return nil, nil, cli.Input(err)
 	}
 	files := map[string][]byte{"plan.json": data}
 	if manifests != nil {
@@ -108,6 +139,19 @@ func (e env) writePlan(out string, p *results.Plan, data, doc []byte, dir, kind 
 	}
 	if p.Found {
 		files["plan.yaml"] = []byte(sim.Scheduled(sc, p.Steps).YAML())
+		if err := scenarios.CheckWritable("plan.yaml", len(files["plan.yaml"])); err != nil {
+			return nil, nil, cli.Input(err)
+		}
+	}
+	var stale []string
+	for _, name := range append([]string{"plan.yaml"}, manifestFiles()...) {
+		if _, ok := files[name]; ok {
+			continue
+		}
+		stale = append(stale, name)
+		if _, err := os.Lstat(filepath.Join(out, name)); err == nil {
+			removed = append(removed, filepath.Join(out, name))
+		}
 	}
 	var html bytes.Buffer
 	in := reports.Input{Title: "fleetbench buffer plan: " + p.Scenario, Plan: p, Scenario: string(doc)}
@@ -115,10 +159,16 @@ func (e env) writePlan(out string, p *results.Plan, data, doc []byte, dir, kind 
 		in.Runs = []*results.Run{p.Day}
 	}
 	if err := reports.HTML(&html, in); err != nil {
-		return err
+		return nil, nil, err
 	}
 	files["report.html"] = html.Bytes()
-	return writeOutputs(out, files)
+	if err := writeOutputs(out, files, stale...); err != nil {
+		return nil, nil, err
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		wrote = append(wrote, filepath.Join(out, name))
+	}
+	return wrote, removed, nil
 }
 
 // emitPlan renders the manifests that implement the plan.
@@ -126,9 +176,6 @@ func emitPlan(kind string, p *results.Plan, doc []byte, dir string, o emit.Optio
 	sc, err := scenarios.Parse(doc, dir)
 	if err != nil {
 		return nil, cli.Input(err)
-	}
-	if o.Fleet == "" {
-		o.Fleet = sc.Name
 	}
 	render := emit.Agones
 	if kind == "okg" {

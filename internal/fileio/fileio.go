@@ -1,6 +1,8 @@
-// Package fileio reads the files fleetbench is given with a size cap, so
-// that a wrong path (/dev/zero, a disk image) is an error naming the file
-// and the limit rather than a process that dies out of memory.
+// Package fileio is how fleetbench's commands touch files: inputs are
+// read with a size cap, so that a wrong path (a disk image, a device) is
+// an error naming the file and the limit rather than a process that dies
+// out of memory or waits forever; outputs are checked before the work and
+// written as one change that a failure undoes.
 package fileio
 
 import (
@@ -9,35 +11,58 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
+	"syscall"
 )
 
 // ErrTooLarge is wrapped by every refusal of a file past its cap.
 var ErrTooLarge = errors.New("file too large")
 
-// ReadFile reads path whole if it holds at most limit bytes.
+// ReadFile reads path whole if it is a regular file of at most limit
+// bytes.
 func ReadFile(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// A regular file's size is known: refuse it unread, or read it into
-	// a buffer of its size (io.ReadAll's doubling would take twice that).
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		if st.Size() > limit {
-			return nil, fmt.Errorf("%s: %w: %d bytes, more than %d", path, ErrTooLarge, st.Size(), limit)
-		}
-		buf := bytes.NewBuffer(make([]byte, 0, st.Size()+512))
-		_, err := buf.ReadFrom(Limit(f, limit, path))
-		return buf.Bytes(), err
-	}
-	data, err := io.ReadAll(Limit(f, limit, path))
+	st, err := f.Stat()
 	if err != nil {
 		return nil, err
 	}
-	return data, nil
+	// The size is known: refuse the file unread, or read it into a buffer
+	// of its size (io.ReadAll's doubling would take twice that).
+	if st.Size() > limit {
+		return nil, fmt.Errorf("%s: %w: %d bytes, more than %d", path, ErrTooLarge, st.Size(), limit)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, st.Size()+512))
+	_, err = buf.ReadFrom(Limit(f, limit, path))
+	return buf.Bytes(), err
+}
+
+// Open opens a regular file for reading and refuses anything else. A
+// named pipe would block the open until a writer came (and a signal could
+// not stop it); a device or socket has no end a command can wait for.
+// The open itself never blocks: it is non-blocking, and the file's type
+// is checked on the opened file, not on a name that could change.
+func Open(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s is %s: give a regular file", path, kind(st.Mode()))
+	}
+	return f, nil
 }
 
 // Limit reads r (named name in errors) and fails with ErrTooLarge once
@@ -59,28 +84,4 @@ func (l *limited) Read(p []byte) (int, error) {
 		return 0, fmt.Errorf("%s: %w: more than %d bytes", l.name, ErrTooLarge, l.limit)
 	}
 	return n, err
-}
-
-// NotAnInput refuses an output that would replace what the report reads:
-// an input file, the --scenario file, or a run file inside an input
-// directory.
-func NotAnInput(out string, inputs []string) error {
-	outInfo, err := os.Stat(out)
-	if err != nil {
-		return nil // a new file replaces nothing
-	}
-	absOut, _ := filepath.Abs(out)
-	for _, in := range inputs {
-		st, err := os.Stat(in)
-		if in == "" || err != nil {
-			continue
-		}
-		absIn, _ := filepath.Abs(in)
-		rel, relErr := filepath.Rel(absIn, absOut)
-		inside := st.IsDir() && relErr == nil && !strings.HasPrefix(rel, "..") && strings.HasSuffix(out, ".json")
-		if os.SameFile(st, outInfo) || inside {
-			return fmt.Errorf("-o %s would replace the input %s", out, in)
-		}
-	}
-	return nil
 }

@@ -62,6 +62,9 @@ type hostileCase struct {
 	// signal, when set, is sent once the command has run for after.
 	signal os.Signal
 	after  time.Duration
+	// setup prepares $D beyond files (FIFOs, symlinks); verify checks it
+	// afterwards.
+	setup, verify func(t *testing.T, dir string)
 }
 
 // outcome is what a case did.
@@ -84,6 +87,9 @@ func (c hostileCase) run(t *testing.T) outcome {
 		if err := os.WriteFile(path, []byte(expand(body)), 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if c.setup != nil {
+		c.setup(t, dir)
 	}
 	args := make([]string, len(c.args))
 	for i, a := range c.args {
@@ -135,6 +141,9 @@ func (c hostileCase) run(t *testing.T) outcome {
 		if found, _ := filepath.Glob(expand(p)); len(found) > 0 {
 			t.Errorf("%s %v left %v behind", c.cmd, args, found)
 		}
+	}
+	if c.verify != nil {
+		c.verify(t, dir)
 	}
 	return o
 }

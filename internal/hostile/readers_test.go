@@ -9,6 +9,12 @@ import (
 	"github.com/fleetbench/fleetbench/internal/testkit"
 )
 
+// withFile is files with one more.
+func withFile(files map[string]string, name, body string) map[string]string {
+	files[name] = body
+	return files
+}
+
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -53,7 +59,7 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 	longSeries := make([]float64, 2001)
 	cases := []hostileCase{
 		{name: "report without arguments", cmd: "report", code: 2, says: "needs FILE|DIR... and -o FILE"},
-		{name: "report an endless run file", cmd: "report", args: []string{"/dev/zero", "-o", "$D/r.html"}, code: 2, says: "more than 33554432 bytes", leaves: noReport},
+		{name: "report an endless run file", cmd: "report", args: []string{"/dev/zero", "-o", "$D/r.html"}, code: 2, says: "/dev/zero is a character device", leaves: noReport},
 		{name: "report a file that is not JSON", cmd: "report", args: report, files: runFile("{not json"), code: 2, says: "$D/runs/model.json", leaves: noReport},
 		{name: "report an empty file", cmd: "report", args: report, files: runFile(""), code: 2, says: "unexpected end of JSON input", leaves: noReport},
 		{name: "report a negative counter", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "counters")["players"] = -5 })),
@@ -93,7 +99,8 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 		{name: "compare one path for two outputs", cmd: "loadgen", args: []string{"compare", "--baseline", "$D/base", "--current", "$D/cur", "--junit", "$D/x", "--html", "$D/x"},
 			files: compareWith(mustRead(t, modelRun)), code: 2, says: "given to two of", leaves: []string{"$D/x"}},
 		{name: "compare writes all outputs or none", cmd: "loadgen", args: []string{"compare", "--baseline", "$D/base", "--current", "$D/cur", "--junit", "$D/junit.xml", "--html", "$D/nodir/c.html"},
-			files: compareWith(mustRead(t, modelRun)), code: 1, says: "nodir", leaves: []string{"$D/junit.xml", "$D/.junit.xml.*"}},
+			files: withFile(compareWith(mustRead(t, modelRun)), "nodir", "a file where a directory goes"), code: 2,
+			says: "$D/nodir is not a directory (a regular file)", leaves: []string{"$D/junit.xml", "$D/.junit.xml.*"}},
 		{name: "compare over a baseline run", cmd: "loadgen", args: []string{"compare", "--baseline", "$D/base", "--current", "$D/cur", "--json", "$D/base/model.json"},
 			files: compareWith(mustRead(t, modelRun)), code: 2, says: "would replace the input"},
 		{name: "cluster without a subcommand", cmd: "loadgen", args: []string{"cluster"}, code: 2, says: "cluster needs a subcommand"},
