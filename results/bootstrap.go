@@ -60,14 +60,3 @@ func shareNotBeyond(changes []float64, positive bool) float64 {
 	}
 	return float64(n+1) / float64(len(changes)+1)
 }
-
-// finite drops NaN and infinite values (changes against a zero baseline).
-func finite(v []float64) []float64 {
-	out := v[:0:0]
-	for _, x := range v {
-		if !math.IsNaN(x) && !math.IsInf(x, 0) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
