@@ -18,9 +18,9 @@ type agonesWindow struct {
 
 // agones is what the FleetAutoscaler is made of.
 type agones struct {
-	tz                      string
-	min, max                int
-	minWhy, maxWhy, syncWhy string
+	tz             string
+	min, max       int
+	minWhy, maxWhy string
 }
 
 // Agones writes a FleetAutoscaler for a plan verified under the Agones
