@@ -95,13 +95,14 @@ func (k okg) gameServerSet() *yaml.Node {
 				"image", note(str("REPLACE-WITH-YOUR-GAME-SERVER-IMAGE"), "fleetbench models the fleet, not your image"))))))),
 		append(append([]string{"OpenKruiseGame manifests that implement fleetbench's buffer plan for"}, planLines(k.p)...),
 			"kruise-game's KEDA external scaler asks for replicas + minAvailable − None",
-			"rooms; KEDA turns that into a HorizontalPodAutoscaler.")...)
+			"rooms while fewer are None, else for replicas − WaitToBeDeleted; KEDA turns",
+			"that into a HorizontalPodAutoscaler.")...)
 }
 
 func (k okg) scaledObject() *yaml.Node {
 	behavior := obj(
 		head("scaleUp",
-			"tolerance 0 (Kubernetes 1.34+ with HPAConfigurableTolerance, KEDA 2.18+):",
+			"tolerance 0 (honoured from Kubernetes 1.35, HPAConfigurableTolerance; ignored before):",
 			fmt.Sprintf("the HPA's default 10%% deadband would leave a fleet of %d rooms (the", k.deadband),
 			fmt.Sprintf("plan's busiest minute) short of up to %d rooms the scaler asks for.", k.ignored)),
 		obj(
@@ -113,7 +114,7 @@ func (k okg) scaledObject() *yaml.Node {
 				"value", note(num(k.max), "as many as asked in one period: the scaler asks only for what is missing"),
 				"periodSeconds", 15))),
 		"scaleDown", obj(
-			"stabilizationWindowSeconds", note(num(45), "OpenKruiseGame's documented example"),
+			"stabilizationWindowSeconds", note(num(0), "recycled rooms go only at a sync that asks for less; a window would hold them"),
 			"tolerance", 0,
 			"policies", list(obj("type", "Percent", "value", 100, "periodSeconds", 15))))
 	return obj(

@@ -1,22 +1,26 @@
 package policy
 
-import "math"
-
 // HPA is the HorizontalPodAutoscaler that KEDA puts between an external
 // scaler (OpenKruiseGame's, which asks for a replica count) and the
-// workload, as Kubernetes' controller computes it for an AverageValue
-// metric with target 1: the scaler's ask within Tolerance of the current
-// replicas changes nothing; a recommendation is stabilized over each
-// direction's window (the lowest of the scale-up window, the highest of
-// the scale-down window) and limited by the direction's rate policies.
-// It keeps the recommendations and scale events it needs: not for
-// concurrent use.
+// workload, computed as Kubernetes' controller does for an External
+// metric with an AverageValue target of 1 (pkg/controller/podautoscaler,
+// v1.37: GetExternalPerPodMetricReplicas, then
+// normalizeDesiredReplicasWithBehaviors): the ask within tolerance of the
+// current replicas changes nothing; the recommendation is stabilized over
+// each direction's window, then limited by the direction's rate policies
+// and by Min/Max. It keeps the recommendations and scale events it needs:
+// not for concurrent use.
 type HPA struct {
-	Tolerance float64
-	Up, Down  HPARules
+	// TolUp and TolDown bound the no-change band: (1 − TolDown) ≤ ask /
+	// current ≤ (1 + TolUp), both ends included.
+	TolUp, TolDown float64
+	Up, Down       HPARules
+	// Min and Max are the HPA's minReplicas and maxReplicas (Max 0: none).
+	Min, Max int
 
-	recs   []stamped // recommendations, newest last
-	events []stamped // scale events: replicas added (>0) or removed (<0)
+	started            bool
+	recs               []stamped // recommendations, oldest replaced first
+	upEvents, downEvts []stamped // replicas added / removed by each rescale
 }
 
 // HPARules are one direction's behavior.
@@ -42,108 +46,77 @@ type stamped struct {
 	n int
 }
 
-// DefaultHPA is Kubernetes' default behavior: tolerance 10%; up at once,
-// by the larger of 4 pods or 100% per 15 s; down after 300 s of lower
-// recommendations, by up to 100% per 15 s.
+// DefaultHPA is Kubernetes' default behavior: tolerance 10% both ways; up
+// at once, by the larger of 4 pods or 100% per 15 s; down after 300 s of
+// lower recommendations, by up to 100% per 15 s; at least 1 replica
+// (KEDA's minReplicaCount 0 gives the HPA a minimum of 1).
 func DefaultHPA() HPA {
 	return HPA{
-		Tolerance: 0.1,
-		Up:        HPARules{Policies: []HPARate{{Value: 4, Period: 15}, {Percent: true, Value: 100, Period: 15}}},
-		Down:      HPARules{Window: 300, Policies: []HPARate{{Percent: true, Value: 100, Period: 15}}},
+		TolUp: 0.1, TolDown: 0.1, Min: 1,
+		Up:   HPARules{Policies: []HPARate{{Value: 4, Period: 15}, {Percent: true, Value: 100, Period: 15}}},
+		Down: HPARules{Window: 300, Policies: []HPARate{{Percent: true, Value: 100, Period: 15}}},
 	}
 }
 
-// Next is the replica count the HPA sets at time now (seconds) when the
-// scaler asks for ask replicas and the workload has current.
+// Next is the replica count the HPA sets at its sync at now (seconds) when
+// the scaler asks for ask replicas and the workload has current.
 func (h *HPA) Next(now float64, current, ask int) int {
-	rec := ask
-	if current > 0 && math.Abs(float64(ask)/float64(current)-1) <= h.Tolerance {
-		rec = current
+	if !h.started {
+		// recordInitialRecommendation: the count the HPA found is a
+		// recommendation, so a scale-down waits a whole window.
+		h.started = true
+		h.recs = append(h.recs, stamped{now, current})
 	}
-	h.recs = append(h.recs, stamped{now, rec})
-	up, down := rec, rec
-	keep := 0
-	for _, r := range h.recs {
-		if now-r.t <= h.Up.Window {
-			up = min(up, r.n)
-		}
-		if now-r.t <= h.Down.Window {
-			down = max(down, r.n)
-		}
-		if now-r.t <= max(h.Up.Window, h.Down.Window) {
-			h.recs[keep] = r
-			keep++
-		}
-	}
-	h.recs = h.recs[:keep]
-	next := min(max(current, up), down)
 	switch {
-	case next > current:
-		next = min(next, h.limit(now, current, &h.Up, true))
-	case next < current:
-		next = max(next, h.limit(now, current, &h.Down, false))
+	case current == 0:
+		return 0 // scaling is disabled at 0 replicas (KEDA activates)
+	case h.Max > 0 && current > h.Max:
+		return h.Max
+	case current < h.Min:
+		return h.Min
 	}
-	if next != current {
-		h.events = append(h.events, stamped{now, next - current})
+	desired := current
+	if ratio := float64(ask) / float64(current); ratio < 1-h.TolDown || ratio > 1+h.TolUp {
+		desired = ask
 	}
+	rec := h.stabilize(now, current, desired)
+	next := rec
+	switch {
+	case rec > current:
+		limit := max(h.upLimit(now, current), current)
+		if h.Max > 0 {
+			limit = min(limit, h.Max)
+		}
+		next = min(rec, limit)
+	case rec < current:
+		next = max(rec, max(h.Min, min(h.downLimit(now, current), current)))
+	}
+	h.record(now, current, next)
 	return next
 }
 
-// limit is the furthest the rules let replicas go from current now.
-func (h *HPA) limit(now float64, current int, r *HPARules, up bool) int {
-	if r.Disabled || len(r.Policies) == 0 {
-		return current
-	}
-	best, first := 0, true
-	for _, p := range r.Policies {
-		moved := 0 // replicas added (up) or removed (down) within the period
-		for _, e := range h.events {
-			if now-e.t < p.Period && (e.n > 0) == up {
-				moved += abs(e.n)
-			}
+// stabilize is stabilizeRecommendationWithBehaviors: the lowest
+// recommendation of the scale-up window and the highest of the scale-down
+// window bound current; a sample exactly one window old is outside it.
+// desired is then kept in place of the oldest sample outside both.
+func (h *HPA) stabilize(now float64, current, desired int) int {
+	upCut, downCut := now-h.Up.Window, now-h.Down.Window
+	up, down, old := desired, desired, -1
+	for i, r := range h.recs {
+		if r.t > upCut {
+			up = min(up, r.n)
 		}
-		var lim int
-		if up {
-			start := current - moved
-			lim = start + p.Value
-			if p.Percent {
-				lim = int(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
-			}
-		} else {
-			start := current + moved
-			lim = start - p.Value
-			if p.Percent {
-				lim = int(math.Floor(float64(start) * (1 - float64(p.Value)/100)))
-			}
+		if r.t > downCut {
+			down = max(down, r.n)
 		}
-		// Max allows the most change: the highest limit up, the lowest down.
-		if first || (up != r.SelectMin && lim > best) || (up == r.SelectMin && lim < best) {
-			best, first = lim, false
+		if r.t < upCut && r.t < downCut {
+			old = i
 		}
 	}
-	h.trim(now)
-	return max(best, 0)
-}
-
-// trim drops scale events older than every period.
-func (h *HPA) trim(now float64) {
-	longest := 0.0
-	for _, p := range append(append([]HPARate(nil), h.Up.Policies...), h.Down.Policies...) {
-		longest = max(longest, p.Period)
+	if old >= 0 {
+		h.recs[old] = stamped{now, desired}
+	} else {
+		h.recs = append(h.recs, stamped{now, desired})
 	}
-	keep := 0
-	for _, e := range h.events {
-		if now-e.t < longest {
-			h.events[keep] = e
-			keep++
-		}
-	}
-	h.events = h.events[:keep]
-}
-
-func abs(v int) int {
-	if v < 0 {
-		return -v
-	}
-	return v
+	return min(max(current, up), down)
 }

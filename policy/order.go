@@ -64,6 +64,20 @@ func CompareDeletion(a, b Candidate) int {
 	return 0
 }
 
+// CompareKruiseDeletion orders a GameServerSet's scale-down as kruise-game
+// does (util.DeleteSequenceGs): by opsState, then deletion priority, then
+// the highest index; unlike a ReplicaSet it does not prefer pods that are
+// unscheduled or not Ready.
+func CompareKruiseDeletion(a, b Candidate) int {
+	if ra, rb := DeletionRank(a.OpsState), DeletionRank(b.OpsState); ra != rb {
+		return ra - rb
+	}
+	if a.Priority != b.Priority {
+		return a.Priority - b.Priority
+	}
+	return b.Index - a.Index
+}
+
 // SortForDeletion orders candidates so the first ones go first.
 func SortForDeletion(cs []Candidate) {
 	slices.SortStableFunc(cs, CompareDeletion)

@@ -56,7 +56,11 @@ func newSizingView(s *results.Sizing) *sizingView {
 		add("(b) analytic, free node capacity", s.Analytic.MinDays, &s.Analytic.Cost)
 		add("(b) analytic, every replacement waits for a node", s.Analytic.MinWithNodeDays, nil)
 	}
-	add("(c) DES-verified minimum", s.Verified.Days, &s.Verified.Cost)
+	if s.Verified.Found {
+		add("(c) DES-verified minimum (confirmation days)", s.Verified.Days, &s.Verified.Cost)
+	} else {
+		add("(c) proposed, not confirmed (confirmation days)", s.Verified.Days, nil)
+	}
 	add("the value below (c)", s.Verified.Below, nil)
 	add("configured", &s.ConfiguredDays, &s.ConfiguredCost)
 	v.Chart = shareChart(s)

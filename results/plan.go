@@ -17,21 +17,23 @@ type Plan struct {
 	// otherwise Reason says where the search stopped.
 	Found  bool   `json:"found"`
 	Reason string `json:"reason,omitempty"`
-	// Days judges the schedule on the verification seeds (the day rule).
+	// Days judges the schedule on its confirmation seeds (the day rule),
+	// which chose nothing.
 	Days *DayShare `json:"days,omitempty"`
-	// Cost is the schedule's per day (DES, its verification days pooled).
+	// Cost is the schedule's per day (DES, its confirmation days pooled).
 	Cost SizingCost `json:"cost"`
 	// Constant is the cheapest constant value the sizing check verified
 	// ((c)), Configured the scenario's own value: what the plan saves.
 	Constant   PlanConstant `json:"constant"`
 	Configured PlanConstant `json:"configured"`
 	// Repairs counts the rounds that raised steps after a DES check.
-	Repairs    int     `json:"repairs"`
-	SearchDays int     `json:"searchDays"`
-	VerifyDays int     `json:"verifyDays"`
-	RunSeconds float64 `json:"runSeconds,omitempty"`
+	Repairs     int     `json:"repairs"`
+	SearchDays  int     `json:"searchDays"`
+	VerifyDays  int     `json:"verifyDays"`
+	ConfirmDays int     `json:"confirmDays"`
+	RunSeconds  float64 `json:"runSeconds,omitempty"`
 
-	// Day is one verification day run with the schedule, for the charts.
+	// Day is one confirmation day run with the schedule, for the charts.
 	Day *Run `json:"-"`
 }
 

@@ -29,9 +29,11 @@ type Sizing struct {
 	// Judged is every value verified, by value: what the answers rest on.
 	Judged []DayShare `json:"judged"`
 
-	// SearchDays and VerifyDays count the days simulated in each phase.
-	SearchDays int `json:"searchDays"`
-	VerifyDays int `json:"verifyDays"`
+	// SearchDays, VerifyDays and ConfirmDays count the days simulated in
+	// each phase.
+	SearchDays  int `json:"searchDays"`
+	VerifyDays  int `json:"verifyDays"`
+	ConfirmDays int `json:"confirmDays"`
 	// RunSeconds is the check's wall-clock time (set by the command).
 	RunSeconds float64 `json:"runSeconds,omitempty"`
 
@@ -55,7 +57,10 @@ type DayRule struct {
 	SearchDaysPerTrial int    `json:"searchDaysPerTrial"`
 	SearchSeeds        string `json:"searchSeeds"`
 	VerifySeeds        string `json:"verifySeeds"`
-	Statement          string `json:"statement"`
+	// ConfirmSeeds judge the verification's answer once more: the days
+	// that chose nothing, whose share is the one printed for it.
+	ConfirmSeeds string `json:"confirmSeeds"`
+	Statement    string `json:"statement"`
 }
 
 // Decisions of the day rule.
@@ -122,12 +127,15 @@ type Analytic struct {
 // Verified is the smallest value the model shows meets the target share
 // of days, with the value below it for contrast.
 type Verified struct {
-	Found bool       `json:"found"`
-	Min   int        `json:"min"`
-	Cost  SizingCost `json:"cost"`
-	Days  *DayShare  `json:"days,omitempty"`
-	Below *DayShare  `json:"below,omitempty"`
-	// TimeToRoomP99 and FailureShare are over its verification days
+	Found bool `json:"found"`
+	Min   int  `json:"min"`
+	// Proposed is the verification walk's answer, which Min is once the
+	// confirmation days show it to meet the target; Days are those days.
+	Proposed int        `json:"proposed,omitempty"`
+	Cost     SizingCost `json:"cost"`
+	Days     *DayShare  `json:"days,omitempty"`
+	Below    *DayShare  `json:"below,omitempty"`
+	// TimeToRoomP99 and FailureShare are over its confirmation days
 	// pooled (shown, never judged): p99 time to room in seconds, and
 	// allocation failures per match.
 	TimeToRoomP99 float64 `json:"timeToRoomP99,omitempty"`

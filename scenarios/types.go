@@ -131,21 +131,31 @@ type Fleet struct {
 	Update       Update       `yaml:"update"`
 	// HPA, when set, puts Kubernetes' HorizontalPodAutoscaler between the
 	// minAvailable rule and the fleet, as KEDA does when it serves
-	// OpenKruiseGame's external scaler (OpenKruiseGame as deployed); the
-	// sync interval is then KEDA's pollingInterval. Unset fields take
-	// Kubernetes' defaults.
+	// OpenKruiseGame's external scaler (OpenKruiseGame as deployed): the
+	// fleet then acts on the HPA's sync (KEDA asks the scaler on each),
+	// and syncInterval is KEDA's pollingInterval, which only activates a
+	// fleet scaled to zero. Unset fields take Kubernetes' defaults.
 	HPA *HPA `yaml:"hpa"`
 }
 
 // HPA is a HorizontalPodAutoscaler's tolerance and behavior.
 type HPA struct {
-	Tolerance *float64  `yaml:"tolerance"` // default 0.1
+	// SyncPeriod is kube-controller-manager's
+	// --horizontal-pod-autoscaler-sync-period (default 15s).
+	SyncPeriod Duration `yaml:"syncPeriod"`
+	// Tolerance is --horizontal-pod-autoscaler-tolerance (default 0.1),
+	// each direction's own tolerance overriding it.
+	Tolerance *float64  `yaml:"tolerance"`
 	ScaleUp   *HPARules `yaml:"scaleUp"`   // default: at once, max(4 pods, 100%) per 15s
 	ScaleDown *HPARules `yaml:"scaleDown"` // default: 300s window, 100% per 15s
 }
 
 // HPARules is one direction's behavior (Kubernetes' HPAScalingRules).
 type HPARules struct {
+	// Tolerance is behavior.<direction>.tolerance: honoured from
+	// Kubernetes 1.35 (HPAConfigurableTolerance, beta and on by default;
+	// alpha in 1.33), ignored before.
+	Tolerance           *float64    `yaml:"tolerance"`
 	StabilizationWindow Duration    `yaml:"stabilizationWindow"`
 	SelectPolicy        string      `yaml:"selectPolicy"` // Max (default) | Min | Disabled
 	Policies            []HPAPolicy `yaml:"policies"`

@@ -165,17 +165,16 @@ func (s *Scenario) validateHPA(e *Errors) {
 	if s.Fleet.Policy.MinAvailable == nil {
 		e.add("fleet.hpa", "models KEDA serving OpenKruiseGame's external scaler: it needs fleet.policy.minAvailable")
 	}
-	if s.Fleet.SyncInterval.Duration <= 0 {
-		e.add("fleet.hpa", "acts on KEDA's polls: it needs fleet.syncInterval (the pollingInterval) > 0")
+	if d := h.SyncPeriod.Duration; d < 0 || d > 10*time.Minute || (d > 0 && d < time.Second) {
+		e.add("fleet.hpa.syncPeriod", "must be between 1s and 10m (unset: 15s, Kubernetes' default)")
 	}
-	if t := h.Tolerance; t != nil && (!(*t >= 0) || *t >= 1) {
-		e.add("fleet.hpa.tolerance", "must be in [0, 1)")
-	}
+	tolerance(e, "fleet.hpa.tolerance", h.Tolerance)
 	for i, r := range []*HPARules{h.ScaleUp, h.ScaleDown} {
 		if r == nil {
 			continue
 		}
 		path := "fleet.hpa." + [2]string{"scaleUp", "scaleDown"}[i]
+		tolerance(e, path+".tolerance", r.Tolerance)
 		if w := r.StabilizationWindow.Duration; w < 0 || w > time.Hour {
 			e.add(path+".stabilizationWindow", "must be between 0 and 1h (as Kubernetes)")
 		}
@@ -200,5 +199,12 @@ func (s *Scenario) validateHPA(e *Errors) {
 				e.add(pp+".period", "must be between 1s and 30m (as Kubernetes)")
 			}
 		}
+	}
+}
+
+// tolerance checks an HPA tolerance: a share of the replicas in [0, 1).
+func tolerance(e *Errors, path string, t *float64) {
+	if t != nil && (!(*t >= 0) || *t >= 1) {
+		e.add(path, "must be in [0, 1)")
 	}
 }

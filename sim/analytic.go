@@ -71,7 +71,7 @@ type sizer struct {
 
 func newSizer(sc *scenarios.Scenario, arrivalPeak float64, matchWait bool) *sizer {
 	z := &sizer{sc: sc, arrivalPeak: arrivalPeak, lambda: arrivalPeak / float64(sc.Players.PerMatch),
-		tick: sc.Fleet.SyncInterval.Seconds(), matchWait: matchWait, cacheS: -1}
+		tick: sc.Fleet.Tick().Seconds(), matchWait: matchWait, cacheS: -1}
 	switch {
 	case sc.Players.Allocation.OnNoServer != scenarios.Wait:
 		z.regime = lossRegime
@@ -202,7 +202,7 @@ func nodeRule(sc *scenarios.Scenario, configured int, peakRate float64) results.
 	}
 	r.ConfiguredSpare = configured / p
 	r.NodeLead = scenarios.BatchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean() +
-		sc.Fleet.PodStartup.Sampler().Mean() + sc.Fleet.SyncInterval.Seconds()
+		sc.Fleet.PodStartup.Sampler().Mean() + sc.Fleet.Tick().Seconds()
 	r.PeakDemand = peakRate * r.NodeLead
 	r.SpareNodes = int(math.Ceil(r.PeakDemand / float64(p)))
 	r.Recommended = r.SpareNodes * p

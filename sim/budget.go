@@ -40,7 +40,7 @@ func Estimate(sc *scenarios.Scenario) Work {
 	curve := sc.Curve()
 	w := Work{Runs: 1, Players: curve.Arrivals()}
 	w.Ticks = d / results.StepFor(sc.Duration.Duration).Seconds()
-	if t := sc.Fleet.SyncInterval.Seconds(); t > 0 {
+	if t := sc.Fleet.Tick().Seconds(); t > 0 {
 		w.Ticks += d / t
 	}
 	session := sc.Players.SessionLength.Sampler().Mean()

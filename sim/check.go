@@ -98,7 +98,8 @@ func sized(doc []byte, dir string) (sc *scenarios.Scenario, name string, configu
 // rule, the analytic minimum and the DES-verified minimum — and judges the
 // configured value and each answer by the share of simulated days that
 // meet every SLO (see dayRule). The search for the DES minimum runs on its
-// own days; its answer is then verified, and moved, on other days.
+// own days; its answer is then verified, and moved, on other days, and
+// confirmed on a third family that chose nothing (see confirm).
 func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*results.Sizing, error) {
 	sc, name, configured, limit, err := sized(doc, dir)
 	if err != nil {
@@ -111,7 +112,8 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 	rep := &results.Sizing{Scenario: sc.Name, Knob: name, Configured: configured, Rule: rule.describe()}
 	rep.Rule.SearchDaysPerTrial = o.SearchDays
 	rep.Rule.SearchSeeds = fmt.Sprintf("%d…%d", sc.Seed, sc.Seed+uint64(o.SearchDays)-1)
-	rep.Rule.VerifySeeds = fmt.Sprintf("%d…", sc.Seed+verifySeedOffset)
+	rep.Rule.VerifySeeds = fmt.Sprintf("%d…", familySeed(sc.Seed, verifyFamily))
+	rep.Rule.ConfirmSeeds = fmt.Sprintf("%d…", familySeed(sc.Seed, confirmFamily))
 	rep.Analytic = analytic(sc)
 	rep.NodeRule = nodeRule(sc, configured, rep.Analytic.PeakRate)
 	rep.Analytic.Cost = estimateCost(sc, rep.Analytic.Min)
@@ -119,7 +121,7 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 
 	d := newDayRunner(ctx, doc, dir, name, o.Workers, o.Options)
 	d.day = day
-	v := &verifier{d: d, rule: rule, base: sc.Seed + verifySeedOffset, seen: map[int]*trial{}, charted: configured}
+	v := &verifier{d: d, rule: rule, base: familySeed(sc.Seed, verifyFamily), seen: map[int]*trial{}, charted: configured}
 	conf, err := v.judge(configured)
 	if err != nil {
 		return nil, err
@@ -138,9 +140,12 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 		}
 	}
 	if verified.Found {
-		if verified, err = v.report(verified, sc); err != nil {
+		cf := &verifier{d: d, rule: rule, base: familySeed(sc.Seed, confirmFamily), seen: map[int]*trial{}}
+		before := d.simulated
+		if verified, err = cf.confirm(verified, sc); err != nil {
 			return nil, err
 		}
+		rep.ConfirmDays = d.simulated - before
 	}
 	rep.Verified = verified
 	if err := v.judgeRules(rep, limit); err != nil {
@@ -157,7 +162,7 @@ func Check(ctx context.Context, doc []byte, dir string, o CheckOptions) (*result
 		}
 	}
 	rep.Judged = v.judged()
-	rep.SearchDays, rep.VerifyDays = s.simulated, d.simulated-s.simulated
+	rep.SearchDays, rep.VerifyDays = s.simulated, d.simulated-s.simulated-rep.ConfirmDays
 	return rep, nil
 }
 

@@ -10,10 +10,21 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// Seed families: the sizing search and the verification of its answer
-// simulate different days, so the answer is not tuned to the days that
-// confirm it. Search day i has seed seed+i, verification day i seed+2³²+i.
-const verifySeedOffset = 1 << 32
+// Seed families: each phase simulates days of its own. The search picks
+// where to start on its days, the verification walks to an answer on
+// others, and the answer is then judged once more on days that chose
+// nothing (the check's confirmation, and the plan's own for a schedule
+// repaired on the verification days): only those can say how often the
+// answer meets the target. Day i of family k has seed seed + k·2³² + i.
+const (
+	searchFamily = iota
+	verifyFamily
+	confirmFamily
+	planConfirmFamily
+)
+
+// familySeed is day 0 of family k.
+func familySeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 
 // trial is one value of the sized knob judged day by day on one seed
 // family: each day is one replication, judged against every SLO by itself.
@@ -35,8 +46,10 @@ type trial struct {
 	// the search, whose days are only counted); run is the pool's result.
 	pool *results.Pool
 	run  *results.Run
-	// inspect, when set, sees each day's run once it is judged.
+	// inspect, when set, sees each day's run once it is judged; onDay,
+	// whether it met every SLO.
 	inspect func(*results.Run)
+	onDay   func(met bool)
 }
 
 // dayRunner simulates candidates' days in parallel, in chunks whose
@@ -132,6 +145,9 @@ func (c *trial) tally(r *results.Run) error {
 	c.days++
 	if all {
 		c.met++
+	}
+	if c.onDay != nil {
+		c.onDay(all)
 	}
 	c.busy += r.Counters[results.AllocationWaits] + r.Counters[results.AllocationFailures]
 	if c.inspect != nil {

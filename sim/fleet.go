@@ -67,34 +67,14 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 		return fmt.Errorf("fleet.policy: no policy set")
 	}
 	if sc.Fleet.HPA != nil {
-		h := hpaOf(sc.Fleet.HPA)
+		h := hpaOf(sc.Fleet.HPA, p.MinAvailable.Max)
 		f.hpa = &h
 	}
-	f.tick = sc.Fleet.SyncInterval.Seconds()
+	f.tick = sc.Fleet.Tick().Seconds()
 	f.reuse = sc.Fleet.AfterMatch == scenarios.Reuse
 	f.rolling = sc.Fleet.Update.RollingUpdate
 	f.liveByVersion = []int{0}
 	return nil
-}
-
-// hpaOf is the scenario's HPA, Kubernetes' defaults where unset.
-func hpaOf(h *scenarios.HPA) policy.HPA {
-	out := policy.DefaultHPA()
-	if h.Tolerance != nil {
-		out.Tolerance = *h.Tolerance
-	}
-	rules := func(r *scenarios.HPARules, def policy.HPARules) policy.HPARules {
-		if r == nil {
-			return def
-		}
-		pr := policy.HPARules{Window: r.StabilizationWindow.Seconds(), SelectMin: r.SelectPolicy == "Min", Disabled: r.SelectPolicy == "Disabled"}
-		for _, p := range r.Policies {
-			pr.Policies = append(pr.Policies, policy.HPARate{Percent: p.Type == "Percent", Value: p.Value, Period: p.Period.Seconds()})
-		}
-		return pr
-	}
-	out.Up, out.Down = rules(h.ScaleUp, out.Up), rules(h.ScaleDown, out.Down)
-	return out
 }
 
 // setCount changes the policy's count (a schedule step).
@@ -119,17 +99,14 @@ func (f *fleet) status(m *model) policy.FleetStatus {
 // every event when syncInterval is 0): delete recycled WaitToBeDeleted
 // servers and set the replica target from the policy.
 func (f *fleet) reconcile(m *model) {
+	if f.hpa != nil {
+		f.reconcileKEDA(m)
+		return
+	}
 	if len(f.doomed) > 0 {
 		f.deleteDoomed(m)
 	}
-	ask := f.policy.Desired(f.status(m))
-	if f.hpa != nil && m.now > 0 {
-		// The HPA passes the rule's ask through its tolerance, windows and
-		// rates; the fleet starts at the rule's size (a GameServerSet
-		// created with that many replicas).
-		ask = f.hpa.Next(m.now, f.replicas, ask)
-	}
-	f.replicas = ask
+	f.replicas = f.policy.Desired(f.status(m))
 	f.maintain(m)
 }
 
@@ -149,6 +126,8 @@ func (f *fleet) maintain(m *model) {
 		for range f.replicas - f.pods {
 			f.newServer(m)
 		}
+	case f.replicas < f.pods && f.hpa != nil:
+		f.gssScaleDown(m, f.pods-f.replicas)
 	case f.replicas < f.pods && m.now >= f.scaleDownNotBefore:
 		f.scaleDown(m, f.pods-f.replicas)
 	}

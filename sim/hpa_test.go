@@ -36,3 +36,30 @@ func TestHPADeadbandHoldsASmallAsk(t *testing.T) {
 		}
 	}
 }
+
+// OpenKruiseGame as deployed keeps recycled rooms: kruise-game's scaler
+// subtracts WaitToBeDeleted pods only at a sync that finds at least
+// minAvailable rooms None, and one match every 5 s takes a room between
+// every two 15 s syncs, so the scaler asks for the missing rooms every
+// time and the recycled ones are never removed. Rooms then grow at the
+// match rate: 0.2 rooms/s over an hour is ∫0.2t dt = 360 server-hours.
+// With one match every 40 s most syncs find minAvailable None and the
+// recycled rooms go at once: a few server-hours.
+func TestKEDAKeepsRecycledRoomsWhileTheScalerAsks(t *testing.T) {
+	for _, c := range []struct {
+		rate     string
+		lo, high float64
+	}{{"0.4", 340, 380}, {"0.05", 0, 10}} {
+		sc, err := scenarios.LoadWith("testdata/okg-leak.yaml", []scenarios.Override{{Path: "arrivals.segments", Value: "[{constant: {rate: " + c.rate + "}}]"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Run(t.Context(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := r.Cost.ServerSeconds / 3600; h < c.lo || h > c.high {
+			t.Errorf("%s players/s: %.1f server-hours, want between %g and %g", c.rate, h, c.lo, c.high)
+		}
+	}
+}

@@ -35,7 +35,7 @@ const planMethod = "each step sized by the analytic formula at the peak arrival 
 	"limit, or allocations failed (and the step before, for the first lead of a step), raised by 20% until every search day " +
 	"meets every SLO; the steps never raised then scaled down together (bisection on a common factor) while every search " +
 	"day still meets every SLO; then judged day by day on the verification seeds under the sizing check's rule, repaired " +
-	"again while it does not meet the target"
+	"again while it does not meet the target; and finally judged on confirmation seeds that chose nothing, whose share is the one reported"
 
 // Plan finds a piecewise-constant buffer (one count per step) that meets
 // every SLO on the target share of days, and compares its cost with the
@@ -82,14 +82,15 @@ func Plan(ctx context.Context, doc []byte, dir string, o PlanOptions) (*results.
 		}
 	}
 	p.SearchDays = rep.SearchDays + pl.searchDays
-	p.VerifyDays = rep.VerifyDays + d.simulated - pl.searchDays
+	p.VerifyDays = rep.VerifyDays + d.simulated - pl.searchDays - pl.confirmDays
+	p.ConfirmDays = rep.ConfirmDays + pl.confirmDays
 	return p, nil
 }
 
 // checkStep refuses a step shorter than the controller's sync (a count
 // it could not follow) or longer than the scenario (no schedule at all).
 func checkStep(sc *scenarios.Scenario, step time.Duration) error {
-	switch sync := sc.Fleet.SyncInterval.Duration; {
+	switch sync := sc.Fleet.Tick(); {
 	case step <= 0 || step > sc.Duration.Duration:
 		return fmt.Errorf("%w: --step %s: must be positive and at most the scenario's duration (%s)", ErrBadInput, step, sc.Duration)
 	case step < sync:
@@ -104,7 +105,7 @@ func checkStep(sc *scenarios.Scenario, step time.Duration) error {
 // controller's sync, a node's lead when rooms wait for nodes, and pod
 // startup.
 func planLead(sc *scenarios.Scenario) float64 {
-	lead := sc.Fleet.SyncInterval.Seconds() + sc.Fleet.PodStartup.Sampler().Mean()
+	lead := sc.Fleet.Tick().Seconds() + sc.Fleet.PodStartup.Sampler().Mean()
 	if sc.Nodes.PodsPerNode > 0 {
 		lead += scenarios.BatchIdle + sc.Nodes.ProvisionDelay.Sampler().Mean() + sc.Nodes.BootTime.Sampler().Mean()
 	}

@@ -19,7 +19,9 @@ type planner struct {
 	limit      int
 	step       float64 // seconds
 	searchDays int
-	blamed     map[int]bool // steps ever raised: the trim leaves them
+	// confirmDays are the schedule's confirmation days.
+	confirmDays int
+	blamed      map[int]bool // steps ever raised: the trim leaves them
 	// ceiling is the sizing check's constant minimum: a raise stops there
 	// first (a constant that meets the target everywhere is enough at any
 	// hour) and goes past it only for a step already at it.
@@ -64,7 +66,7 @@ func (pl *planner) repairOnSearchDays(days int, rule dayRule) error {
 func (pl *planner) verify(rule dayRule) error {
 	for round := 0; ; round++ {
 		bad, unfixable := map[int]bool{}, map[string]bool{}
-		c := pl.trial(pl.sc.Seed+verifySeedOffset, bad, unfixable)
+		c := pl.trial(familySeed(pl.sc.Seed, verifyFamily), bad, unfixable)
 		c.pool = &results.Pool{}
 		decision, err := rule.sequential(func(to int) (int, int, error) {
 			err := pl.d.extend(c, to, verifyChunk, nil)
@@ -74,12 +76,8 @@ func (pl *planner) verify(rule dayRule) error {
 			return err
 		}
 		pl.d.log("plan verification", round, fmt.Sprintf("%d/%d days met", c.met, c.days), decision == results.Meets)
-		share := c.share(rule)
-		pl.p.Days, pl.p.Cost = &share, dayCost(c.pooled(), pl.sc)
 		if decision == results.Meets {
-			day, err := Run(pl.d.ctx, withSeed(c.sc, c.base), pl.d.opts)
-			pl.p.Day = day
-			return err
+			return pl.confirm(rule)
 		}
 		if why := pl.raise(bad, unfixable, round, maxVerifyRepairs); why != "" {
 			pl.p.Found = false
@@ -87,6 +85,39 @@ func (pl *planner) verify(rule dayRule) error {
 			return nil
 		}
 	}
+}
+
+// confirm judges the schedule once more on days that chose nothing: the
+// verification days may have repaired it, and the ceiling it rests on is
+// the sizing check's answer, walked to on those same days. Only the
+// confirmation's share, cost and day are reported.
+func (pl *planner) confirm(rule dayRule) error {
+	c := pl.trial(familySeed(pl.sc.Seed, planConfirmFamily), map[int]bool{}, map[string]bool{})
+	c.pool = &results.Pool{}
+	before := pl.d.simulated
+	decision, err := rule.sequential(func(to int) (int, int, error) {
+		err := pl.d.extend(c, to, verifyChunk, nil)
+		return c.met, c.days, err
+	})
+	pl.confirmDays += pl.d.simulated - before
+	if err != nil {
+		return err
+	}
+	pl.d.log("plan confirmation", 0, fmt.Sprintf("%d/%d days met", c.met, c.days), decision == results.Meets)
+	share := c.share(rule)
+	pl.p.Days, pl.p.Cost = &share, dayCost(c.pooled(), pl.sc)
+	if decision != results.Meets {
+		pl.p.Found = false
+		pl.p.Reason = fmt.Sprintf("the schedule met the target on the verification days (after %d repairs) but is %s on the confirmation days (%d of %d met every SLO)",
+			pl.p.Repairs, decision, c.met, c.days)
+		return nil
+	}
+	runs, err := pl.d.run([]Job{{Scenario: withSeed(c.sc, c.base)}})
+	if err != nil {
+		return err
+	}
+	pl.p.Day = summarized(runs[0], c.sc)
+	return nil
 }
 
 // trimRounds is how many bisection steps the trim takes.

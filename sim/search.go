@@ -220,9 +220,20 @@ func (v *verifier) day(value int) (*results.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := *c.sc
-	sc.Seed = v.base
-	return Run(v.d.ctx, &sc, v.d.opts)
+	sc := withSeed(c.sc, v.base)
+	runs, err := v.d.run([]Job{{Scenario: sc}})
+	if err != nil {
+		return nil, err
+	}
+	return summarized(runs[0], sc), nil
+}
+
+// summarized readies a day run by the day runner (raw) for the report.
+func summarized(r *results.Run, sc *scenarios.Scenario) *results.Run {
+	r.Summarize()
+	r.Meta.ScenarioHash = sc.Hash()
+	r.Verdicts = results.Judge(r, sc.SLO)
+	return r
 }
 
 // judged lists every value verified, by value.

@@ -40,7 +40,11 @@ func printCheck(e env, r *results.Sizing) {
 		row("(b) analytic, free node capacity", a.MinDays, &a.Cost)
 		row("(b) analytic, every pod waits a node", a.MinWithNodeDays, nil)
 	}
-	row("(c) DES-verified minimum", v.Days, &v.Cost)
+	if v.Found {
+		row("(c) DES-verified minimum", v.Days, &v.Cost)
+	} else {
+		row("(c) proposed, not confirmed", v.Days, nil)
+	}
 	row("    the value below it", v.Below, nil)
 	row("configured", &r.ConfiguredDays, &r.ConfiguredCost)
 	fmt.Fprintln(w)
@@ -63,18 +67,22 @@ func printCheck(e env, r *results.Sizing) {
 			fmt.Fprintf(w, "    (OpenKruiseGame adds at most minAvailable servers per sync: the peak needs ≥ %d to be sustainable at all)\n", a.SyncCap)
 		}
 	}
-	if v.Found {
-		fmt.Fprintf(w, "(c) DES-verified minimum: %d (simulated: %.0f idle server-hours, %.2f; whole fleet %.2f)\n",
+	switch {
+	case v.Found:
+		fmt.Fprintf(w, "(c) DES-verified minimum: %d (simulated: %.0f idle server-hours, %.2f; whole fleet %.2f), walked to on the verification days,\n",
 			v.Min, v.Cost.IdleServerHours, v.Cost.Money, v.Cost.FleetMoney)
-	} else {
+		fmt.Fprintf(w, "    its days and share those of the confirmation days, which chose nothing\n")
+	case v.Days != nil:
+		fmt.Fprintf(w, "(c) DES-verified minimum: none — %s\n", v.Reason)
+	default:
 		fmt.Fprintf(w, "(c) DES-verified minimum: none up to %d (%s);\n    %v still fails: not fixable by the buffer alone (look at max, nodes, match size or the SLO)\n",
 			v.StoppedAt, v.Reason, v.Failing)
 	}
 	fmt.Fprintln(w)
 	printDays(w, r)
 	printPolicies(w, r)
-	fmt.Fprintf(w, "days simulated: %d searching (seeds %s, %d per trial), %d verifying (seeds %s); %.1f s\n",
-		r.SearchDays, rule.SearchSeeds, rule.SearchDaysPerTrial, r.VerifyDays, rule.VerifySeeds, r.RunSeconds)
+	fmt.Fprintf(w, "days simulated: %d searching (seeds %s, %d per trial), %d verifying (seeds %s), %d confirming (seeds %s); %.1f s\n",
+		r.SearchDays, rule.SearchSeeds, rule.SearchDaysPerTrial, r.VerifyDays, rule.VerifySeeds, r.ConfirmDays, rule.ConfirmSeeds, r.RunSeconds)
 }
 
 // printDays writes the configured value's SLOs day by day and the verdict.
@@ -110,7 +118,11 @@ func printPolicies(w io.Writer, r *results.Sizing) {
 	for _, p := range r.Policies {
 		v := p.Verified
 		if !v.Found {
-			fmt.Fprintf(w, "  %-30s none up to %d: %s\n", p.Policy, v.StoppedAt, v.Reason)
+			if v.StoppedAt == 0 {
+				fmt.Fprintf(w, "  %-30s none: %s\n", p.Policy, v.Reason)
+			} else {
+				fmt.Fprintf(w, "  %-30s none up to %d: %s\n", p.Policy, v.StoppedAt, v.Reason)
+			}
 			continue
 		}
 		fmt.Fprintf(w, "  %-30s %6d %16.0f %10.2f %12.3f %14.4g\n", p.Policy, v.Min, v.Cost.IdleServerHours, v.Cost.Money, v.TimeToRoomP99, v.FailureShare)

@@ -200,7 +200,7 @@ func printPlan(e env, p *results.Plan) {
 		fmt.Fprintf(w, "no schedule found: %s\n", p.Reason)
 	} else {
 		d := p.Days
-		fmt.Fprintf(w, "the schedule met every SLO on %d of %d verification days (share %.3f, interval [%.3f, %.3f]): %s; %d repair rounds\n",
+		fmt.Fprintf(w, "the schedule met every SLO on %d of %d confirmation days, which chose nothing (share %.3f, interval [%.3f, %.3f]): %s; %d repair rounds\n",
 			d.Met, d.Days, d.Share, d.Low, d.High, d.Decision, p.Repairs)
 	}
 	row := func(label string, c results.SizingCost, days *results.DayShare) {
@@ -219,5 +219,5 @@ func printPlan(e env, p *results.Plan) {
 	}
 	row(fmt.Sprintf("configured %d", p.Configured.Value), p.Configured.Cost, p.Configured.Days)
 	fmt.Fprintf(w, "method: %s\n", p.Method)
-	fmt.Fprintf(w, "days simulated: %d searching, %d verifying; %.1f s\n", p.SearchDays, p.VerifyDays, p.RunSeconds)
+	fmt.Fprintf(w, "days simulated: %d searching, %d verifying, %d confirming; %.1f s\n", p.SearchDays, p.VerifyDays, p.ConfirmDays, p.RunSeconds)
 }
