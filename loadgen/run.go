@@ -139,7 +139,7 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 			}
 		}()
 	}
-	if err := cfg.Cluster.DeployStack(ctx, settings, initialRooms(sc)); err != nil {
+	if err := cfg.Cluster.DeployStack(ctx, settings, sc.Fleet.Policy.Spec().Initial()); err != nil {
 		return nil, fmt.Errorf("deploying the stack: %w", err)
 	}
 	addr, err := cfg.Cluster.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
@@ -259,26 +259,6 @@ func Run(ctx context.Context, cfg Config) (*results.Run, error) {
 	run.Verdicts = results.Judge(run, sc.SLO)
 	cfg.Logger.Info("run done", "arrivals", players, "wall", time.Since(started).Round(time.Millisecond))
 	return run, errors.Join(results.WriteFile(filepath.Join(cfg.OutDir, "measured.json"), run), g.bugs.get(), died, lost)
-}
-
-// initialRooms is the idle fleet the policy keeps before any player
-// arrives: the run starts once that many rooms are Ready, so it measures
-// the scenario and not the deploy (an empty buffer starts at once).
-func initialRooms(sc *scenarios.Scenario) int {
-	switch p := sc.Fleet.Policy; {
-	case p.MinAvailable != nil && p.MinAvailable.Count != nil:
-		return *p.MinAvailable.Count
-	case p.Buffer != nil:
-		size := p.Buffer.Min
-		if p.Buffer.Size != nil {
-			size = max(*p.Buffer.Size, p.Buffer.Min)
-		}
-		if p.Buffer.Max > 0 {
-			size = min(size, p.Buffer.Max)
-		}
-		return size
-	}
-	return 0
 }
 
 // share is which arrivals a generator plays: those whose index ≡ index

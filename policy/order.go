@@ -31,6 +31,9 @@ type Candidate struct {
 	Ready     bool
 	Priority  int // deletion priority (pod deletion cost): lower goes first
 	Index     int // ordinal in the set: higher goes first
+	// Old is a server of an older version than the set's: a scale-down
+	// takes those first (under OnDelete nothing else replaces them).
+	Old bool
 }
 
 // DeleteFirst reports whether a is deleted before b: by opsState, then
@@ -62,6 +65,18 @@ func CompareDeletion(a, b Candidate) int {
 		return 1
 	}
 	return 0
+}
+
+// CompareScaleDown orders a scale-down's surplus, as fleetd and the model
+// both take it: old versions first, then DeleteFirst.
+func CompareScaleDown(a, b Candidate) int {
+	if a.Old != b.Old {
+		if a.Old {
+			return -1
+		}
+		return 1
+	}
+	return CompareDeletion(a, b)
 }
 
 // CompareKruiseDeletion orders a GameServerSet's scale-down as kruise-game

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 )
 
@@ -121,5 +122,18 @@ func TestRoomChoice(t *testing.T) {
 	}
 	if !BetterNode(5, 2, Packed) || !BetterNode(2, 5, Distributed) {
 		t.Error("scheduling does not follow the strategy")
+	}
+}
+
+// A scale-down takes old versions first, then the deletion order.
+func TestScaleDownTakesOldVersionsFirst(t *testing.T) {
+	cs := []Candidate{
+		{OpsState: None, Ready: true, Scheduled: true, Index: 9},
+		{OpsState: None, Ready: true, Scheduled: true, Index: 1, Old: true},
+		{OpsState: None, Scheduled: true, Index: 5},
+	}
+	slices.SortStableFunc(cs, CompareScaleDown)
+	if got := []int{cs[0].Index, cs[1].Index, cs[2].Index}; !slices.Equal(got, []int{1, 5, 9}) {
+		t.Errorf("order %v, want the old room 1, then not-Ready 5, then 9", got)
 	}
 }

@@ -37,35 +37,22 @@ type fleet struct {
 	// does not rescan the fleet on every event.
 	scaleDownNotBefore float64
 	candidates         []candidate // scratch for deleteNone
-	drainedMatches     []drainedMatch
+	drainedMatches     policy.Drained[int32]
 }
 
 func (f *fleet) init(sc *scenarios.Scenario) error {
 	p := sc.Fleet.Policy
 	switch {
 	case p.MinAvailable != nil:
-		ma := policy.MinAvailable{Max: p.MinAvailable.Max, CountWaiting: p.CountWaiting}
-		if p.MinAvailable.Fraction != nil {
-			ma.Fraction, ma.UseFraction = *p.MinAvailable.Fraction, true
-		} else {
-			ma.Count = *p.MinAvailable.Count
-		}
-		f.policy = ma
 		// OpenKruiseGame game servers mark themselves WaitToBeDeleted after
 		// idling; Agones has no such delay, its scale-down is immediate.
 		f.idleTimeout = sc.Fleet.IdleTimeout.Seconds()
 	case p.Buffer != nil:
-		b := policy.AgonesBuffer{Min: p.Buffer.Min, Max: p.Buffer.Max, CountWaiting: p.CountWaiting}
-		if p.Buffer.Percent != nil {
-			b.Percent, b.UsePercent = *p.Buffer.Percent, true
-		} else {
-			b.Size = *p.Buffer.Size
-		}
-		f.policy = b
 		f.deleteOnRecycle = true
 	default:
 		return fmt.Errorf("fleet.policy: no policy set")
 	}
+	f.policy = p.Spec().Buffer()
 	if sc.Fleet.HPA != nil {
 		h := hpaOf(sc.Fleet.HPA, p.MinAvailable.Max)
 		f.hpa = &h
@@ -91,8 +78,8 @@ func (f *fleet) setCount(n int) {
 
 // status is what the policy sees; drained matches count as in play.
 func (f *fleet) status(m *model) policy.FleetStatus {
-	d := f.inDrain(m.now)
-	return policy.FleetStatus{Live: f.live + d, None: f.none, Allocated: f.allocated + d, WaitingRequests: m.mm.nWaiting}
+	st := policy.FleetStatus{Live: f.live, None: f.none, Allocated: f.allocated, WaitingRequests: m.mm.nWaiting}
+	return st.WithDrained(f.drainedMatches.InPlay(m.now))
 }
 
 // reconcile is one pass of the buffer autoscaler (on its tick, or after
@@ -197,7 +184,8 @@ func (f *fleet) scaleDown(m *model, n int) {
 }
 
 // deleteNone deletes up to n None servers that pass ok, first in
-// policy.DeleteFirst order, and returns how many it deleted.
+// policy.CompareScaleDown order (old versions first, as fleetd), and
+// returns how many it deleted.
 func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
 	f.candidates = f.candidates[:0]
 	for _, s := range f.noneList {
@@ -207,10 +195,10 @@ func (f *fleet) deleteNone(m *model, n int, ok func(*server) bool) int {
 		}
 		f.candidates = append(f.candidates, candidate{id: s, Candidate: policy.Candidate{
 			OpsState: policy.None, Scheduled: sv.state != srvPending, Ready: sv.state == srvReady,
-			Index: int(sv.index),
+			Index: int(sv.index), Old: sv.version != f.version,
 		}})
 	}
-	slices.SortStableFunc(f.candidates, func(a, b candidate) int { return policy.CompareDeletion(a.Candidate, b.Candidate) })
+	slices.SortStableFunc(f.candidates, func(a, b candidate) int { return policy.CompareScaleDown(a.Candidate, b.Candidate) })
 	n = min(n, len(f.candidates))
 	for _, c := range f.candidates[:n] {
 		f.remove(m, c.id)

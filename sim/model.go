@@ -205,14 +205,6 @@ func (m *model) backoff(n int) float64 {
 	return policy.Backoff(b.Base.Seconds(), b.Max.Seconds(), n, b.Jitter, m.rBackoff.Float64())
 }
 
-// strategy is the scenario's scheduling/allocation strategy.
-func strategy(sc *scenarios.Scenario) policy.Strategy {
-	if sc.Fleet.Scheduling == scenarios.Distributed {
-		return policy.Distributed
-	}
-	return policy.Packed
-}
-
 // fmtSeconds writes model seconds as a duration string ("20h0m0s").
 func fmtSeconds(s float64) string {
 	return time.Duration(s * float64(time.Second)).Round(time.Millisecond).String()

@@ -69,7 +69,7 @@ func (np *nodePool) init(sc *scenarios.Scenario, wallScale float64) {
 	np.perNode = n.PodsPerNode
 	np.unlimited = n.PodsPerNode <= 0
 	np.min, np.max = n.Min, n.Max
-	np.strategy = strategy(sc)
+	np.strategy = sc.Fleet.Scheduling.Strategy()
 	np.idleAfter = n.ScaleDownAfter.Seconds()
 	np.disruption.init(sc, wallScale)
 	np.readyBuckets = [][][]int32{np.newLoadBuckets()}

@@ -294,3 +294,24 @@ func TestDisplacedMatchFailureIsARecoveryFailure(t *testing.T) {
 		t.Errorf("recoveries failed for want of a server = %d, disconnects %d: the crashed rooms' players must all fail recovery", c["recoveries_failed_no_server"], c[results.Disconnects])
 	}
 }
+
+// TestScaleDownTakesOldVersionsFirst: under OnDelete nothing replaces the
+// rooms of an old version but a scale-down, which takes them first (as
+// fleetd does): 10 old rooms, 10 new ones added after the deploy, then the
+// count back to 10 — the rooms left are the new ones.
+func TestScaleDownTakesOldVersionsFirst(t *testing.T) {
+	sc := world(t, func(sc *scenarios.Scenario) {
+		ten := 10
+		sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: 0.01}}}
+		sc.Fleet.Policy = scenarios.Policy{MinAvailable: &scenarios.MinAvailable{Count: &ten},
+			Schedule: []scenarios.ScheduleStep{{At: scenarios.D(70 * time.Minute), Count: 20}, {At: scenarios.D(100 * time.Minute), Count: 10}}}
+		sc.Fleet.AfterMatch = scenarios.Reuse
+		sc.Fleet.IdleTimeout = scenarios.D(0)
+		sc.Fleet.Update = scenarios.Update{OnDelete: &struct{}{}}
+		sc.Timeline = []scenarios.Event{{At: scenarios.D(time.Hour), RollingDeploy: &scenarios.RollingDeploy{Version: "v2"}}}
+	})
+	m, _ := simulate(t, sc)
+	if old, current := m.fleet.liveByVersion[0], m.fleet.liveByVersion[1]; old != 0 || current < 10 {
+		t.Errorf("after the scale-down: %d old rooms and %d new, want 0 old (the scale-down takes them first)", old, current)
+	}
+}

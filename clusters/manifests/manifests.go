@@ -42,9 +42,15 @@ type Settings struct {
 // ErrSchedule: fleetd keeps one count; a buffer schedule is the model's.
 var ErrSchedule = errors.New("fleet.policy.schedule: the real run's fleetd keeps one count and does not follow a schedule; model it with sim, or apply the schedule with the manifests `sim plan --emit` writes")
 
+// ErrHPA: the stack's fleet is fleetd, which has no HPA in front of it.
+var ErrHPA = errors.New("fleet.hpa: the real run's fleet is fleetd, with no KEDA or HPA in front of it; model it with sim, or leave fleet.hpa out")
+
 func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
-	if len(sc.Fleet.Policy.Schedule) > 0 {
+	switch {
+	case len(sc.Fleet.Policy.Schedule) > 0:
 		return Settings{}, ErrSchedule
+	case sc.Fleet.HPA != nil:
+		return Settings{}, ErrHPA
 	}
 	// Printable: the key reaches processes as an environment variable.
 	raw := make([]byte, 32)
@@ -59,23 +65,8 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 		OnNoServer: pl.Allocation.OnNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Strategy: fl.Scheduling}
 	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: fl.AfterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
 	f := settings.DefaultFleetd()
-	f.SyncInterval, f.IdleTimeout, f.CountWaiting = wall(fl.SyncInterval), wall(fl.IdleTimeout), fl.Policy.CountWaiting
-	switch p := fl.Policy; {
-	case p.MinAvailable != nil:
-		f.Policy, f.Max = settings.MinAvailable, p.MinAvailable.Max
-		if p.MinAvailable.Fraction != nil {
-			f.Fraction = *p.MinAvailable.Fraction
-		} else {
-			f.Count = *p.MinAvailable.Count
-		}
-	case p.Buffer != nil:
-		f.Policy, f.Min, f.Max = settings.Buffer, p.Buffer.Min, p.Buffer.Max
-		if p.Buffer.Percent != nil {
-			f.Fraction = *p.Buffer.Percent
-		} else {
-			f.Count = *p.Buffer.Size
-		}
-	}
+	f.SyncInterval, f.IdleTimeout = wall(fl.SyncInterval), wall(fl.IdleTimeout)
+	f.SetSpec(fl.Policy.Spec())
 	if ru := fl.Update.RollingUpdate; ru != nil {
 		f.Update, f.MaxSurge, f.MaxUnavailable = settings.Rolling, ru.MaxSurge, ru.MaxUnavailable
 		if ru.DrainAllocated {

@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/fleet"
 	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/stackcmd"
@@ -31,12 +30,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return err
 	}
 	cfg.IdleTimeout, cfg.SyncInterval = st.IdleTimeout, st.SyncInterval
-	switch st.Policy {
-	case settings.MinAvailable:
-		cfg.Buffer = policy.MinAvailable{Count: st.Count, Fraction: st.Fraction, UseFraction: st.Fraction > 0, Max: st.Max, CountWaiting: st.CountWaiting}
-	case settings.Buffer:
-		cfg.Buffer = policy.AgonesBuffer{Size: st.Count, Percent: st.Fraction, UsePercent: st.Fraction > 0, Min: st.Min, Max: st.Max, CountWaiting: st.CountWaiting}
-	}
+	cfg.Buffer = st.Spec().Buffer()
 	switch st.Update {
 	case settings.Rolling:
 		surge, unavail := st.MaxSurge, st.MaxUnavailable

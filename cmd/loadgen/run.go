@@ -94,6 +94,9 @@ func (e env) runCmd(args []string) (int, error) {
 	if len(sc.Fleet.Policy.Schedule) > 0 {
 		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrSchedule)
 	}
+	if sc.Fleet.HPA != nil {
+		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrHPA)
+	}
 	// Someone's cluster: losing a node means deleting a Node object there.
 	if f.provider == "kube" {
 		for i, ev := range sc.Timeline {

@@ -14,8 +14,6 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fleetbench/fleetbench/policy"
-	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/matchmaker"
 	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/stackcmd"
@@ -58,11 +56,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err != nil {
 		return err
 	}
-	s := policy.Packed
-	if st.Strategy == scenarios.Distributed {
-		s = policy.Distributed
-	}
-	alloc := matchmaker.NewAllocator(client, *namespace, s, log)
+	alloc := matchmaker.NewAllocator(client, *namespace, st.Strategy.Strategy(), log)
 	if err := alloc.Start(ctx); err != nil {
 		return err
 	}

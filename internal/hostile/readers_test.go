@@ -111,6 +111,8 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 			files: map[string]string{"s.yaml": "apiVersion: fleetbench/v1alpha1\nkind: Scenario\nname: x\nduration: -1h\n"}, code: 2, says: "duration", leaves: []string{"$D/out"}},
 		{name: "loadgen run past a real run's budget", cmd: "loadgen", args: []string{"run", smallScenario, "--set", "arrivals.segments[0].constant.rate=1000", "-o", "$D/out"},
 			code: 2, says: "players at once, more than --max-concurrent 2e+04", leaves: []string{"$D/out"}},
+		{name: "loadgen run an HPA the stack does not have, before any cluster", cmd: "loadgen", args: []string{"run", smallScenario, "--set", "fleet.policy={minAvailable: {count: 4}}", "--set", "fleet.hpa={}", "-o", "$D/out"},
+			code: 2, says: "fleet.hpa: the real run's fleet is fleetd", leaves: []string{"$D/out"}},
 		{name: "loadgen unknown command", cmd: "loadgen", args: []string{"rnu"}, code: 2, says: `unknown command "rnu"`},
 	}
 	runCases(t, cases)

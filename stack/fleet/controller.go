@@ -75,7 +75,7 @@ type Controller struct {
 
 // New returns a controller; Run starts it.
 func New(cfg Config, client kubernetes.Interface, log *slog.Logger) *Controller {
-	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations(), drained: drained{}}
+	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations()}
 }
 
 // Run watches the room pods and the template and reconciles until ctx ends.

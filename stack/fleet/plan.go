@@ -63,8 +63,7 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 		live = append(live, r)
 	}
 	p.Status.Live, p.Status.WaitingRequests = len(live), waiting
-	p.Status.Live += drained
-	p.Status.Allocated += drained
+	p.Status = p.Status.WithDrained(drained)
 	p.Desired = buffer.Desired(p.Status)
 
 	if rollout(&p, live, strategy) {
@@ -74,12 +73,8 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 	case n < p.Desired:
 		p.Create = p.Desired - n
 	case n > p.Desired:
-		// Old versions go first (OnDelete leaves them otherwise), then policy order.
-		surplus := n - p.Desired
 		idle := func(r Room) bool { return r.State != policy.None || r.IdleFor >= idleTimeout }
-		first := pick(live, surplus, func(r Room) bool { return !r.Current && idle(r) })
-		second := pick(live, surplus-len(first), func(r Room) bool { return r.Current && idle(r) })
-		p.Delete = append(append(p.Delete, first...), second...)
+		p.Delete = append(p.Delete, pick(live, n-p.Desired, idle)...)
 	}
 	return p
 }
@@ -138,7 +133,8 @@ func Maintain(rooms []Room, replicas int, strategy Strategy) Plan {
 	return p
 }
 
-// pick chooses up to n deletable rooms matching keep, in deletion order.
+// pick chooses up to n deletable rooms matching keep, in scale-down order
+// (old versions first).
 func pick(rooms []Room, n int, keep func(Room) bool) []string {
 	if n <= 0 {
 		return nil
@@ -150,14 +146,14 @@ func pick(rooms []Room, n int, keep func(Room) bool) []string {
 			continue
 		}
 		// The newest goes first among equals, as the ReplicaSet controller does.
-		cands = append(cands, policy.Candidate{OpsState: r.State, Scheduled: r.Scheduled, Ready: r.Ready, Index: int(r.Created.UnixMilli())})
+		cands = append(cands, policy.Candidate{OpsState: r.State, Scheduled: r.Scheduled, Ready: r.Ready, Index: int(r.Created.UnixMilli()), Old: !r.Current})
 		names = append(names, r.Name)
 	}
 	order := make([]int, len(cands))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return policy.CompareDeletion(cands[a], cands[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return policy.CompareScaleDown(cands[a], cands[b]) })
 	var out []string
 	for _, i := range order[:min(n, len(order))] {
 		out = append(out, names[i])

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -130,4 +131,23 @@ func (r RoomServer) Args() []string {
 	a.add("window", r.Window)
 	a.add("grace", r.Grace)
 	return a
+}
+
+// Spec is the buffer policy fleetd's flags describe (a fraction or
+// percent of 0 reads as the count, which is 0 too: the same rule).
+func (f Fleetd) Spec() policy.BufferSpec {
+	return policy.BufferSpec{Agones: f.Policy == Buffer, Count: f.Count, Share: f.Fraction, UseShare: f.Fraction > 0,
+		Min: f.Min, Max: f.Max, CountWaiting: f.CountWaiting}
+}
+
+// SetSpec sets the flags that carry a buffer policy.
+func (f *Fleetd) SetSpec(s policy.BufferSpec) {
+	f.Policy, f.Min, f.Max, f.CountWaiting = MinAvailable, s.Min, s.Max, s.CountWaiting
+	if s.Agones {
+		f.Policy = Buffer
+	}
+	f.Count, f.Fraction = s.Count, 0
+	if s.UseShare {
+		f.Count, f.Fraction = 0, s.Share
+	}
 }
