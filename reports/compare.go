@@ -18,7 +18,9 @@ type comparison struct {
 	Errors, Plain []accuracyRow
 	Counters      []counterRow
 	Calibration   *results.Calibration
-	Charts        []template.HTML
+	// Check is the measured run judged against the model of this run.
+	Check  *results.ModelCheck
+	Charts []template.HTML
 }
 
 type accuracyRow struct {
@@ -56,7 +58,7 @@ func compareView(model, ofRun, measured *results.Run) (*comparison, error) {
 	if ofRun != nil {
 		judge = ofRun
 	}
-	c := &comparison{Speedup: measured.Meta.Speedup, Calibration: measured.Calibration}
+	c := &comparison{Speedup: measured.Meta.Speedup, Calibration: measured.Calibration, Check: measured.ModelCheck}
 	var err error
 	if c.Errors, err = accuracyRows(judge, measured); err != nil {
 		return nil, err

@@ -21,7 +21,18 @@ const (
 	// rank (sqrt(q(1−q)/n) for n samples) the model's quantile band spans:
 	// about 95%.
 	ModelRankZ = 2
+	// ModelJudgeLatency and ModelJudgeCounter: a value is judged only
+	// when the smallest error the check could catch for it is below this
+	// share of the model's value, so a run 30% slower (20% more of a
+	// counter) than the model always fails it; a wider allowance checks
+	// nothing such a value could show.
+	ModelJudgeLatency = 0.30
+	ModelJudgeCounter = 0.20
 )
+
+// byConstruction are the counters the model of a run shares with the run
+// (the same seed gives the same arrivals): equal, but no agreement.
+var byConstruction = map[string]bool{Players: true}
 
 // modelCheckedMetrics are the latencies the model of a run predicts. The
 // calibration's own inputs (pod_startup, node_boot) are left out: they
@@ -52,6 +63,16 @@ type Deviation struct {
 	// the modes, and the 15% rule alone judged that noise.
 	Band []float64 `json:"band,omitempty"`
 	Pass bool      `json:"pass"`
+	// Resolution is the smallest |measured − model| the check could have
+	// caught for this run: Allowed, widened to the band.
+	Resolution float64 `json:"resolution"`
+	// Judged is whether the value counts as a prediction checked:
+	// Resolution below ModelJudgeLatency (ModelJudgeCounter) of the
+	// model's value, and not
+	// equal by construction; NotJudged says why not. A value outside even
+	// its allowance fails, judged or not.
+	Judged    bool   `json:"judged"`
+	NotJudged string `json:"notJudged,omitempty"`
 }
 
 func (d Deviation) String() string {
@@ -59,7 +80,11 @@ func (d Deviation) String() string {
 	if len(d.Band) == 2 {
 		s += fmt.Sprintf(", or the model's %.4g–%.4g at this sample size", d.Band[0], d.Band[1])
 	}
-	return s + ")"
+	s += ")"
+	if !d.Judged {
+		s += "; not judged: " + d.NotJudged
+	}
+	return s
 }
 
 // CheckModel compares a measured run with the model of it.
@@ -77,32 +102,94 @@ func CheckModel(ofRun, measured *Run) *ModelCheck {
 			q         float64
 			model, me float64
 		}{{"p50", 0.5, a.P50, b.P50}, {"p90", 0.9, a.P90, b.P90}} {
-			c.add(name+" "+p.stat, p.model, p.me, math.Max(ModelLatencyTolerance*p.model, floor))
-			if model != nil && b.Count > 0 {
-				c.band(model, p.q, b.Count)
+			allowed := math.Max(ModelLatencyTolerance*p.model, floor)
+			c.add(name+" "+p.stat, p.model, p.me, allowed)
+			why := ""
+			if allowed == floor {
+				why = fmt.Sprintf("the wall-clock floor ±%.3g s (%g s × speedup %g)", floor, ModelWallFloor, math.Max(1, measured.Meta.Speedup))
 			}
+			if model != nil && model.Count() > 0 && b.Count > 0 && c.band(model, p.q, b.Count) {
+				why = fmt.Sprintf("the quantile band at %d samples", b.Count)
+			}
+			c.judge(ModelJudgeLatency, why)
 		}
 	}
 	for _, name := range modelCheckedCounters {
 		m, me := float64(ofRun.Counters[name]), float64(measured.Counters[name])
 		c.add(name, m, me, math.Max(ModelCounterFloor, ModelCounterTolerance*m))
+		why := fmt.Sprintf("the counter floor ±%d", ModelCounterFloor)
+		if byConstruction[name] {
+			why = "equal by construction (the same seed gives the same arrivals)"
+		}
+		c.judge(ModelJudgeCounter, why)
 	}
 	return c
 }
 
+// judge decides whether the last deviation is judged at fraction, why
+// naming what sets its resolution (or why it cannot be judged at all).
+func (c *ModelCheck) judge(fraction float64, why string) {
+	d := &c.Deviations[len(c.Deviations)-1]
+	switch {
+	case byConstruction[d.Name]:
+		d.NotJudged = why
+	case d.Model <= 0:
+		d.NotJudged = "the model predicts 0: there is no relative error to judge"
+	case d.Resolution >= fraction*d.Model:
+		d.NotJudged = fmt.Sprintf("the smallest error it could catch, ±%.3g, is %.0f%% of the value (%s)", d.Resolution, 100*d.Resolution/d.Model, why)
+	default:
+		d.Judged = true
+	}
+}
+
+// Tally counts the judged values, those of them within tolerance, and
+// the values not judged.
+func (c *ModelCheck) Tally() (within, judged, notJudged int) {
+	for _, d := range c.Deviations {
+		switch {
+		case !d.Judged:
+			notJudged++
+		case d.Pass:
+			within++
+			judged++
+		default:
+			judged++
+		}
+	}
+	return within, judged, notJudged
+}
+
+// Summary is the check in one line: "N of M judged values within
+// tolerance; K not judged".
+func (c *ModelCheck) Summary() string {
+	within, judged, not := c.Tally()
+	s := fmt.Sprintf("%d of %d judged values within tolerance; %d not judged", within, judged, not)
+	if out := len(c.Failed()) - (judged - within); out > 0 {
+		s += fmt.Sprintf(" (%d of them outside even their allowance)", out)
+	}
+	return s
+}
+
 func (c *ModelCheck) add(name string, model, measured, allowed float64) {
 	c.Deviations = append(c.Deviations, Deviation{Name: name, Model: model, Measured: measured, Allowed: allowed,
-		Pass: math.Abs(measured-model) <= allowed})
+		Pass: math.Abs(measured-model) <= allowed, Resolution: allowed})
 }
 
 // band gives the last deviation the model's quantile band for n measured
-// samples, and passes it if the measurement is in the band.
-func (c *ModelCheck) band(model *Histogram, q float64, n int64) {
+// samples, and passes it if the measurement is in the band; it reports
+// whether the band, not the allowance, sets the resolution.
+func (c *ModelCheck) band(model *Histogram, q float64, n int64) bool {
 	d := &c.Deviations[len(c.Deviations)-1]
 	se := ModelRankZ * math.Sqrt(q*(1-q)/float64(n))
 	lo, hi := model.Quantile(math.Max(0, q-se)), model.Quantile(math.Min(1, q+se))
 	d.Band = []float64{lo, hi}
 	d.Pass = d.Pass || (d.Measured >= lo && d.Measured <= hi)
+	wide := math.Max(hi-d.Model, d.Model-lo)
+	if wide > d.Resolution {
+		d.Resolution = wide
+		return true
+	}
+	return false
 }
 
 // Failed are the deviations outside their tolerance.

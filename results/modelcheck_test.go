@@ -55,3 +55,41 @@ func TestCheckModelRankBand(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckModelSaysWhatItJudged: at speedup 60 the wall-clock floor
+// (±3 s) is wider than 30% of a 1.4 s alloc_wait, which is then not
+// judged; at speedup 1 it is. players are equal by construction; a
+// counter of 3 is inside its ±2 floor, and one the model puts at 0 has
+// no relative error: none of them is agreement.
+func TestCheckModelSaysWhatItJudged(t *testing.T) {
+	t.Parallel()
+	ofRun := &Run{Metrics: map[string]Metric{AllocWait: {Count: 100, P50: 1.4, P90: 12}},
+		Counters: map[string]int64{Players: 500, Matches: 250, Disconnects: 3}}
+	measured := func(speedup float64) *Run {
+		return &Run{Meta: Meta{Speedup: speedup}, Metrics: map[string]Metric{AllocWait: {Count: 100, P50: 1.5, P90: 12.5}},
+			Counters: map[string]int64{Players: 500, Matches: 251, Disconnects: 4}}
+	}
+	judged := func(c *ModelCheck) map[string]string {
+		out := map[string]string{}
+		for _, d := range c.Deviations {
+			out[d.Name] = "judged"
+			if !d.Judged {
+				out[d.Name] = d.NotJudged
+			}
+		}
+		return out
+	}
+	fast := judged(CheckModel(ofRun, measured(60)))
+	for name, want := range map[string]string{"alloc_wait p50": "wall-clock floor", "alloc_wait p90": "judged", "players": "by construction",
+		"matches": "judged", "disconnects": "counter floor", "allocation_failures": "predicts 0"} {
+		if !strings.Contains(fast[name], want) {
+			t.Errorf("speedup 60, %s: %q, want %q", name, fast[name], want)
+		}
+	}
+	if got := judged(CheckModel(ofRun, measured(1)))["alloc_wait p50"]; got != "judged" {
+		t.Errorf("speedup 1, alloc_wait p50: %q, want judged", got)
+	}
+	if s := CheckModel(ofRun, measured(60)).Summary(); s != "2 of 2 judged values within tolerance; 10 not judged" {
+		t.Errorf("summary %q", s)
+	}
+}

@@ -146,6 +146,11 @@ func printSuites(w io.Writer, suites []reports.Suite) {
 		for _, why := range s.Incomplete() {
 			fmt.Fprintf(tw, "  INCOMPLETE %s\tFAIL\n", why)
 		}
+		for i, r := range s.Current {
+			if r.ModelCheck != nil {
+				fmt.Fprintf(tw, "  run %d, model of this run: %s\n", i+1, r.ModelCheck.Summary())
+			}
+		}
 		for _, d := range s.ModelDeviations() {
 			fmt.Fprintf(tw, "  run %d off the model of this run: %s\tFAIL\n", d.Run, d.Deviation)
 		}

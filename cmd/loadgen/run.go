@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
@@ -202,15 +203,20 @@ func writeModel(ctx context.Context, sc *scenarios.Scenario, over *results.Calib
 	return model, results.WriteFile(path, model)
 }
 
-// printModelCheck says whether the run is what the model of it predicts.
+// printModelCheck says whether the run is what the model of it predicts,
+// and which values that judgement covers.
 func printModelCheck(w io.Writer, c *results.ModelCheck) {
-	failed := c.Failed()
-	if len(failed) == 0 {
-		fmt.Fprintf(w, "model of this run: all %d values within tolerance\n", len(c.Deviations))
-		return
+	fmt.Fprintf(w, "model of this run: %s\n", c.Summary())
+	for _, d := range c.Failed() {
+		fmt.Fprintf(w, "  outside: %s\n", d)
 	}
-	fmt.Fprintf(w, "model of this run: %d of %d values outside tolerance\n", len(failed), len(c.Deviations))
-	for _, d := range failed {
-		fmt.Fprintf(w, "  %s\n", d)
+	var not []string
+	for _, d := range c.Deviations {
+		if !d.Judged {
+			not = append(not, d.Name)
+		}
+	}
+	if len(not) > 0 {
+		fmt.Fprintf(w, "  not judged (modelCheck in measured.json says why): %s\n", strings.Join(not, ", "))
 	}
 }
