@@ -18,7 +18,6 @@ type HPA struct {
 	// Min and Max are the HPA's minReplicas and maxReplicas (Max 0: none).
 	Min, Max int
 
-	started            bool
 	recs               []stamped // recommendations, oldest replaced first
 	upEvents, downEvts []stamped // replicas added / removed by each rescale
 }
@@ -61,10 +60,10 @@ func DefaultHPA() HPA {
 // Next is the replica count the HPA sets at its sync at now (seconds) when
 // the scaler asks for ask replicas and the workload has current.
 func (h *HPA) Next(now float64, current, ask int) int {
-	if !h.started {
+	if len(h.recs) == 0 {
 		// recordInitialRecommendation: the count the HPA found is a
-		// recommendation, so a scale-down waits a whole window.
-		h.started = true
+		// recommendation, so a scale-down waits a whole window (every
+		// later sync keeps one, so recs is never empty again).
 		h.recs = append(h.recs, stamped{now, current})
 	}
 	switch {
@@ -83,13 +82,13 @@ func (h *HPA) Next(now float64, current, ask int) int {
 	next := rec
 	switch {
 	case rec > current:
-		limit := max(h.upLimit(now, current), current)
+		limit := max(h.limit(now, current, true), current)
 		if h.Max > 0 {
 			limit = min(limit, h.Max)
 		}
 		next = min(rec, limit)
 	case rec < current:
-		next = max(rec, max(h.Min, min(h.downLimit(now, current), current)))
+		next = max(rec, max(h.Min, min(h.limit(now, current, false), current)))
 	}
 	h.record(now, current, next)
 	return next

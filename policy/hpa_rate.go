@@ -2,55 +2,37 @@ package policy
 
 import "math"
 
-// upLimit is calculateScaleUpLimitWithScalingRules: each policy allows
-// Value pods (or percent, rounded up) on top of the replicas at its
-// period's start; Max takes the most permissive, Min the least.
-func (h *HPA) upLimit(now float64, current int) int {
-	r := h.Up
-	if r.Disabled || len(r.Policies) == 0 {
-		return current
-	}
-	best := math.MinInt
-	if r.SelectMin {
-		best = math.MaxInt
-	}
-	for _, p := range r.Policies {
-		start := h.periodStart(now, current, p.Period)
-		lim := start + p.Value
-		if p.Percent {
-			lim = int(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
-		}
-		if r.SelectMin {
-			best = min(best, lim)
-		} else {
-			best = max(best, lim)
-		}
-	}
-	return best
-}
-
-// downLimit is calculateScaleDownLimitWithBehaviors: each policy allows
-// removing Value pods (or percent; the count kept truncated) from the
-// replicas at its period's start; Max takes the lowest, Min the highest.
-func (h *HPA) downLimit(now float64, current int) int {
+// limit is the furthest one direction's rules let the replicas go from
+// current (calculateScaleUpLimitWithScalingRules,
+// calculateScaleDownLimitWithBehaviors): each policy allows Value pods,
+// or Value percent, from the replicas at its period's start — up rounded
+// up, down keeping the truncated count; selectPolicy Max takes the policy
+// allowing the most change, Min the least.
+func (h *HPA) limit(now float64, current int, up bool) int {
 	r := h.Down
+	if up {
+		r = h.Up
+	}
 	if r.Disabled || len(r.Policies) == 0 {
 		return current
 	}
-	best := math.MaxInt
-	if r.SelectMin {
-		best = math.MinInt
-	}
-	for _, p := range r.Policies {
+	var best int
+	for i, p := range r.Policies {
 		start := h.periodStart(now, current, p.Period)
-		lim := start - p.Value
-		if p.Percent {
+		var lim int
+		switch {
+		case up && p.Percent:
+			lim = int(math.Ceil(float64(start) * (1 + float64(p.Value)/100)))
+		case up:
+			lim = start + p.Value
+		case p.Percent:
 			lim = int(float64(start) * (1 - float64(p.Value)/100))
+		default:
+			lim = start - p.Value
 		}
-		if r.SelectMin {
-			best = max(best, lim)
-		} else {
-			best = min(best, lim)
+		// Max up and Min down keep the higher limit; the others the lower.
+		if i == 0 || (up != r.SelectMin) == (lim > best) {
+			best = lim
 		}
 	}
 	return best

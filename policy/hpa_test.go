@@ -98,3 +98,13 @@ func TestHPAMinMaxApplyLast(t *testing.T) {
 	h = HPA{Min: 1, Up: HPARules{Policies: []HPARate{{Value: 1000, Period: 15}}}, Down: HPARules{Disabled: true}}
 	replay(t, h, []step{{0, 600, 601, 601}, {15, 601, 10, 601}})
 }
+
+// selectPolicy Min takes the policy allowing the least change: up, the
+// lower of 10+4 and 10·2; down, the higher of 10−2 and 10·0.5.
+func TestHPASelectPolicyMin(t *testing.T) {
+	t.Parallel()
+	h := noWindows()
+	h.Up = HPARules{SelectMin: true, Policies: []HPARate{{Value: 4, Period: 15}, {Percent: true, Value: 100, Period: 15}}}
+	h.Down = HPARules{SelectMin: true, Policies: []HPARate{{Value: 2, Period: 15}, {Percent: true, Value: 50, Period: 15}}}
+	replay(t, h, []step{{0, 10, 100, 14}, {60, 10, 1, 8}})
+}

@@ -46,10 +46,8 @@ type trial struct {
 	// the search, whose days are only counted); run is the pool's result.
 	pool *results.Pool
 	run  *results.Run
-	// inspect, when set, sees each day's run once it is judged; onDay,
-	// whether it met every SLO.
+	// inspect, when set, sees each day's run once it is judged.
 	inspect func(*results.Run)
-	onDay   func(met bool)
 }
 
 // dayRunner simulates candidates' days in parallel, in chunks whose
@@ -145,9 +143,6 @@ func (c *trial) tally(r *results.Run) error {
 	c.days++
 	if all {
 		c.met++
-	}
-	if c.onDay != nil {
-		c.onDay(all)
 	}
 	c.busy += r.Counters[results.AllocationWaits] + r.Counters[results.AllocationFailures]
 	if c.inspect != nil {

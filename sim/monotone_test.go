@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -50,7 +51,7 @@ func TestMoreBufferNeverHurtsADay(t *testing.T) {
 					t.Fatal(err)
 				}
 				var perDay []bool
-				c.onDay = func(ok bool) { perDay = append(perDay, ok) }
+				c.inspect = func(r *results.Run) { perDay = append(perDay, passed(results.Judge(r, c.sc.SLO))) }
 				if err := d.extend(c, days, days, nil); err != nil {
 					t.Fatal(err)
 				}
