@@ -65,6 +65,9 @@ func Unmarshal(data []byte) (*Run, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	if r.ModelCheck != nil {
+		r.ModelCheck.judgeRecorded()
+	}
 	return &r, nil
 }
 

@@ -3,6 +3,7 @@ package results
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // The model of a run must predict it within these (issue: each latency
@@ -129,7 +130,10 @@ func CheckModel(ofRun, measured *Run) *ModelCheck {
 // judge decides whether the last deviation is judged at fraction, why
 // naming what sets its resolution (or why it cannot be judged at all).
 func (c *ModelCheck) judge(fraction float64, why string) {
-	d := &c.Deviations[len(c.Deviations)-1]
+	c.Deviations[len(c.Deviations)-1].judge(fraction, why)
+}
+
+func (d *Deviation) judge(fraction float64, why string) {
 	switch {
 	case byConstruction[d.Name]:
 		d.NotJudged = why
@@ -139,6 +143,33 @@ func (c *ModelCheck) judge(fraction float64, why string) {
 		d.NotJudged = fmt.Sprintf("the smallest error it could catch, ±%.3g, is %.0f%% of the value (%s)", d.Resolution, 100*d.Resolution/d.Model, why)
 	default:
 		d.Judged = true
+	}
+}
+
+// judgeRecorded judges a check read from a file written before checks
+// said what they judged (no deviation has a resolution): each value's
+// resolution is worked out again from its recorded allowance and band, so
+// an old baseline's check reads as a new one's instead of as nothing judged.
+func (c *ModelCheck) judgeRecorded() {
+	for _, d := range c.Deviations {
+		if d.Resolution != 0 || d.Judged || d.NotJudged != "" {
+			return
+		}
+	}
+	for i := range c.Deviations {
+		d := &c.Deviations[i]
+		d.Resolution = d.Allowed
+		if len(d.Band) == 2 {
+			d.Resolution = math.Max(d.Resolution, math.Max(d.Band[1]-d.Model, d.Model-d.Band[0]))
+		}
+		fraction, why := ModelJudgeCounter, "worked out from the allowance and band this older file recorded"
+		if strings.Contains(d.Name, " ") {
+			fraction = ModelJudgeLatency
+		}
+		if byConstruction[d.Name] {
+			why = "equal by construction (the same seed gives the same arrivals)"
+		}
+		d.judge(fraction, why)
 	}
 }
 

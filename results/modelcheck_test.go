@@ -93,3 +93,34 @@ func TestCheckModelSaysWhatItJudged(t *testing.T) {
 		t.Errorf("summary %q", s)
 	}
 }
+
+// TestOlderCheckIsJudgedOnRead: a check written before checks said what
+// they judged (no resolution, judged or reason) reads back judged as
+// CheckModel judges it now, from its recorded allowance and band.
+func TestOlderCheckIsJudgedOnRead(t *testing.T) {
+	t.Parallel()
+	h := NewHistogram()
+	for range 19 {
+		h.Record(0.01)
+		h.Record(1)
+	}
+	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: h.Metric()}, Histograms: map[string]*Histogram{TimeToRoom: h},
+		Counters: map[string]int64{Players: 38, Matches: 19}}
+	measured := &Run{Meta: Meta{Speedup: 60}, Metrics: map[string]Metric{TimeToRoom: {Count: 38, P50: 0.24, P90: 1}},
+		Counters: map[string]int64{Players: 38, Matches: 19}}
+	now := CheckModel(ofRun, measured)
+	old := &ModelCheck{}
+	for _, d := range now.Deviations {
+		old.Deviations = append(old.Deviations, Deviation{Name: d.Name, Model: d.Model, Measured: d.Measured, Allowed: d.Allowed, Band: d.Band, Pass: d.Pass})
+	}
+	old.judgeRecorded()
+	for i, d := range old.Deviations {
+		if w := now.Deviations[i]; d.Judged != w.Judged || d.Resolution != w.Resolution || (d.NotJudged == "") != (w.NotJudged == "") {
+			t.Errorf("%s read back as judged=%v ±%g %q, checked now as judged=%v ±%g %q", d.Name, d.Judged, d.Resolution, d.NotJudged,
+				w.Judged, w.Resolution, w.NotJudged)
+		}
+	}
+	if old.Summary() != now.Summary() {
+		t.Errorf("read back %q, checked now %q", old.Summary(), now.Summary())
+	}
+}
