@@ -124,11 +124,13 @@ bench:
 	@echo "sim plan evening-peak on one core (target: under a minute):"
 	@GOMAXPROCS=1 bin/sim plan evening-peak --workers 1 | grep '^days simulated'
 
-## lint: gofmt, go vet and staticcheck (fetched from the module proxy, pinned)
+## lint: gofmt, go vet, staticcheck (fetched from the module proxy, pinned) and every path the docs name
+## exists (internal/docpaths)
 lint:
 	@test -z "$$(gofmt -l .)" || (gofmt -l .; echo "gofmt needed"; exit 1)
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+	$(GO) test -count=1 ./internal/docpaths
 
 clean:
 	rm -rf $(OUT) bin

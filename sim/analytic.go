@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// analytic sizes the buffer from the formulas of DESIGN §4 at the peak
+// analytic sizes the buffer, as docs/sim.md's (b) states it, at the peak
 // allocation rate: Erlang-B for dropped allocations, the M/M/S waiting
 // tail (Erlang-C) for FIFO waits, the Poisson tail (Palm) for the
 // demand-aware policy — each averaged over the controller tick's phase.

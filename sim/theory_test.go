@@ -9,7 +9,7 @@ import (
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
-// baseStock is the reference model of DESIGN §4: Poisson allocations of
+// baseStock is the base-stock reference model: Poisson allocations of
 // rate λ, one server each, a buffer of s acting on every event, startup
 // lead time exponential with the given mean, unlimited nodes.
 func baseStock(t testing.TB, lambda float64, s int, lead time.Duration, onNoServer string, countWaiting bool) *scenarios.Scenario {

@@ -19,7 +19,8 @@ import (
 //go:embed modules/*.mod modules/*.sum
 var moduleFiles embed.FS
 
-// Pinned upstream releases (DESIGN §10). A bump needs the matching build
+// Pinned upstream releases (some newer ones the module proxy refuses:
+// docs/development.md). A bump needs the matching build
 // modules re-tidied.
 const (
 	KubernetesVersion = "v1.37.1"
