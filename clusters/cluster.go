@@ -35,8 +35,12 @@ type Provider interface {
 // Capabilities are what a run may rely on from a provider's cluster,
 // asked for instead of its name so a new provider states them once.
 type Capabilities struct {
-	// Overlay is the manifests overlay the stack is rendered with.
+	// Overlay is the manifests overlay the stack is rendered with: "base"
+	// (the stack as written) or "kind".
 	Overlay string
+	// OwnsNodes: the provider made the cluster's nodes and may delete
+	// them (a timeline's nodeLoss); on someone's cluster it may not.
+	OwnsNodes bool
 	// AutoscaledRooms: the room node pool grows on demand, so a run can
 	// warm it to the scenario's initial nodes (kind's nodes are fixed at
 	// creation; an existing cluster is as it is).

@@ -91,7 +91,7 @@ func (c *Cluster) Name() string { return "kind" }
 // Capabilities of this provider's clusters: fixed nodes, and pods that
 // players in this process reach through routes to the node containers.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	return clusters.Capabilities{Overlay: "kind", Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)},
+	return clusters.Capabilities{Overlay: "kind", OwnsNodes: true, Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)},
 		NotMeasured: "node autoscaling (kind's room pool is fixed at the scenario's nodes.initial nodes)"}
 }
 

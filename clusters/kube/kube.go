@@ -36,7 +36,7 @@ func (c *Cluster) Name() string { return "kube" }
 
 // Capabilities of this provider's clusters.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	return clusters.Capabilities{Overlay: "local"}
+	return clusters.Capabilities{Overlay: "base"}
 }
 
 // Kubeconfig implements clusters.Provider.

@@ -94,7 +94,7 @@ func (c *Cluster) Name() string { return "local" }
 
 // Capabilities of this provider's clusters.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	return clusters.Capabilities{Overlay: "local", AutoscaledRooms: true, HoldDown: true}
+	return clusters.Capabilities{Overlay: "base", OwnsNodes: true, AutoscaledRooms: true, HoldDown: true}
 }
 
 // Kubeconfig implements clusters.Provider.

@@ -1,5 +1,5 @@
 // Package manifests holds the stack's Kubernetes manifests (a kustomize
-// base and overlays for the local and kind providers) and renders them
+// base, rendered as is where pods run as written, and a kind overlay) and renders them
 // with a scenario's settings.
 package manifests
 
@@ -82,8 +82,13 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 // Render builds an overlay ("local" or "kind") with the settings: the
 // args as JSON patches and the token key as a Secret.
 func Render(overlay string, s Settings) ([]byte, error) {
-	if overlay != "local" && overlay != "kind" {
-		return nil, fmt.Errorf("manifests: no overlay %q (local, kind)", overlay)
+	dir := "../overlays/" + overlay
+	switch overlay {
+	case "base": // the stack as is: where a cluster realizes pods as they are written
+		dir = "../base"
+	case "kind":
+	default:
+		return nil, fmt.Errorf("manifests: no overlay %q (base, kind)", overlay)
 	}
 	mem := filesys.MakeFsInMemory()
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
@@ -103,7 +108,7 @@ func Render(overlay string, s Settings) ([]byte, error) {
 kind: Kustomization
 namespace: %s
 resources:
-- ../overlays/%s
+- %s
 - secret.yaml
 patches:
 - target: {kind: Deployment, name: matchmaker}
@@ -112,7 +117,7 @@ patches:
   patch: '[{"op": "replace", "path": "/spec/template/spec/containers/0/args", "value": %s}]'
 - target: {kind: PodTemplate, name: roomserver}
   patch: '[{"op": "replace", "path": "/template/spec/containers/0/args", "value": %s}]'
-`, Namespace, overlay, jsonList(s.Matchmaker.Args()), jsonList(s.Fleetd.Args()), jsonList(s.RoomServer.Args()))
+`, Namespace, dir, jsonList(s.Matchmaker.Args()), jsonList(s.Fleetd.Args()), jsonList(s.RoomServer.Args()))
 	secret := fmt.Sprintf("apiVersion: v1\nkind: Secret\nmetadata: {name: fleetbench-token}\ndata: {key: %s}\n", base64.StdEncoding.EncodeToString(s.TokenKey))
 	if err := mem.WriteFile("/m/stack/kustomization.yaml", []byte(k)); err != nil {
 		return nil, err

@@ -19,7 +19,7 @@ func TestRenderWithScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, overlay := range []string{"local", "kind"} {
+	for _, overlay := range []string{"base", "kind"} {
 		out, err := Render(overlay, s)
 		if err != nil {
 			t.Fatalf("%s: %v", overlay, err)
@@ -33,7 +33,7 @@ func TestRenderWithScenario(t *testing.T) {
 		if overlay == "kind" && (!strings.Contains(y, "cpu: 10m") || !strings.Contains(y, "imagePullPolicy: Never")) {
 			t.Errorf("kind overlay lacks its patches")
 		}
-		if overlay == "local" && strings.Contains(y, "cpu: 10m") {
+		if overlay == "base" && strings.Contains(y, "cpu: 10m") {
 			t.Errorf("local overlay has kind's CPU patch")
 		}
 	}
@@ -53,7 +53,7 @@ func TestRoomReadinessPeriodIsConformances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, overlay := range []string{"local", "kind"} {
+	for _, overlay := range []string{"base", "kind"} {
 		out, err := Render(overlay, s)
 		if err != nil {
 			t.Fatalf("%s: %v", overlay, err)

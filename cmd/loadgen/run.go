@@ -98,17 +98,17 @@ func (e env) runCmd(args []string) (int, error) {
 	if sc.Fleet.HPA != nil {
 		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrHPA)
 	}
-	// Someone's cluster: losing a node means deleting a Node object there.
-	if f.provider == "kube" {
-		for i, ev := range sc.Timeline {
-			if ev.Kind() == scenarios.KindNodeLoss {
-				return 0, cli.Inputf("scenario %s: timeline[%d].nodeLoss deletes Node objects; it is not run on --provider kube (an existing cluster)", file, i)
-			}
-		}
-	}
 	p, err := e.provider(f, sc) // the scenario is read once
 	if err != nil {
 		return 0, err
+	}
+	// Someone's cluster: losing a node means deleting a Node object there.
+	if !p.Capabilities().OwnsNodes {
+		for i, ev := range sc.Timeline {
+			if ev.Kind() == scenarios.KindNodeLoss {
+				return 0, cli.Inputf("scenario %s: timeline[%d].nodeLoss deletes Node objects; it is not run on --provider %s (a cluster whose nodes fleetbench did not make)", file, i, f.provider)
+			}
+		}
 	}
 	// A cluster that was already up is someone's: leave it as it is.
 	before, _ := p.Status(e.ctx)
