@@ -105,6 +105,9 @@ func (b *firstBug) get() error {
 // players.ndjson as it goes), in scenario time (see clock). A cancelled
 // ctx ends the run early; what was gathered is still written.
 func Run(ctx context.Context, cfg Config) (*results.Run, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	sc := cfg.Scenario
 	if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 		return nil, err

@@ -50,6 +50,9 @@ const barrierLimit = 5 * time.Minute
 // it gathers to the API server. It returns once its last outcome is sent
 // (nil), or why it could not play or send.
 func Work(ctx context.Context, cfg WorkerConfig) error {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	every := cfg.FlushEvery
 	if every <= 0 {
 		every = 2 * time.Second

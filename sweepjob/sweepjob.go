@@ -47,7 +47,7 @@ type Config struct {
 	Namespace string // created if missing, and then removed after
 	Workers   int
 	Resources workjob.Resources // Image empty: fleetbench/sim:dev
-	Logger    *slog.Logger
+	Logger    *slog.Logger // nil logs nothing
 }
 
 // Sweep is one sweep's input, as every worker rebuilds its grid.
@@ -190,7 +190,9 @@ func (c Config) await(ctx context.Context, job string, gen int, every time.Durat
 		}
 		if time.Since(last) > 10*time.Second {
 			last = time.Now()
-			c.Logger.Info("runs on the cluster", "job", job, "runs", done, "of", of, "workers done", final)
+			if c.Logger != nil {
+				c.Logger.Info("runs on the cluster", "job", job, "runs", done, "of", of, "workers done", final)
+			}
 		}
 		return final == c.Workers, nil
 	})

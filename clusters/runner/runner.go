@@ -45,6 +45,9 @@ type Runner struct {
 
 // New connects to the cluster; Run starts the work.
 func New(cfg Config, log *slog.Logger) (*Runner, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	rc, err := clientcmd.BuildConfigFromFlags("", cfg.Kubeconfig)
 	if err != nil {
 		return nil, fmt.Errorf("runner: %w", err)

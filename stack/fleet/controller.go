@@ -75,6 +75,9 @@ type Controller struct {
 
 // New returns a controller; Run starts it.
 func New(cfg Config, client kubernetes.Interface, log *slog.Logger) *Controller {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	return &Controller{cfg: cfg, client: client, log: log, kick: make(chan struct{}, 1), noneSince: map[string]time.Time{}, expect: newExpectations()}
 }
 

@@ -65,6 +65,9 @@ type Allocator struct {
 
 // NewAllocator watches room server pods in ns once Start runs.
 func NewAllocator(client kubernetes.Interface, ns string, strategy policy.Strategy, log *slog.Logger) *Allocator {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	return &Allocator{client: client, ns: ns, strategy: strategy, log: log, reserved: map[string]string{},
 		changed: make(chan struct{}), waitingChanged: make(chan struct{})}
 }

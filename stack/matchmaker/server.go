@@ -50,6 +50,9 @@ type Server struct {
 
 // New returns a server allocating with alloc.
 func New(cfg Config, alloc *Allocator, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	s := &Server{cfg: cfg, alloc: alloc, log: log, reg: prometheus.NewRegistry(), replaced: map[string]Room{},
 		allocations: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "matchmaker_allocations_total", Help: "Allocations by result."}, []string{"result"}),
 		allocWait:   prometheus.NewHistogram(prometheus.HistogramOpts{Name: "matchmaker_allocation_seconds", Help: "From a match formed to its room allocated.", Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16)}),

@@ -74,6 +74,9 @@ type Server struct {
 
 // New returns a server; Run starts its tick.
 func New(cfg Config, store *Store, pub Publisher, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler) // a library caller need not log
+	}
 	return &Server{
 		cfg: cfg, store: store, pub: pub, log: log, metrics: newMetrics(),
 		// Write buffers are pooled: a player holds one only while a frame
