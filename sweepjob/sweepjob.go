@@ -47,7 +47,7 @@ type Config struct {
 	Namespace string // created if missing, and then removed after
 	Workers   int
 	Resources workjob.Resources // Image empty: fleetbench/sim:dev
-	Logger    *slog.Logger // nil logs nothing
+	Logger    *slog.Logger      // nil logs nothing
 }
 
 // Sweep is one sweep's input, as every worker rebuilds its grid.
