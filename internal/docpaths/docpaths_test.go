@@ -1,7 +1,9 @@
 package docpaths
 
 import (
+	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 )
@@ -47,5 +49,60 @@ func TestCheckFindsDanglingReferences(t *testing.T) {
 	}
 	for ref := range want {
 		t.Errorf("%s not found", ref)
+	}
+}
+
+// TestArchitectureImportTable: docs/architecture.md's package table says
+// what each package imports.
+func TestArchitectureImportTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list over the module")
+	}
+	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", "./...")
+	cmd.Dir = "../.."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs, err := ReadPackages(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems, err := CheckImportTable("../../docs/architecture.md", "github.com/fleetbench/fleetbench", pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// TestCheckImportTableFindsWrongRows: an import missing from a row, one
+// listed but not made, and a package that does not exist are each found.
+func TestCheckImportTableFindsWrongRows(t *testing.T) {
+	t.Parallel()
+	doc := filepath.Join(t.TempDir(), "a.md")
+	table := "| package | concern | imports |\n|---|---|---|\n| `a` | x | `b` |\n| `c`, `d` | y | `a`, `stack/…` |\n| `gone` | z | — |\n"
+	if err := os.WriteFile(doc, []byte(table), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := "example.com/m"
+	pkgs := []Package{{ImportPath: m + "/a", Imports: []string{m + "/e", "fmt"}}, {ImportPath: m + "/c", Imports: []string{m + "/d", m + "/stack/x"}},
+		{ImportPath: m + "/d"}}
+	problems, err := CheckImportTable(doc, m, pkgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, p := range problems {
+		got[p.Ref] = true
+	}
+	for _, ref := range []string{"e", "b", "a", "gone"} {
+		if !got[ref] {
+			t.Errorf("%s not found in %v", ref, problems)
+		}
+	}
+	if len(problems) != 4 {
+		t.Errorf("%d problems, want 4: %v", len(problems), problems)
 	}
 }
