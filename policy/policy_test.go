@@ -16,7 +16,6 @@ func TestMinAvailable(t *testing.T) {
 	}{
 		{"enough none", MinAvailable{Count: 5}, FleetStatus{Live: 10, None: 5, Allocated: 5}, 10},
 		{"short by 3: desired = live + (min − none)", MinAvailable{Count: 5}, FleetStatus{Live: 10, None: 2, Allocated: 8}, 13},
-		{"none counts servers not Ready yet", MinAvailable{Count: 5}, FleetStatus{Live: 10, None: 5, Allocated: 5}, 10},
 		{"surplus asks for fewer", MinAvailable{Count: 5}, FleetStatus{Live: 20, None: 9, Allocated: 11}, 16},
 		{"fraction of live, rounded up", MinAvailable{Fraction: 0.25, UseFraction: true}, FleetStatus{Live: 10, None: 1, Allocated: 9}, 12},
 		{"max caps", MinAvailable{Count: 5, Max: 11}, FleetStatus{Live: 10, None: 2, Allocated: 8}, 11},
