@@ -21,7 +21,8 @@ test: deps components
 	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
 
 ## test-short: the inner loop — every test that needs no cluster, no real run and no long model run
-test-short:
+## (installs what deps installs: its room-server tests need redis-server)
+test-short: deps
 	$(GO) test -short -count=1 ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (scenarios, alias expansion, --set flags, traces, axes, run and sweep files,
