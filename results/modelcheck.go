@@ -159,9 +159,7 @@ func (c *ModelCheck) judgeRecorded() {
 	for i := range c.Deviations {
 		d := &c.Deviations[i]
 		d.Resolution = d.Allowed
-		if len(d.Band) == 2 {
-			d.Resolution = math.Max(d.Resolution, math.Max(d.Band[1]-d.Model, d.Model-d.Band[0]))
-		}
+		d.widenToBand()
 		fraction, why := ModelJudgeCounter, "worked out from the allowance and band this older file recorded"
 		if strings.Contains(d.Name, " ") {
 			fraction = ModelJudgeLatency
@@ -215,7 +213,16 @@ func (c *ModelCheck) band(model *Histogram, q float64, n int64) bool {
 	lo, hi := model.Quantile(math.Max(0, q-se)), model.Quantile(math.Min(1, q+se))
 	d.Band = []float64{lo, hi}
 	d.Pass = d.Pass || (d.Measured >= lo && d.Measured <= hi)
-	wide := math.Max(hi-d.Model, d.Model-lo)
+	return d.widenToBand()
+}
+
+// widenToBand widens the resolution to the band's reach from the model's
+// value, reporting whether the band, not the allowance, sets it.
+func (d *Deviation) widenToBand() bool {
+	if len(d.Band) != 2 {
+		return false
+	}
+	wide := math.Max(d.Band[1]-d.Model, d.Model-d.Band[0])
 	if wide > d.Resolution {
 		d.Resolution = wide
 		return true

@@ -35,11 +35,7 @@ func TestCheckModel(t *testing.T) {
 // for that sample size, and the same value fails with 10,000 samples.
 func TestCheckModelRankBand(t *testing.T) {
 	t.Parallel()
-	h := NewHistogram()
-	for range 19 {
-		h.Record(0.01)
-		h.Record(1)
-	}
+	h := twoModes()
 	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: h.Metric()}, Histograms: map[string]*Histogram{TimeToRoom: h}}
 	for _, c := range []struct {
 		n    int64
@@ -99,11 +95,7 @@ func TestCheckModelSaysWhatItJudged(t *testing.T) {
 // CheckModel judges it now, from its recorded allowance and band.
 func TestOlderCheckIsJudgedOnRead(t *testing.T) {
 	t.Parallel()
-	h := NewHistogram()
-	for range 19 {
-		h.Record(0.01)
-		h.Record(1)
-	}
+	h := twoModes()
 	ofRun := &Run{Metrics: map[string]Metric{TimeToRoom: h.Metric()}, Histograms: map[string]*Histogram{TimeToRoom: h},
 		Counters: map[string]int64{Players: 38, Matches: 19}}
 	measured := &Run{Meta: Meta{Speedup: 60}, Metrics: map[string]Metric{TimeToRoom: {Count: 38, P50: 0.24, P90: 1}},
@@ -123,4 +115,15 @@ func TestOlderCheckIsJudgedOnRead(t *testing.T) {
 	if old.Summary() != now.Summary() {
 		t.Errorf("read back %q, checked now %q", old.Summary(), now.Summary())
 	}
+}
+
+// twoModes is 38 samples of a match's first and second players: half wait
+// ~0 s, half ~1 s.
+func twoModes() *Histogram {
+	h := NewHistogram()
+	for range 19 {
+		h.Record(0.01)
+		h.Record(1)
+	}
+	return h
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -80,9 +81,9 @@ func CheckImportTable(doc string, module string, pkgs []Package) ([]Problem, err
 				problems = append(problems, Problem{doc, n, imp, fmt.Sprintf("imported by %s but not in the row", strings.Join(row, ", "))})
 			}
 		}
+		anyStack := slices.ContainsFunc(slices.Collect(maps.Keys(want)), func(k string) bool { return strings.HasPrefix(k, "stack/") })
 		for _, l := range listed {
-			used := want[l] || l == "stack/…" && slices.ContainsFunc(keys(want), func(k string) bool { return strings.HasPrefix(k, "stack/") })
-			if !used {
+			if !want[l] && !(l == "stack/…" && anyStack) {
 				problems = append(problems, Problem{doc, n, l, fmt.Sprintf("in the row but not imported by %s", strings.Join(row, ", "))})
 			}
 		}
@@ -94,14 +95,6 @@ func quoted(cell string) []string {
 	var out []string
 	for _, m := range quote.FindAllStringSubmatch(cell, -1) {
 		out = append(out, m[1])
-	}
-	return out
-}
-
-func keys(m map[string]bool) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
 	}
 	return out
 }
