@@ -11,17 +11,23 @@ simulate:
 	  if [ $$status -eq 1 ]; then echo "(sim check exit 1: the configured fleet misses its SLO — see above)"; \
 	  elif [ $$status -ne 0 ]; then exit $$status; fi
 
-## test: vet and run every test (the cluster tests need the components: built once, cached)
+## test: vet with and without the e2e build tag; the unit tests under -race -short (every package:
+## ~3 min; the model's long runs take sim past 10 min under -race, so -short skips them here); then,
+## without -race, the e2e tests (the ones that bring up a cluster, built from the components once,
+## cached; the real runs) and what -short skipped, in the packages that have them
 ## (the kind runs go last, alone: their node containers would share the two cores with the local
 ## clusters' timed known answers; they skip with one line where no Docker daemon answers)
+LONG_TEST_PKGS = $(sort $(dir $(shell grep -rl --include='*_test.go' -e '^//go:build e2e' -e 'testing.Short()' .)))
 test: deps components
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 30m $$($(GO) list ./... | grep -v /loadgen/onkind)
-	$(GO) test -count=1 -timeout 40m ./loadgen/onkind/
-	$(GO) test -count=1 -race -run 'Concurrent|Drain|Reconnect|Worker' ./stack/... ./clusters/runner/
+	$(GO) vet -tags e2e ./...
+	$(GO) test -race -short -count=1 -timeout 20m ./...
+	$(GO) test -tags e2e -count=1 -timeout 30m $(filter-out ./loadgen/onkind/,$(LONG_TEST_PKGS))
+	$(GO) test -tags e2e -count=1 -timeout 40m ./loadgen/onkind/
 
-## test-short: the inner loop — every test that needs no cluster, no real run and no long model run
-## (installs what deps installs: its room-server tests need redis-server)
+## test-short: the inner loop — the unit tests (no e2e tag: no cluster, no real run) without the
+## long model runs, the room-server process tests, the debootstrap test and the go list of the docs'
+## import table, which -short skips (installs what deps installs: the room tests need redis-server)
 test-short: deps
 	$(GO) test -short -count=1 ./...
 

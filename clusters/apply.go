@@ -22,14 +22,16 @@ import (
 
 // Deploy applies manifests (multi-document YAML) to the cluster.
 func (c *Cluster) Deploy(ctx context.Context, manifests []byte) error {
-	objs, err := decodeObjects(manifests)
+	objs, err := DecodeObjects(manifests)
 	if err != nil {
 		return err
 	}
-	return c.deployObjects(ctx, objs)
+	return c.DeployObjects(ctx, objs)
 }
 
-func (c *Cluster) deployObjects(ctx context.Context, objs []*unstructured.Unstructured) error {
+// DeployObjects applies decoded objects, after the provider has checked
+// their images.
+func (c *Cluster) DeployObjects(ctx context.Context, objs []*unstructured.Unstructured) error {
 	if err := c.clients(); err != nil {
 		return err
 	}
@@ -45,7 +47,7 @@ func (c *Cluster) deployObjects(ctx context.Context, objs []*unstructured.Unstru
 // in order. Kinds defined by a CRD earlier in the stream (or just
 // installed) are retried until the API server serves them.
 func Apply(ctx context.Context, cfg *rest.Config, manifests []byte) error {
-	objs, err := decodeObjects(manifests)
+	objs, err := DecodeObjects(manifests)
 	if err != nil {
 		return err
 	}
@@ -106,7 +108,8 @@ func applyOne(ctx context.Context, dyn dynamic.Interface, mapper *restmapper.Def
 	return nil
 }
 
-func decodeObjects(manifests []byte) ([]*unstructured.Unstructured, error) {
+// DecodeObjects reads a multi-document YAML stream.
+func DecodeObjects(manifests []byte) ([]*unstructured.Unstructured, error) {
 	dec := yaml.NewYAMLOrJSONDecoder(bytes.NewReader(manifests), 4096)
 	var objs []*unstructured.Unstructured
 	for i := 1; ; i++ {

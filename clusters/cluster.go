@@ -1,6 +1,7 @@
 // Package clusters brings up the cluster a real run uses — a control
 // plane on loopback (local), kind, or an existing kubeconfig (kube) — and
-// gives loadgen the hooks it drives the timeline with.
+// gives its clients, manifests applied, and watches to whoever uses it
+// (the stack and its faults are package deploy's).
 package clusters
 
 import (
@@ -10,6 +11,7 @@ import (
 	"net/netip"
 	"sync"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -55,6 +57,13 @@ type Capabilities struct {
 	// NotMeasured names what runs on this provider's clusters cannot
 	// measure; it goes into each run's results and report.
 	NotMeasured string
+}
+
+// ContainerRestarter is implemented by providers that can kill a pod's
+// containers in place (kind, through its node's containerd): kubelet
+// restarts them in the same pod, at the same address, with its volumes.
+type ContainerRestarter interface {
+	RestartContainers(ctx context.Context, pod *corev1.Pod) error
 }
 
 // Status is a provider's view of its cluster.
@@ -135,3 +144,6 @@ func (c *Cluster) RESTConfig() (*rest.Config, error) {
 	}
 	return rest.CopyConfig(c.config), nil
 }
+
+// Logger is the cluster's logger, for packages that act on it.
+func (c *Cluster) Logger() *slog.Logger { return c.log }

@@ -1,7 +1,6 @@
 package clusters
 
 import (
-	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/labels"
 )
@@ -66,4 +65,11 @@ func targetPort(sp corev1.ServicePort, p *corev1.Pod) (int32, bool) {
 }
 
 // PodReady reports whether a pod's Ready condition is True.
-func PodReady(p *corev1.Pod) bool { return wire.PodReady(p) }
+func PodReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/scenarios"
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // Labels and annotations shared by the providers, the pod runner and the
@@ -21,7 +20,6 @@ const (
 	PoolLabel     = "fleetbench.dev/pool"
 	PoolSystem    = "system" // matchmaker, fleetd, Redis
 	PoolRooms     = "rooms"  // room servers, autoscaled
-	VersionLabel  = wire.VersionLabel
 	NodePoolName  = "rooms"
 	InstanceType  = "fleetbench-rooms"
 	Zone          = "fleetbench-a"

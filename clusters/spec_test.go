@@ -30,20 +30,20 @@ func TestSpecForScalesBySpeedup(t *testing.T) {
 }
 
 func TestDecodeObjects(t *testing.T) {
-	objs, err := decodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n"))
+	objs, err := DecodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: b}\n"))
 	if err != nil || len(objs) != 2 || objs[1].GetKind() != "Namespace" {
 		t.Fatalf("objects %v, %v", objs, err)
 	}
-	if _, err := decodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\n")); err == nil {
+	if _, err := DecodeObjects([]byte("apiVersion: v1\nkind: ConfigMap\n")); err == nil {
 		t.Error("an object without a name must be refused")
 	}
-	if _, err := decodeObjects([]byte("a: [")); err == nil {
+	if _, err := DecodeObjects([]byte("a: [")); err == nil {
 		t.Error("bad YAML must be refused")
 	}
 }
 
 func TestManifestImages(t *testing.T) {
-	objs, err := decodeObjects([]byte(`apiVersion: apps/v1
+	objs, err := DecodeObjects([]byte(`apiVersion: apps/v1
 kind: Deployment
 metadata: {name: d}
 spec:

@@ -1,6 +1,10 @@
 package loadgen
 
-import "time"
+import (
+	"time"
+
+	"github.com/fleetbench/fleetbench/results"
+)
 
 // clock converts the run's wall time into scenario time. A run at
 // speedup k plays each scenario second in 1/k wall seconds (the cluster's
@@ -27,7 +31,6 @@ func (c clock) secs(d time.Duration) float64 { return d.Seconds() * c.speedup }
 // wall is a scenario duration in wall time.
 func (c clock) wall(d time.Duration) time.Duration { return time.Duration(float64(d) / c.speedup) }
 
-// stamp is t as a scenario-time offset (events' "at").
-func (c clock) stamp(t time.Time) string {
-	return time.Duration(c.at(t) * float64(time.Second)).Round(time.Millisecond).String()
-}
+// stamp is t as a scenario-time offset (events' "at"), to the
+// millisecond as the model stamps its events.
+func (c clock) stamp(t time.Time) results.Offset { return results.OffsetSeconds(c.at(t)) }

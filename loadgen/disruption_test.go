@@ -1,13 +1,10 @@
+//go:build e2e
+
 package loadgen
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"log/slog"
-	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -33,34 +30,16 @@ func realRun(t *testing.T, yaml string, limit time.Duration) (*results.Run, stri
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	out := t.TempDir()
-	run, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler)})
+	res, err := Run(ctx, Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	run := res.Measured
 	// Every real run keeps the results contract's identities, as the model does.
 	if err := run.Identities(); err != nil {
 		t.Errorf("counters %v: %v", run.Counters, err)
 	}
 	return run, out
-}
-
-// journal reads players.ndjson.
-func journal(t *testing.T, dir string) []Outcome {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "players.ndjson"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []Outcome
-	for s := bufio.NewScanner(f); s.Scan(); {
-		var o Outcome
-		if err := json.Unmarshal(s.Bytes(), &o); err != nil {
-			t.Fatalf("journal line %q: %v", s.Text(), err)
-		}
-		out = append(out, o)
-	}
-	return out
 }
 
 // everySessionAccounted checks that no session was silently lost: each
@@ -247,21 +226,4 @@ func TestBurstScaleUp(t *testing.T) {
 	if lag := run.Metrics[results.AutoscaleLag]; lag.Count != complete {
 		t.Errorf("autoscale_lag %+v: want one sample per node whose room became Ready (%d)", lag, complete)
 	}
-}
-
-// stagesInOrder: the stages reached are in order, and none follows one
-// not reached.
-func stagesInOrder(up results.ScaleUp) bool {
-	prev := 0.0
-	for i, v := range []float64{up.Created, up.Ready, up.PodRunning, up.RoomReady} {
-		switch {
-		case v == 0 && i > 0:
-			prev = math.Inf(1) // not reached: nothing may follow
-		case v == 0 || v < prev:
-			return false
-		default:
-			prev = v
-		}
-	}
-	return true
 }

@@ -329,7 +329,7 @@ func (o *observer) scaleUp(st *nodeState) (results.ScaleUp, bool) {
 	if trigger.IsZero() {
 		return results.ScaleUp{}, false
 	}
-	up := results.ScaleUp{Node: st.name, At: o.clock.stamp(st.created), Created: o.span(trigger, st.created)}
+	up := results.ScaleUp{Node: st.name, At: o.clock.stamp(st.created).String(), Created: o.span(trigger, st.created)}
 	for _, stage := range []struct {
 		at  time.Time
 		out *float64
@@ -368,11 +368,7 @@ func (o *observer) fill(run *results.Run, hourlyCost float64) {
 	for name, v := range o.series {
 		run.Series.Values[name] = v
 	}
-	slices.SortStableFunc(run.Events, func(a, b results.Event) int {
-		da, _ := time.ParseDuration(a.At)
-		db, _ := time.ParseDuration(b.At)
-		return cmp.Compare(da, db)
-	})
+	slices.SortStableFunc(run.Events, func(a, b results.Event) int { return cmp.Compare(a.At, b.At) })
 	run.Cost = o.cost
 	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = int64(len(o.autoscaled)), o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost

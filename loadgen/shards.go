@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"k8s.io/client-go/kubernetes"
 )
 
@@ -14,7 +14,7 @@ import (
 // on any cluster the kubeconfig reaches with no other path between the
 // CLI and its workers: each worker's live status (rewritten every flush)
 // and its finished players, the journal lines of an in-process run, in
-// gzipped chunks of at most workjob.ChunkLimit.
+// gzipped chunks of at most jobs.ChunkLimit.
 //
 // The shard is the journal itself: every histogram, counter and series
 // of measured.json is made from it by the same Recorder an in-process run
@@ -57,11 +57,11 @@ type workerStatus struct {
 
 // shardWriter sends one worker's outcomes and status.
 type shardWriter struct {
-	box workjob.Outbox
+	box jobs.Outbox
 }
 
 func newShardWriter(client kubernetes.Interface, ns string, worker int) *shardWriter {
-	return &shardWriter{box: workjob.Outbox{Client: client, Namespace: ns, Job: workerJobName, Kind: kindOutcomes, Worker: worker}}
+	return &shardWriter{box: jobs.Outbox{Client: client, Namespace: ns, Job: workerJobName, Kind: kindOutcomes, Worker: worker}}
 }
 
 // Record queues a finished player (the generator's sink).
@@ -82,5 +82,5 @@ func (w *shardWriter) flush(ctx context.Context, st workerStatus) error {
 	if err != nil {
 		return err
 	}
-	return workjob.PutConfigMap(ctx, w.box.Client, w.box.Namespace, workerJobName, statusName(w.box.Worker), kindStatus, map[string]string{statusKey: string(body)}, nil)
+	return jobs.PutConfigMap(ctx, w.box.Client, w.box.Namespace, workerJobName, statusName(w.box.Worker), kindStatus, map[string]string{statusKey: string(body)}, nil)
 }

@@ -55,7 +55,7 @@ func TestShardsCarryEveryOutcomeOnce(t *testing.T) {
 	if err := w.flush(ctx, workerStatus{Final: true}); err != nil {
 		t.Fatal(err)
 	}
-	tm := &team{client: client, ns: "fleetbench", n: 2, log: slog.New(slog.DiscardHandler)}
+	tm := &workerPods{client: client, ns: "fleetbench", n: 2, log: slog.New(slog.DiscardHandler)}
 	statuses, err := tm.statuses(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestMergedShardsAreTheInProcessRun(t *testing.T) {
 		}
 	}
 	merged, _ := NewRecorder(filepath.Join(dir, "merged.ndjson"), time.Second, 1, 2)
-	tm := &team{client: client, ns: "ns", n: workers, log: slog.New(slog.DiscardHandler)}
+	tm := &workerPods{client: client, ns: "ns", n: workers, log: slog.New(slog.DiscardHandler)}
 	if _, err := tm.chunks(ctx, merged); err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func BenchmarkMerge64Shards(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	tm := &team{client: client, ns: "ns", n: workers, log: slog.New(slog.DiscardHandler)}
+	tm := &workerPods{client: client, ns: "ns", n: workers, log: slog.New(slog.DiscardHandler)}
 	b.ReportAllocs()
 	for b.Loop() {
 		rec, _ := NewRecorder(filepath.Join(b.TempDir(), "players.ndjson"), time.Second, 1, 2)

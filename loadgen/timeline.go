@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -10,19 +11,31 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/deploy"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
+// timelineResult is the timeline as it happened: every event fired, and
+// the actions among them that failed.
+type timelineResult struct {
+	events   []results.Event
+	failures []error
+}
+
+// failed is nil when every action happened, else one error naming each
+// that did not: the run is then not the scenario's.
+func (t timelineResult) failed() error { return errors.Join(t.failures...) }
+
 // timeline executes the scenario's events at their wall-clock times and
 // returns them as they happened.
-func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, clk clock) []results.Event {
+func timeline(ctx context.Context, c *deploy.Stack, sc *scenarios.Scenario, clk clock) timelineResult {
 	rng := rand.New(rand.NewPCG(sc.Seed, scenarios.TimelineStream))
-	var done []results.Event
-	for _, ev := range sc.Timeline {
+	var done timelineResult
+	for i, ev := range sc.Timeline {
 		at := clk.start.Add(clk.wall(ev.At.Duration))
 		select {
 		case <-ctx.Done():
@@ -32,15 +45,16 @@ func timeline(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenario, 
 		kind, detail, err := fire(ctx, c, ev, rng, clk.wall)
 		if err != nil {
 			detail += " (failed: " + err.Error() + ")"
+			done.failures = append(done.failures, fmt.Errorf("timeline[%d].%s at %s failed: %w", i, ev.Kind(), ev.At, err))
 		}
-		done = append(done, results.Event{At: clk.stamp(time.Now()), Kind: kind, Detail: detail})
+		done.events = append(done.events, results.Event{At: clk.stamp(time.Now()), Kind: kind, Detail: detail})
 	}
 	return done
 }
 
 // fire takes one timeline action through the cluster's hooks; wall turns
 // a scenario duration into wall time.
-func fire(ctx context.Context, c *clusters.Cluster, ev scenarios.Event, rng *rand.Rand, wall func(time.Duration) time.Duration) (string, string, error) {
+func fire(ctx context.Context, c *deploy.Stack, ev scenarios.Event, rng *rand.Rand, wall func(time.Duration) time.Duration) (string, string, error) {
 	client, err := c.Client()
 	if err != nil {
 		return "", "", err

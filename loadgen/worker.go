@@ -15,7 +15,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 )
@@ -101,7 +101,7 @@ func Work(ctx context.Context, cfg WorkerConfig) error {
 	case <-time.After(time.Until(start)):
 	}
 	playCtx, waitingAtEnd := g.runEnd(ctx, start.Add(clk.wall(sc.Duration.Duration)), cfg.Logger)
-	played := g.replay(playCtx, sc, clk, share{uint64(cfg.Index), uint64(workers)})
+	played := g.replay(playCtx, sc, clk, arrivalSubset{uint64(cfg.Index), uint64(workers)})
 	waiting := waitingAtEnd()
 	stopBg()
 	<-flushed
@@ -152,9 +152,9 @@ func (g *generator) sendLive(ctx context.Context, out *shardWriter, every time.D
 }
 
 func readRunConfig(ctx context.Context, client kubernetes.Interface, ns string) (map[string]string, error) {
-	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(workerJobName), metav1.GetOptions{})
+	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, jobs.InputName(workerJobName), metav1.GetOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("reading the run's ConfigMap %s/%s: %w", ns, workjob.InputName(workerJobName), err)
+		return nil, fmt.Errorf("reading the run's ConfigMap %s/%s: %w", ns, jobs.InputName(workerJobName), err)
 	}
 	return cm.Data, nil
 }
@@ -163,9 +163,9 @@ func readRunConfig(ctx context.Context, client kubernetes.Interface, ns string) 
 func awaitStart(ctx context.Context, client kubernetes.Interface, ns string) (time.Time, error) {
 	var start time.Time
 	err := wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, barrierLimit, true, func(ctx context.Context) (bool, error) {
-		cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(workerJobName), metav1.GetOptions{})
+		cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, jobs.InputName(workerJobName), metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
-			return false, fmt.Errorf("the run's ConfigMap %s/%s is gone: the run was abandoned", ns, workjob.InputName(workerJobName))
+			return false, fmt.Errorf("the run's ConfigMap %s/%s is gone: the run was abandoned", ns, jobs.InputName(workerJobName))
 		}
 		if err != nil || cm.Data[keyStart] == "" {
 			return false, nil

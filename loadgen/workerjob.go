@@ -7,15 +7,15 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/manifests"
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // DefaultWorkerResources: a worker is mostly idle WebSockets, ~20 KB of
 // memory a session: 512 MiB holds ~25,000.
-func DefaultWorkerResources() workjob.Resources {
-	return workjob.Resources{CPU: resource.MustParse("250m"), Memory: resource.MustParse("512Mi")}
+func DefaultWorkerResources() jobs.Resources {
+	return jobs.Resources{CPU: resource.MustParse("250m"), Memory: resource.MustParse("512Mi")}
 }
 
 // workerJobName names the Job, its ServiceAccount, Role and RoleBinding.
@@ -33,5 +33,5 @@ func checkWorkers(ctx context.Context, c *clusters.Cluster, sc *scenarios.Scenar
 	if err != nil {
 		return err
 	}
-	return workjob.CheckPermissions(ctx, client, manifests.Namespace)
+	return jobs.CheckPermissions(ctx, client, manifests.Namespace)
 }

@@ -17,8 +17,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fleetbench/fleetbench/clusters/manifests"
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -28,8 +28,8 @@ var ErrWorkers = errors.New("--workers")
 // ErrWorkerLost: a worker stopped before sending all it gathered.
 var ErrWorkerLost = errors.New("a worker was lost")
 
-// team is a distributed run's workers, as the CLI sees them.
-type team struct {
+// workerPods is a distributed run's workers, as the CLI sees them.
+type workerPods struct {
 	client kubernetes.Interface
 	ns     string
 	n      int
@@ -42,19 +42,19 @@ const startMargin = 2 * time.Second
 
 // startWorkers checks that the cluster can run n workers, creates them
 // and waits until each is at the start barrier.
-func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string, cfg Config) (*team, error) {
+func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string, cfg Config) (*workerPods, error) {
 	n, res := cfg.Workers, cfg.WorkerResources
 	client, err := cfg.Cluster.Client()
 	if err != nil {
 		return nil, err
 	}
-	t := &team{client: client, ns: manifests.Namespace, n: n, log: cfg.Logger}
+	t := &workerPods{client: client, ns: manifests.Namespace, n: n, log: cfg.Logger}
 	mm, err := client.AppsV1().Deployments(t.ns).Get(ctx, "matchmaker", metav1.GetOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("the stack's matchmaker: %w", err)
 	}
 	selector := mm.Spec.Template.Spec.NodeSelector
-	fits, err := workjob.Schedulable(ctx, client, selector, res)
+	fits, err := jobs.Schedulable(ctx, client, selector, res)
 	if err != nil {
 		return nil, err
 	}
@@ -62,14 +62,14 @@ func startWorkers(ctx context.Context, sc *scenarios.Scenario, matchmaker string
 		return nil, fmt.Errorf("%w %d: the nodes the stack runs on (%s) can take %d more pods of %s CPU and %s memory; lower --workers or --worker-cpu/--worker-memory",
 			ErrWorkers, n, labelsText(selector), fits, res.CPU.String(), res.Memory.String())
 	}
-	spec := workjob.Spec{Namespace: t.ns, Name: workerJobName, Workers: int32(n), Args: []string{"worker"}, Resources: res, NodeSelector: selector,
-		Image: cmp.Or(res.Image, workjob.Image("loadgen", mm.Spec.Template.Spec.Containers[0].Image))}
+	spec := jobs.Spec{Namespace: t.ns, Name: workerJobName, Workers: int32(n), Args: []string{"worker"}, Resources: res, NodeSelector: selector,
+		Image: cmp.Or(res.Image, jobs.Image("loadgen", mm.Spec.Template.Spec.Containers[0].Image))}
 	if err := t.remove(ctx); err != nil { // an earlier run's, left with --keep
 		return nil, err
 	}
 	input := map[string]string{keyScenario: sc.YAML(), keyHash: sc.Hash(), keyMatchmaker: matchmaker, keyWorkers: strconv.Itoa(n),
 		keyInputEvery: cmp.Or(cfg.InputEvery, defaultInputEvery).String()}
-	if err := workjob.Create(ctx, client, spec, input); err != nil {
+	if err := jobs.Create(ctx, client, spec, input); err != nil {
 		return nil, errors.Join(err, t.remove(context.WithoutCancel(ctx)))
 	}
 	if err := t.barrier(ctx); err != nil {
@@ -89,11 +89,11 @@ func labelsText(m map[string]string) string {
 
 // barrier waits until every worker reports Ready, failing fast on a
 // worker pod that failed or cannot be scheduled.
-func (t *team) barrier(ctx context.Context) error {
+func (t *workerPods) barrier(ctx context.Context) error {
 	var ready int
 	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, barrierLimit, true, func(ctx context.Context) (bool, error) {
 		if pods, err := t.pods(ctx); err == nil {
-			if err := workjob.PodFailure(pods); err != nil {
+			if err := jobs.PodFailure(pods); err != nil {
 				return false, err
 			}
 		}
@@ -115,14 +115,14 @@ func (t *team) barrier(ctx context.Context) error {
 	return nil
 }
 
-func (t *team) pods(ctx context.Context) ([]corev1.Pod, error) {
-	return workjob.Pods(ctx, t.client, t.ns, workerJobName)
+func (t *workerPods) pods(ctx context.Context) ([]corev1.Pod, error) {
+	return jobs.Pods(ctx, t.client, t.ns, workerJobName)
 }
 
 // statuses is every worker's last status (one LIST; a worker not heard
 // from yet has a zero status).
-func (t *team) statuses(ctx context.Context) ([]workerStatus, error) {
-	list, err := workjob.List(ctx, t.client, t.ns, workerJobName, kindStatus)
+func (t *workerPods) statuses(ctx context.Context) ([]workerStatus, error) {
+	list, err := jobs.List(ctx, t.client, t.ns, workerJobName, kindStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -139,9 +139,9 @@ func (t *team) statuses(ctx context.Context) ([]workerStatus, error) {
 }
 
 // release writes the start: every worker plays from then.
-func (t *team) release(ctx context.Context, start time.Time) error {
+func (t *workerPods) release(ctx context.Context, start time.Time) error {
 	cms := t.client.CoreV1().ConfigMaps(t.ns)
-	cm, err := cms.Get(ctx, workjob.InputName(workerJobName), metav1.GetOptions{})
+	cm, err := cms.Get(ctx, jobs.InputName(workerJobName), metav1.GetOptions{})
 	if err != nil {
 		return fmt.Errorf("releasing the workers: %w", err)
 	}
@@ -154,21 +154,21 @@ func (t *team) release(ctx context.Context, start time.Time) error {
 
 // remove deletes every object of the workers and waits until their
 // pods are gone.
-func (t *team) remove(ctx context.Context) error {
-	return workjob.Remove(ctx, t.client, t.ns, workerJobName)
+func (t *workerPods) remove(ctx context.Context) error {
+	return jobs.Remove(ctx, t.client, t.ns, workerJobName)
 }
 
 // stop deletes the Job: its pods get SIGTERM and send what they have.
-func (t *team) stop(ctx context.Context) {
-	if err := workjob.Stop(ctx, t.client, t.ns, workerJobName); err != nil {
+func (t *workerPods) stop(ctx context.Context) {
+	if err := jobs.Stop(ctx, t.client, t.ns, workerJobName); err != nil {
 		t.log.Warn("stopping the workers", "err", err)
 	}
 }
 
 // chunks reads every worker's outcomes into rec; it returns the players
 // read per worker.
-func (t *team) chunks(ctx context.Context, rec *Recorder) ([]int64, error) {
-	return workjob.ReadLines(ctx, t.client, t.ns, workerJobName, kindOutcomes, t.n, func(_ int, line []byte) error {
+func (t *workerPods) chunks(ctx context.Context, rec *Recorder) ([]int64, error) {
+	return jobs.ReadLines(ctx, t.client, t.ns, workerJobName, kindOutcomes, t.n, func(_ int, line []byte) error {
 		var o Outcome
 		if err := json.Unmarshal(line, &o); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -87,7 +88,7 @@ func TestHTMLBoundsWhatItRenders(t *testing.T) {
 	run.Events = nil
 	for i := range n {
 		run.ScaleUps[i] = results.ScaleUp{Node: fmt.Sprintf("kwok-%d", i), Created: 1}
-		run.Events = append(run.Events, results.Event{At: fmt.Sprintf("%dms", i), Kind: "nodeLoss", Detail: "x"})
+		run.Events = append(run.Events, results.Event{At: results.Offset(time.Duration(i) * time.Millisecond), Kind: "nodeLoss", Detail: "x"})
 	}
 	run.Meta.Scenario = strings.Repeat("é", 1000)
 	var b bytes.Buffer

@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/fleetbench/fleetbench/results"
 )
@@ -64,7 +63,7 @@ func stormViews(r *results.Run, storms []results.Storm) []stormView {
 		if i == maxStormCharts {
 			break // the table lists the rest
 		}
-		at, _ := time.ParseDuration(s.Event.At)
+		at := s.Event.At.Duration()
 		from := max(0, int(at.Seconds()/step)-5)
 		to := min(len(vals), int((at+s.Duration).Seconds()/step)+6)
 		l := line{Name: "reconnects/s"}

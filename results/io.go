@@ -60,7 +60,7 @@ func ReadFile(path string) (*Run, error) {
 func Unmarshal(data []byte) (*Run, error) {
 	var r Run
 	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, namedCounter(data, err)
+		return nil, namedEvent(data, namedCounter(data, err))
 	}
 	if err := r.Validate(); err != nil {
 		return nil, err

@@ -150,7 +150,7 @@ type Cost struct {
 
 // Event is a timeline entry as it happened.
 type Event struct {
-	At     string `json:"at"`
+	At     Offset `json:"at"` // since the run's start; required on read
 	Kind   string `json:"kind"`
 	Detail string `json:"detail"`
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A command writes no run file its readers would refuse.
@@ -23,7 +24,7 @@ func TestCheckWritable(t *testing.T) {
 		t.Errorf("past the size: %v", err)
 	}
 	for range maxEvents + 1 {
-		r.Events = append(r.Events, Event{At: "1s", Kind: "crash"})
+		r.Events = append(r.Events, Event{At: Offset(time.Second), Kind: "crash"})
 	}
 	if data, err = Marshal(r); err != nil {
 		t.Fatal(err)

@@ -51,9 +51,9 @@ func Storms(r *Run) (storms []Storm, before float64) {
 	var events []Event
 	var starts []int
 	for _, ev := range r.Events {
-		if at, err := time.ParseDuration(ev.At); err == nil && IsDisruption(ev.Kind) {
+		if IsDisruption(ev.Kind) {
 			events = append(events, ev)
-			starts = append(starts, int(at.Seconds()/step))
+			starts = append(starts, int(ev.At.Seconds()/step))
 		}
 	}
 	first := len(series)
@@ -87,8 +87,7 @@ func Storms(r *Run) (storms []Storm, before float64) {
 		}
 		s.Reconnects = math.Max(0, math.Round(s.Reconnects*1e6)/1e6)
 		if last >= 0 {
-			at, _ := time.ParseDuration(ev.At)
-			s.Duration = max(0, time.Duration(float64(last+1)*step*float64(time.Second))-at)
+			s.Duration = max(0, time.Duration(float64(last+1)*step*float64(time.Second))-ev.At.Duration())
 			stormEnd = last + 1
 		}
 		storms = append(storms, s)

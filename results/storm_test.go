@@ -13,7 +13,7 @@ func TestStorms(t *testing.T) {
 			// 10 s steps: a background reconnect at 20 s, a storm 60–90 s, another at 150 s.
 			SeriesReconnects: {0, 0, 0.1, 0, 0, 0, 2, 3, 1, 0, 0, 0, 0, 0, 0, 0.5, 0},
 		}},
-		Events: []Event{{At: "1m0s", Kind: "rollingDeploy"}, {At: "1m50s", Kind: "scaleUp"}, {At: "2m30s", Kind: "crash"}},
+		Events: []Event{{At: Offset(time.Minute), Kind: "rollingDeploy"}, {At: Offset(110 * time.Second), Kind: "scaleUp"}, {At: Offset(150 * time.Second), Kind: "crash"}},
 	}
 	storms, before := Storms(r)
 	if before != 1 {
@@ -47,7 +47,7 @@ func TestStormIsAnExcess(t *testing.T) {
 		series = append(series, v)
 	}
 	r := &Run{Series: Series{Step: 10 * time.Second, Values: map[string][]float64{SeriesReconnects: series}},
-		Events: []Event{{At: "10m0s", Kind: "rollingDeploy"}}}
+		Events: []Event{{At: Offset(10 * time.Minute), Kind: "rollingDeploy"}}}
 	storms, _ := Storms(r)
 	if len(storms) != 1 {
 		t.Fatalf("storms %+v", storms)

@@ -157,7 +157,7 @@ func (r *recorder) sample(m *model) {
 }
 
 func (r *recorder) event(t float64, kind, detail string) {
-	r.events = append(r.events, results.Event{At: fmtSeconds(t), Kind: kind, Detail: detail})
+	r.events = append(r.events, results.Event{At: results.OffsetSeconds(t), Kind: kind, Detail: detail})
 }
 
 // run assembles the results.Run (without meta and verdicts).

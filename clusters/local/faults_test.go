@@ -1,3 +1,5 @@
+//go:build e2e
+
 package local_test
 
 import (
@@ -111,36 +113,3 @@ func TestCancelledUpTearsDown(t *testing.T) {
 type writerFunc func([]byte)
 
 func (f writerFunc) Write(p []byte) (int, error) { f(p); return len(p), nil }
-
-func TestUpRefusesForeignStateDir(t *testing.T) {
-	dir := t.TempDir()
-	precious := filepath.Join(dir, "precious.txt")
-	if err := os.WriteFile(precious, []byte("keep me"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := local.New(local.Options{Spec: testSpec(), StateDir: dir, RunnerCommand: []string{"/bin/true"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Up(context.Background()); err == nil || !strings.Contains(err.Error(), "not empty") {
-		t.Fatalf("up in a foreign directory: %v", err)
-	}
-	if err := c.Down(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(precious); err != nil {
-		t.Fatalf("down removed a directory that was not a cluster's: %v", err)
-	}
-}
-
-func TestCheckImagesNamesMissingBinary(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	c, err := local.New(local.Options{Spec: testSpec(), StateDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = c.CheckImages([]string{"redis:7.2"})
-	if err == nil || !strings.Contains(err.Error(), "redis-server") || !strings.Contains(err.Error(), "PATH") {
-		t.Fatalf("missing redis-server: %v", err)
-	}
-}

@@ -1,8 +1,11 @@
+//go:build e2e
+
 package local_test
 
 import (
 	"context"
 	"encoding/json"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,8 +16,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-
-	"github.com/fleetbench/fleetbench/clusters"
 )
 
 // waitFor polls cond every 200 ms until it holds or ctx ends.
@@ -71,7 +72,7 @@ func waitVersion(ctx context.Context, t *testing.T, client kubernetes.Interface,
 	waitFor(ctx, t, strconv.Itoa(n)+" Ready pods at "+version, func() bool {
 		pods = waitReady(ctx, t, client, n)
 		for _, p := range pods {
-			if p.Labels[clusters.VersionLabel] != version {
+			if p.Labels[wire.VersionLabel] != version {
 				return false
 			}
 		}

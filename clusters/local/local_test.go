@@ -1,8 +1,12 @@
+//go:build e2e
+
 package local_test
 
 import (
 	"context"
 	"fmt"
+	"github.com/fleetbench/fleetbench/deploy"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	"io"
 	"net"
 	"net/http"
@@ -20,18 +24,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/local"
 	"github.com/fleetbench/fleetbench/internal/proc"
-	"github.com/fleetbench/fleetbench/scenarios"
 )
-
-// testSpec is a small pool: 2 rooms per node, one static node, up to 4.
-func testSpec() clusters.Spec {
-	s := clusters.DefaultSpec()
-	s.Name = "fleetbench-test"
-	s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max = 2, 1, 4
-	s.Nodes.Boot, s.Nodes.BootMax = 2*time.Second, 2*time.Second
-	s.PodStartup = scenarios.Distribution{Fixed: &scenarios.Duration{Duration: 200 * time.Millisecond}}
-	return s
-}
 
 func newLocal(t *testing.T, spec clusters.Spec, apiPort int) *local.Cluster {
 	t.Helper()
@@ -146,7 +139,7 @@ func TestLocalCluster(t *testing.T) {
 
 	t.Run("rolling update sends SIGTERM to old pods", func(t *testing.T) {
 		old := waitReady(ctx, t, client, 3)
-		if err := c.SetVersion(ctx, "default", "testserver", "v2"); err != nil {
+		if err := deploy.On(c).SetVersion(ctx, "default", "testserver", "v2"); err != nil {
 			t.Fatal(err)
 		}
 		pods := waitVersion(ctx, t, client, 3, "v2")
@@ -168,7 +161,7 @@ func TestLocalCluster(t *testing.T) {
 		// A Karpenter node: its termination finalizer drains it. (A static
 		// node's pods wait for the pod GC's 40 s orphan quarantine.)
 		node := karpenterNodes(ctx, t, client)[0].Name
-		if err := c.DeleteNode(ctx, node); err != nil {
+		if err := deploy.On(c).DeleteNode(ctx, node); err != nil {
 			t.Fatal(err)
 		}
 		waitFor(ctx, t, "3 Ready pods off node "+node, func() bool {
@@ -255,7 +248,7 @@ spec:
         readinessProbe:
           httpGet: {path: /, port: http}
           periodSeconds: 1
-`, replicas, clusters.RunLabel, clusters.RunAsProcess, clusters.VersionLabel, clusters.PoolLabel, clusters.PoolRooms, markers)
+`, replicas, clusters.RunLabel, clusters.RunAsProcess, wire.VersionLabel, clusters.PoolLabel, clusters.PoolRooms, markers)
 }
 
 func get(t *testing.T, ip string) string {

@@ -25,8 +25,9 @@ const usage = `usage:
   loadgen cluster build  (build the local provider's components into the cache)
   loadgen worker         (a worker pod of run --workers; started by the Job, not by hand)
 Run "loadgen cluster up -h" for every flag.
-Exit status: 0 ok, 1 a regression, a missed SLO or a failed operation, 2 bad input or usage,
-3 a bug, 130 interrupted (a run still writes what it gathered).
+Exit status: 0 ok, 1 a regression, a missed SLO or a cluster not up, 2 bad input or usage,
+3 a bug, 4 an operation failed (a cluster, a file not written, a run whose stack died),
+130 interrupted (a run still writes what it gathered).
 `
 
 type env struct {

@@ -11,6 +11,32 @@ import (
 	"github.com/fleetbench/fleetbench/internal/cli"
 )
 
+// interruptRun: 5 minutes of pairs on one room node, long enough for any
+// test to stop it first (the real runs of interrupt_test.go and
+// dies_test.go, e2e; the refusals here).
+const interruptRun = `apiVersion: fleetbench/v1alpha1
+kind: Scenario
+name: interrupted
+seed: 4
+duration: 5m
+arrivals:
+  process: uniform
+  segments:
+    - constant: {rate: 2}
+players:
+  perMatch: 2
+  sessionLength: {fixed: 2s}
+fleet:
+  policy: {minAvailable: {count: 3}}
+  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
+  podStartup: {fixed: 0s}
+nodes:
+  podsPerNode: 20
+  initial: 1
+  min: 1
+  max: 1
+`
+
 func runArgs(args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)

@@ -14,10 +14,11 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/kind/nodeimage"
-	"github.com/fleetbench/fleetbench/clusters/manifests"
 	"github.com/fleetbench/fleetbench/clusters/providers"
 	"github.com/fleetbench/fleetbench/clusters/runner"
 	"github.com/fleetbench/fleetbench/clusters/toolchain"
+	"github.com/fleetbench/fleetbench/deploy"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -131,8 +132,8 @@ func (e env) deploy(p clusters.Provider, f clusterFlags) error {
 	if err != nil {
 		return err
 	}
-	c := clusters.New(p, e.logger(f.verbose))
-	if err := c.DeployStack(e.ctx, settings, 1); err != nil {
+	c := deploy.On(clusters.New(p, e.logger(f.verbose)))
+	if err := c.Install(e.ctx, settings, 1); err != nil {
 		return err
 	}
 	addr, err := c.WaitServiceAddress(e.ctx, manifests.Namespace, "matchmaker", "http")

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/internal/proc"
 	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/results"
@@ -20,7 +23,8 @@ import (
 // TestRunWhoseStackDies kills, a few seconds into the players, the API
 // server, Redis or the matchmaker under `loadgen run` (SIGKILL, as the
 // OOM killer would). The run must stop, write what it gathered with the
-// reason it is incomplete, exit 1, and leave no process of the cluster
+// reason it is incomplete, exit 4 (an operation failed, not an answer
+// of no), and leave no process of the cluster
 // in the process table (checked by PID, zombies included).
 func TestRunWhoseStackDies(t *testing.T) {
 	if testing.Short() {
@@ -63,8 +67,8 @@ func TestRunWhoseStackDies(t *testing.T) {
 				_ = cmd.Process.Kill()
 				t.Fatalf("loadgen run still runs 3 minutes after %s died:\n%s", c.victim, output.String())
 			}
-			if code := cmd.ProcessState.ExitCode(); code != 1 {
-				t.Errorf("exit %d after %s died, want 1:\n%s", code, c.victim, output.String())
+			if code := cmd.ProcessState.ExitCode(); code != cli.OperationFailed {
+				t.Errorf("exit %d after %s died, want %d (an operation failed):\n%s", code, c.victim, cli.OperationFailed, output.String())
 			}
 			run, err := results.ReadFile(filepath.Join(out, "measured.json"))
 			if err != nil {

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -14,29 +16,6 @@ import (
 	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/results"
 )
-
-const interruptRun = `apiVersion: fleetbench/v1alpha1
-kind: Scenario
-name: interrupted
-seed: 4
-duration: 5m
-arrivals:
-  process: uniform
-  segments:
-    - constant: {rate: 2}
-players:
-  perMatch: 2
-  sessionLength: {fixed: 2s}
-fleet:
-  policy: {minAvailable: {count: 3}}
-  syncInterval: 0s # event-driven: no room waits for the autoscaler's tick
-  podStartup: {fixed: 0s}
-nodes:
-  podsPerNode: 20
-  initial: 1
-  min: 1
-  max: 1
-`
 
 // TestInterruptFlushesAndTearsDown runs `loadgen run` as a user does and
 // presses Ctrl-C (SIGINT) a few seconds into the players: the command

@@ -1,3 +1,5 @@
+//go:build e2e
+
 package main
 
 import (
@@ -108,8 +110,8 @@ func TestKubeProviderIsAFullTarget(t *testing.T) {
 	limited := limitedKubeconfig(t, ctx, client, kubeconfig, dir)
 	code, output = loadgen("run", file, "--provider", "kube", "--kubeconfig", limited, "--workers", "2", "-o", filepath.Join(dir, "denied"), "-q")
 	want := "may not create jobs.batch in namespace fleetbench"
-	if code != cli.Fail || !strings.Contains(output, want) || strings.Count(strings.TrimSpace(output), "\n") != 0 {
-		t.Errorf("without RBAC for Jobs: exit %d, output %q; want exit %d and one line saying %q", code, output, cli.Fail, want)
+	if code != cli.OperationFailed || !strings.Contains(output, want) || strings.Count(strings.TrimSpace(output), "\n") != 0 {
+		t.Errorf("without RBAC for Jobs: exit %d, output %q; want exit %d and one line saying %q", code, output, cli.OperationFailed, want)
 	}
 
 	code, output = loadgen("run", file, "--provider", "kube", "--kubeconfig", kubeconfig, "--workers", "200", "--worker-cpu", "1", "-o", filepath.Join(dir, "wide"), "-q")

@@ -1,33 +1,26 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/clusters/manifests"
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/internal/fileio"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
-
-// runOutputs are the files a run writes into its -o directory.
-func runOutputs() []string {
-	return []string{"measured.json", "players.ndjson", "model.json", "model-of-run.json", "report.html"}
-}
 
 // runBudget is what a real run allows unless raised: its players are
 // sessions of this one process.
@@ -54,7 +47,7 @@ func (e env) runCmd(args []string) (int, error) {
 	quiet := fs.Bool("q", false, "no live status line")
 	workers := fs.Int("workers", 0, "run the players as an Indexed Job of N worker pods in the cluster (0: in this process)")
 	res := loadgen.DefaultWorkerResources()
-	workjob.RegisterFlags(fs, &res, "loadgen")
+	jobs.RegisterFlags(fs, &res, "loadgen")
 	inputEvery := fs.Duration("input-every", 500*time.Millisecond, "how often each player sends an input (wall time; longer to hold more sessions)")
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
@@ -72,7 +65,7 @@ func (e env) runCmd(args []string) (int, error) {
 	}
 	file := pos[0]
 	// Refused before the cluster comes up, not after the run.
-	if err := fileio.CheckOutputs(fileio.In("-o", *out, runOutputs()...), []string{file}); err != nil {
+	if err := fileio.CheckOutputs(fileio.In("-o", *out, loadgen.Outputs()...), []string{file}); err != nil {
 		return 0, cli.Input(err)
 	}
 	f.scenario = file
@@ -122,7 +115,7 @@ func (e env) runCmd(args []string) (int, error) {
 	if !*quiet {
 		cfg.Status = e.stdout
 	}
-	measured, err := loadgen.Run(e.ctx, cfg)
+	result, err := loadgen.Run(e.ctx, cfg)
 	if errors.Is(err, loadgen.ErrWorkers) {
 		err = cli.Input(err)
 	}
@@ -133,7 +126,7 @@ func (e env) runCmd(args []string) (int, error) {
 		fmt.Fprintf(e.stdout, "cluster left up: export KUBECONFIG=%s (stack in namespace %s)\n", p.Kubeconfig(), manifests.Namespace)
 	case before.Up:
 		// Someone's cluster: the run removed the stack it deployed.
-		if measured != nil {
+		if result != nil {
 			fmt.Fprintf(e.stdout, "cluster left as it was: namespace %s removed\n", manifests.Namespace)
 		}
 	default:
@@ -142,65 +135,20 @@ func (e env) runCmd(args []string) (int, error) {
 		}
 	}
 	cancel()
-	if measured == nil {
+	if result == nil {
 		return 0, err
 	}
-	reports.Summary(e.stdout, measured)
-	if rerr := e.besideModel(sc, measured, *out); rerr != nil {
-		err = errors.Join(err, rerr)
+	reports.Summary(e.stdout, result.Measured)
+	if result.Measured.ModelCheck != nil {
+		printModelCheck(e.stdout, result.Measured.ModelCheck)
 	}
 	if err == nil && e.ctx.Err() != nil {
 		err = fmt.Errorf("the results hold what was gathered until then: %w", e.ctx.Err())
 	}
+	if len(result.Written) > 0 {
+		fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join(result.Written, ", "))
+	}
 	return 0, err
-}
-
-// besideModel runs the model on the same scenario twice — as written
-// (model.json) and with the overheads this run measured (the model of
-// this run, model-of-run.json) — and writes report.html, the measurement
-// judged against the model of this run, beside both.
-func (e env) besideModel(sc *scenarios.Scenario, measured *results.Run, dir string) error {
-	// The model takes a second: it runs even after Ctrl-C, beside what
-	// the run gathered until then.
-	ctx := context.WithoutCancel(e.ctx)
-	model, err := writeModel(ctx, sc, nil, filepath.Join(dir, "model.json"))
-	if err != nil {
-		return err
-	}
-	runs := []*results.Run{model}
-	if measured.Calibration != nil {
-		ofRun, err := writeModel(ctx, sc, measured.Calibration, filepath.Join(dir, "model-of-run.json"))
-		if err != nil {
-			return err
-		}
-		runs = append(runs, ofRun)
-		measured.ModelCheck = results.CheckModel(ofRun, measured)
-		if err := results.WriteFile(filepath.Join(dir, "measured.json"), measured); err != nil {
-			return err
-		}
-		printModelCheck(e.stdout, measured.ModelCheck)
-	}
-	var html bytes.Buffer
-	title := fmt.Sprintf("fleetbench real run: %s (model beside measurement)", sc.Name)
-	if err := reports.HTML(&html, reports.Input{Title: title, Runs: append(runs, measured), Scenario: sc.YAML()}); err != nil {
-		return err
-	}
-	report := filepath.Join(dir, "report.html")
-	if err := (fileio.Change{Write: map[string][]byte{report: html.Bytes()}}).Apply(); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "wrote %s, %s, %s, %s and %s\n", filepath.Join(dir, "measured.json"), filepath.Join(dir, "players.ndjson"),
-		filepath.Join(dir, "model.json"), filepath.Join(dir, "model-of-run.json"), report)
-	return nil
-}
-
-// writeModel runs the model, with a real run's overheads when set.
-func writeModel(ctx context.Context, sc *scenarios.Scenario, over *results.Calibration, path string) (*results.Run, error) {
-	model, err := sim.Run(ctx, sc, sim.Options{Version: buildinfo.Version(), Overheads: over})
-	if err != nil {
-		return nil, err
-	}
-	return model, results.WriteFile(path, model)
 }
 
 // printModelCheck says whether the run is what the model of it predicts,

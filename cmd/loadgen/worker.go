@@ -4,7 +4,7 @@ import (
 	"errors"
 	"flag"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/loadgen"
 )
 
@@ -14,8 +14,8 @@ import (
 func (e env) workerCmd(args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	pod, err := workjob.PodFlags(fs, args, "fleetbench")
-	if errors.Is(err, workjob.ErrPodFlags) {
+	pod, err := jobs.PodFlags(fs, args, "fleetbench")
+	if errors.Is(err, jobs.ErrPodFlags) {
 		return usageError{err}
 	}
 	if err != nil {

@@ -29,8 +29,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return cli.Run(context.Background(), "report", command, args, stdout, stderr)
 }
 
-// command writes the report: 0 when written, 2 for bad input, 1 when it
-// cannot be written.
+// command writes the report: 0 when written, 2 for bad input, 4 (an
+// operation failed) when it cannot be written.
 func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)

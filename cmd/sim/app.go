@@ -10,9 +10,9 @@ import (
 	"strings"
 
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/jobs/sweep"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
-	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
 const usage = `usage:
@@ -29,7 +29,8 @@ CLUSTER is --cluster KUBECONFIG [--cluster-workers N] [--cluster-namespace NS] [
 a pool of N pods, and answer as with --workers N.
 Every command also takes --max-events N, --max-concurrent N and --max-servers N, its work budget.
 FILE may be a path or the name of a shipped scenario (` + "%s" + `).
-Exit status: 0 ok, 1 an SLO missed, 2 bad input or usage, 3 a bug, 130 interrupted.
+Exit status: 0 ok, 1 an SLO missed (check) or no schedule found (plan), 2 bad input or usage,
+3 a bug, 4 an operation failed (an output not written, a cluster error), 130 interrupted.
 `
 
 type env struct {
@@ -75,7 +76,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) (int,
 	default:
 		err = cli.Inputf("unknown command %q", args[0])
 	}
-	if errors.Is(err, sim.ErrBadInput) || errors.Is(err, sweepjob.ErrWorkers) {
+	if errors.Is(err, sim.ErrBadInput) || errors.Is(err, sweep.ErrWorkers) {
 		err = cli.Input(err)
 	}
 	return code, err

@@ -10,11 +10,11 @@ import (
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
 	"github.com/fleetbench/fleetbench/internal/cli"
+	"github.com/fleetbench/fleetbench/jobs"
+	"github.com/fleetbench/fleetbench/jobs/sweep"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/sim"
-	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
 // clusterFlags say where a command's model runs go instead of this
@@ -22,7 +22,7 @@ import (
 type clusterFlags struct {
 	kubeconfig, namespace string
 	workers               int
-	res                   workjob.Resources
+	res                   jobs.Resources
 }
 
 // maxClusterWorkers bounds --cluster-workers (the Job's pods).
@@ -32,8 +32,8 @@ func (f *clusterFlags) register(fs *flag.FlagSet, what string) {
 	fs.StringVar(&f.kubeconfig, "cluster", "", "run the "+what+" as an Indexed Job on the cluster of this kubeconfig")
 	fs.StringVar(&f.namespace, "cluster-namespace", "fleetbench-sim", "with --cluster: the namespace of the Job (created and removed if missing)")
 	fs.IntVar(&f.workers, "cluster-workers", 2, "with --cluster: worker pods")
-	f.res = workjob.Resources{CPU: resource.MustParse("1"), Memory: resource.MustParse("256Mi")}
-	workjob.RegisterFlags(fs, &f.res, "sim")
+	f.res = jobs.Resources{CPU: resource.MustParse("1"), Memory: resource.MustParse("256Mi")}
+	jobs.RegisterFlags(fs, &f.res, "sim")
 }
 
 // unused refuses the flags that only mean something with --cluster when
@@ -58,25 +58,25 @@ func (f *clusterFlags) unused(fs *flag.FlagSet) error {
 
 // config checks the flags and the cluster: permissions and room for the
 // workers, before any work.
-func (f *clusterFlags) config(e env) (sweepjob.Config, error) {
+func (f *clusterFlags) config(e env) (sweep.Config, error) {
 	if f.workers < 1 || f.workers > maxClusterWorkers {
-		return sweepjob.Config{}, cli.Inputf("--cluster-workers %d: want 1 to %d", f.workers, maxClusterWorkers)
+		return sweep.Config{}, cli.Inputf("--cluster-workers %d: want 1 to %d", f.workers, maxClusterWorkers)
 	}
 	rc, err := clientcmd.BuildConfigFromFlags("", f.kubeconfig)
 	if err != nil {
-		return sweepjob.Config{}, cli.Inputf("--cluster %s: %w", f.kubeconfig, err)
+		return sweep.Config{}, cli.Inputf("--cluster %s: %w", f.kubeconfig, err)
 	}
 	rc.QPS, rc.Burst = 50, 100
 	client, err := kubernetes.NewForConfig(rc)
 	if err != nil {
-		return sweepjob.Config{}, err
+		return sweep.Config{}, err
 	}
-	c := sweepjob.Config{Client: client, Namespace: f.namespace, Workers: f.workers, Resources: f.res, Logger: e.logger(true)}
+	c := sweep.Config{Client: client, Namespace: f.namespace, Workers: f.workers, Resources: f.res, Logger: e.logger(true)}
 	return c, c.Check(e.ctx)
 }
 
 // runJobs checks the cluster and returns the sweep's runner on it.
-func (f *clusterFlags) runJobs(e env, sw sweepjob.Sweep) (func(context.Context, []sim.Job) ([]*results.Run, error), error) {
+func (f *clusterFlags) runJobs(e env, sw sweep.Sweep) (func(context.Context, []sim.Job) ([]*results.Run, error), error) {
 	c, err := f.config(e)
 	if err != nil {
 		return nil, err
@@ -107,17 +107,17 @@ func (f *clusterFlags) pool(e env, o *sim.CheckOptions) (stop func() error, err 
 }
 
 // workerCmd is `sim worker`, one pod of a sweep's or a Pool's Job (its index,
-// namespace and API access from the pod: workjob.PodFlags).
+// namespace and API access from the pod: jobs.PodFlags).
 func (e env) workerCmd(args []string) error {
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	job := fs.String("job", "sim-sweep", "the Job this pod is a worker of")
-	pod, err := workjob.PodFlags(fs, args, "fleetbench-sim")
-	if errors.Is(err, workjob.ErrPodFlags) {
+	pod, err := jobs.PodFlags(fs, args, "fleetbench-sim")
+	if errors.Is(err, jobs.ErrPodFlags) {
 		return cli.Input(err)
 	}
 	if err != nil {
 		return err
 	}
-	return sweepjob.Work(e.ctx, pod.Client, pod.Namespace, *job, pod.Index, e.logger(true))
+	return sweep.Work(e.ctx, pod.Client, pod.Namespace, *job, pod.Index, e.logger(true))
 }

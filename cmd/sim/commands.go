@@ -12,11 +12,11 @@ import (
 	"github.com/fleetbench/fleetbench/internal/buildinfo"
 	"github.com/fleetbench/fleetbench/internal/cli"
 	"github.com/fleetbench/fleetbench/internal/fileio"
+	"github.com/fleetbench/fleetbench/jobs/sweep"
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
-	"github.com/fleetbench/fleetbench/sweepjob"
 )
 
 func (e env) runCmd(args []string) error {
@@ -125,7 +125,7 @@ func (e env) sweepCmd(args []string) error {
 	}
 	opts := sim.Options{Version: buildinfo.Version(), Budget: budget}
 	if on.kubeconfig != "" {
-		if opts.RunJobs, err = on.runJobs(e, sweepjob.Sweep{Doc: doc, Axes: axes, Reps: *reps, Version: opts.Version}); err != nil {
+		if opts.RunJobs, err = on.runJobs(e, sweep.Sweep{Doc: doc, Axes: axes, Reps: *reps, Version: opts.Version}); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,9 @@
 // Package cli is the exit-status contract every fleetbench command keeps,
 // and the one place that turns a command's error into that status: 0 ok,
-// 1 the answer is no (an SLO missed, a regression) or an operation failed,
-// 2 bad input or usage, 3 a bug, 130 interrupted.
+// 1 the answer is no (an SLO missed, a regression), 2 bad input or usage,
+// 3 a bug, 4 an operation failed (a write, a cluster, a read of
+// something that is not input), 130 interrupted. "No" and "failed" differ
+// so that a nightly job can tell a missed SLO from a full disk.
 package cli
 
 import (
@@ -17,17 +19,21 @@ import (
 	"github.com/fleetbench/fleetbench/internal/bug"
 )
 
-// Exit statuses, the same for every command (README "Exit status").
+// Exit statuses, the same for every command (docs/cli.md).
 const (
-	OK          = 0
-	Fail        = 1   // an SLO missed, a regression, or an operation failed
-	Usage       = 2   // bad input or usage: flags, scenario, run files, budgets
-	Internal    = 3   // a bug in fleetbench (a panic), reported with its stack
-	Interrupted = 130 // Ctrl-C or SIGTERM: stopped, nothing presented as complete
+	OK       = 0
+	Fail     = 1 // the answer is no: an SLO missed, a regression, a cluster not up
+	Usage    = 2 // bad input or usage: flags, scenario, run files, budgets
+	Internal = 3 // a bug in fleetbench (a panic), reported with its stack
+	// OperationFailed is an error that is none of the others: an output
+	// not written, a cluster that did not come up, a run whose stack died.
+	OperationFailed = 4
+	Interrupted     = 130 // Ctrl-C or SIGTERM: stopped, nothing presented as complete
 )
 
-// Command is a whole command: the status it chose (0 or 1) and an error
-// that, when not nil, decides the status instead.
+// Command is a whole command: the status it chose (OK, or Fail for an
+// answer of no) and an error that, when not nil, decides the status
+// instead. An answer of no is never an error: an error is never 1.
 type Command func(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error)
 
 // inputError marks an error as the user's: bad input or usage.
@@ -61,7 +67,7 @@ func Code(ctx context.Context, err error) int {
 	case errors.As(err, &in):
 		return Usage
 	}
-	return Fail
+	return OperationFailed
 }
 
 // Run runs cmd, prints its error (and a panic's stack) as "name: …" on

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 )
@@ -28,7 +29,10 @@ func TestRunMapsEachOutcomeToItsStatus(t *testing.T) {
 		}, Usage, "t: reading: scenario x.yaml: duration: must be > 0"},
 		{"operation failed", context.Background(), func(context.Context, []string, io.Writer, io.Writer) (int, error) {
 			return 0, errors.New("cluster did not come up")
-		}, Fail, "t: cluster did not come up"},
+		}, OperationFailed, "t: cluster did not come up"},
+		{"a write failed after an answer of no: the failure decides", context.Background(), func(context.Context, []string, io.Writer, io.Writer) (int, error) {
+			return Fail, fmt.Errorf("-o out: %w", os.ErrPermission)
+		}, OperationFailed, "t: -o out: permission denied"},
 		{"panic", context.Background(), func(context.Context, []string, io.Writer, io.Writer) (int, error) {
 			var s []int
 			_ = s[3]
@@ -39,7 +43,7 @@ func TestRunMapsEachOutcomeToItsStatus(t *testing.T) {
 		}, Interrupted, "t: interrupted"},
 		{"a cancellation of its own is a failure, not an interruption", context.Background(), func(context.Context, []string, io.Writer, io.Writer) (int, error) {
 			return 0, context.Canceled
-		}, Fail, "t: context canceled"},
+		}, OperationFailed, "t: context canceled"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -52,5 +56,22 @@ func TestRunMapsEachOutcomeToItsStatus(t *testing.T) {
 				t.Errorf("stderr %q lacks %q", stderr.String(), c.says)
 			}
 		})
+	}
+}
+
+// 1 is the answer no, which a command returns as its status: no error,
+// whatever it wraps or joins, maps to it.
+func TestNoErrorIsAnAnswerOfNo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, err := range []error{
+		errors.New("x"),
+		fmt.Errorf("writing: %w", os.ErrPermission),
+		errors.Join(errors.New("run"), Inputf("bad")),
+		context.DeadlineExceeded,
+	} {
+		if got := Code(ctx, err); got == Fail || got == OK {
+			t.Errorf("Code(%v) = %d", err, got)
+		}
 	}
 }

@@ -21,6 +21,9 @@ type step struct {
 	path   string
 	temp   string // new contents; "" for a removal
 	backup string // old contents; "" when there were none
+	// moved: temp is the caller's file (a journal written as a run went),
+	// put back under its own name on undo and never removed.
+	moved bool
 }
 
 // stage writes data beside target and keeps target's old contents.
@@ -34,6 +37,19 @@ func (t *txn) stage(target string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	return t.keepOld(&t.steps[len(t.steps)-1])
+}
+
+// stageMove takes the caller's file from as target's new contents.
+func (t *txn) stageMove(target, from string) error {
+	st, err := os.Lstat(from)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%s is %s, not a file to move", from, kind(st.Mode()))
+	}
+	t.steps = append(t.steps, step{path: target, temp: from, moved: true})
 	return t.keepOld(&t.steps[len(t.steps)-1])
 }
 
@@ -94,6 +110,12 @@ func (t *txn) undo(o ops) error {
 	var errs []error
 	for i := t.done - 1; i >= 0; i-- {
 		s := t.steps[i]
+		if s.moved {
+			if err := o.rename(s.path, s.temp); err != nil {
+				errs = append(errs, fmt.Errorf("putting back %s: %w", s.temp, err))
+				continue // the caller's data stays under the target's name
+			}
+		}
 		var err error
 		if s.backup != "" {
 			err = o.rename(s.backup, s.path)
@@ -111,7 +133,7 @@ func (t *txn) undo(o ops) error {
 // cleanup removes temporary and backup files (no-ops once renamed).
 func (t *txn) cleanup() {
 	for _, s := range t.steps {
-		if s.temp != "" {
+		if s.temp != "" && !s.moved {
 			os.Remove(s.temp)
 		}
 		if s.backup != "" {

@@ -15,7 +15,11 @@ import (
 // files it wrote before that would now be stale (a failed plan's
 // plan.yaml). Apply makes it as one change.
 type Change struct {
-	Write  map[string][]byte
+	Write map[string][]byte
+	// Move puts files the command wrote as it went (target → the file,
+	// in target's directory so the rename is atomic) into place with the
+	// rest; on failure each is left under its own name.
+	Move   map[string]string
 	Remove []string
 }
 
@@ -62,6 +66,15 @@ func (c Change) apply(o ops) (err error) {
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 		writes[target] = c.Write[path]
+	}
+	for _, path := range slices.Sorted(maps.Keys(c.Move)) {
+		target, err := Target(path)
+		if err != nil {
+			return err
+		}
+		if err := t.stageMove(target, c.Move[path]); err != nil {
+			return fmt.Errorf("moving %s into place: %w", c.Move[path], err)
+		}
 	}
 	for _, target := range slices.Sorted(maps.Keys(writes)) {
 		if err := t.stage(target, writes[target]); err != nil {

@@ -170,3 +170,42 @@ func TestOpenRefusesAFIFOWithoutBlocking(t *testing.T) {
 		t.Fatal("ReadFile blocked on a FIFO with no writer")
 	}
 }
+
+func TestApplyMovesAFileIntoPlaceOrLeavesIt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	journal, partial, report := filepath.Join(dir, "j"), filepath.Join(dir, "j.partial"), filepath.Join(dir, "r")
+	write(t, journal, "old journal")
+	write(t, partial, "new journal")
+	renames := 0
+	failLast := ops{rename: func(from, to string) error {
+		// Moves go first: the journal is in place when the report's
+		// rename fails, so undoing must put it back under its own name.
+		if renames++; renames == 2 {
+			return errors.New("injected")
+		}
+		return os.Rename(from, to)
+	}}
+	c := Change{Write: map[string][]byte{report: []byte("r")}, Move: map[string]string{journal: partial}}
+	if err := c.apply(failLast); err == nil || !strings.Contains(err.Error(), "injected") {
+		t.Fatalf("apply: %v", err)
+	}
+	if got := read(t, partial); got != "new journal" {
+		t.Fatalf("the moved file holds %q after the failure, want it kept under its own name", got)
+	}
+	if got := read(t, journal); got != "old journal" {
+		t.Fatalf("the target holds %q after the failure, want its old contents", got)
+	}
+	if got := entries(t, dir); strings.Join(got, " ") != "j j.partial" {
+		t.Fatalf("after the failure the directory holds %v", got)
+	}
+	if err := c.Apply(); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, journal); got != "new journal" {
+		t.Fatalf("journal holds %q", got)
+	}
+	if got := entries(t, dir); strings.Join(got, " ") != "j r" {
+		t.Fatalf("after the change the directory holds %v", got)
+	}
+}

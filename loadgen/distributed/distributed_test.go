@@ -1,3 +1,5 @@
+//go:build e2e
+
 // Package distributed_test runs loadgen's players as worker pods on a
 // local cluster: its own package, so these real runs go beside
 // loadgen's rather than after them.
@@ -5,6 +7,7 @@ package distributed_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
@@ -16,9 +19,13 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/internal/testkit"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/loadgen"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -76,11 +83,12 @@ func TestWorkersMeasureWhatOneProcessMeasures(t *testing.T) {
 	run := func(workers int) *results.Run {
 		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 		defer cancel()
-		r, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
+		res, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
 			Workers: workers, WorkerResources: loadgen.DefaultWorkerResources()})
 		if err != nil {
 			t.Fatalf("%d workers: %v", workers, err)
 		}
+		r := res.Measured
 		if err := r.Identities(); err != nil {
 			t.Errorf("%d workers: counters %v: %v", workers, r.Counters, err)
 		}
@@ -132,8 +140,12 @@ func TestALostWorkerIsReported(t *testing.T) {
 	}
 	done := make(chan result, 1)
 	go func() {
-		r, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
+		res, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: t.TempDir(), Version: "test", Logger: slog.New(slog.DiscardHandler),
 			Workers: 2, WorkerResources: loadgen.DefaultWorkerResources()})
+		var r *results.Run
+		if res != nil {
+			r = res.Measured
+		}
 		done <- result{r, err}
 	}()
 	var victim int
@@ -144,7 +156,15 @@ func TestALostWorkerIsReported(t *testing.T) {
 		}
 		return victim != 0
 	})
-	time.Sleep(10 * time.Second) // past the barrier, some players finished and flushed
+	// Past the barrier, with some players finished and flushed by both
+	// workers: what the run must keep of the one killed.
+	client, err := c.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 2*time.Minute, "both workers to have sent finished players", func() bool {
+		return workersSent(t, client) == 2
+	})
 	if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -159,6 +179,25 @@ func TestALostWorkerIsReported(t *testing.T) {
 		t.Errorf("%d players kept: want some, fewer than the schedule's 60", n)
 	}
 	t.Logf("kept %d players; %s", got.run.Counters[results.Players], got.run.Meta.Incomplete)
+}
+
+// workersSent counts the workers whose last status (a ConfigMap of
+// loadgen's, see loadgen/shards.go) says they have sent finished players.
+func workersSent(t *testing.T, client kubernetes.Interface) int {
+	list, err := client.CoreV1().ConfigMaps("").List(context.Background(),
+		metav1.ListOptions{LabelSelector: jobs.Label + "=loadgen-worker," + jobs.KindLabel + "=status"})
+	if err != nil {
+		t.Logf("listing the workers' statuses: %v", err) // the API server may be busy: asked again
+		return 0
+	}
+	n := 0
+	for _, cm := range list.Items {
+		var st struct{ Sent int64 }
+		if json.Unmarshal([]byte(cm.Data["status.json"]), &st) == nil && st.Sent > 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // workerPIDs are the processes running BIN/loadgen worker.

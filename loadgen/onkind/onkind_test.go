@@ -1,3 +1,5 @@
+//go:build e2e
+
 package onkind
 
 import (
@@ -99,10 +101,11 @@ func TestRunOnKind(t *testing.T) {
 	t.Logf("kind cluster up (image built or reused) in %s", time.Since(start).Round(time.Second))
 	c := clusters.New(p, slog.New(slog.DiscardHandler))
 	out := t.TempDir()
-	run, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler), InputEvery: 500 * time.Millisecond})
+	res, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: c, OutDir: out, Version: "test", Logger: slog.New(slog.DiscardHandler), InputEvery: 500 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	run := res.Measured
 	checkRun(t, sc, run)
 
 	start = time.Now()

@@ -1,3 +1,5 @@
+//go:build e2e
+
 // Package e2e runs the whole stack on the local cluster: Redis, the
 // matchmaker, fleetd and room servers as processes, players over HTTP and
 // WebSocket, and a rolling deploy.
@@ -6,6 +8,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"github.com/fleetbench/fleetbench/deploy"
 	"net/http"
 	"sync"
 	"testing"
@@ -17,7 +20,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
-	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/settings"
@@ -95,7 +98,7 @@ func TestStackOnLocalCluster(t *testing.T) {
 	}
 
 	// A rolling deploy replaces the idle rooms, never the one in play.
-	if err := c.SetVersion(ctx, manifests.Namespace, "roomserver", "v2"); err != nil {
+	if err := deploy.On(c).SetVersion(ctx, manifests.Namespace, "roomserver", "v2"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(ctx, t, "idle rooms at v2", func() bool {
@@ -171,13 +174,13 @@ func deployStack(ctx context.Context, t *testing.T, podsPerNode, maxNodes int) (
 	spec.Nodes.Boot, spec.Nodes.BootMax = time.Second, time.Second
 	spec.PodStartup.Fixed.Duration = 0
 	c := localtest.Start(t, localtest.Options{Spec: spec, BinDir: localtest.BuildStack(t)})
-	if err := c.DeployStack(ctx, stackSettings(), 2); err != nil {
+	if err := deploy.On(c).Install(ctx, stackSettings(), 2); err != nil {
 		return nil, nil, "", err
 	}
 	kube, err := c.Client()
 	if err != nil {
 		return nil, nil, "", err
 	}
-	mm, err := c.WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
+	mm, err := deploy.On(c).WaitServiceAddress(ctx, manifests.Namespace, "matchmaker", "http")
 	return c, kube, mm, err
 }

@@ -18,8 +18,10 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 )
 
-// recordingQueue records formed matches; the getter waits (briefly) for
-// want of them, since matches start in goroutines, in any order.
+// recordingQueue records formed matches; the getter waits for want of
+// them, since matches start in goroutines, in any order. Asked for none,
+// it checks that none forms for a while: a wrongly formed match would
+// show within it.
 func recordingQueue(t testing.TB, perMatch int, timeout time.Duration, onTimeout string) (*queue, func(want int) [][]string) {
 	var mu sync.Mutex
 	formed := map[string][]string{}
@@ -33,13 +35,15 @@ func recordingQueue(t testing.TB, perMatch int, timeout time.Duration, onTimeout
 		mu.Unlock()
 	}}
 	return q, func(want int) [][]string {
-		testkit.Eventually(t, 2*time.Second, fmt.Sprintf("%d matches to form", want), func() bool {
+		count := func() int {
 			mu.Lock()
 			defer mu.Unlock()
-			return len(formed) >= want
-		})
+			return len(formed)
+		}
 		if want == 0 {
-			time.Sleep(50 * time.Millisecond) // give a wrongly formed match the chance to show
+			testkit.Stays(t, 200*time.Millisecond, "no match formed", func() bool { return count() == 0 })
+		} else {
+			testkit.Eventually(t, 10*time.Second, fmt.Sprintf("%d matches to form", want), func() bool { return count() >= want })
 		}
 		mu.Lock()
 		defer mu.Unlock()

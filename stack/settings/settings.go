@@ -1,6 +1,6 @@
 // Package settings is the one typed path from a scenario to the stack:
 // each component's settings as a struct, derived from the scenario in one
-// place (clusters/manifests), serialized once as its command line (Args)
+// place (deploy/manifests), serialized once as its command line (Args)
 // and read back by the component's own flags (Register): a round trip the
 // tests check field by field.
 package settings

@@ -1,4 +1,4 @@
-package sweepjob
+package sweep
 
 import (
 	"errors"
@@ -16,16 +16,16 @@ func TestBatchSendsEachScenarioOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var jobs []sim.Job
+	var work []sim.Job
 	for _, size := range []string{"4", "4", "4", "7", "7"} {
 		sc, err := scenarios.ParseWith(doc, ".", []scenarios.Override{{Path: "fleet.policy.buffer.size", Value: size}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc.Seed = uint64(100 + len(jobs))
-		jobs = append(jobs, sim.Job{Scenario: sc, JudgeOnly: len(jobs)%2 == 0})
+		sc.Seed = uint64(100 + len(work))
+		work = append(work, sim.Job{Scenario: sc, JudgeOnly: len(work)%2 == 0})
 	}
-	b, err := encodeBatch(3, jobs)
+	b, err := encodeBatch(3, work)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestBatchSendsEachScenarioOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		back.Seed = j.Seed
-		if back.Hash() != jobs[i].Scenario.Hash() || j.JudgeOnly != jobs[i].JudgeOnly {
+		if back.Hash() != work[i].Scenario.Hash() || j.JudgeOnly != work[i].JudgeOnly {
 			t.Errorf("job %d does not read back as sent", i)
 		}
 	}

@@ -1,4 +1,4 @@
-package sweepjob
+package sweep
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/sim"
 )
@@ -29,9 +29,9 @@ func Work(ctx context.Context, client kubernetes.Interface, ns, job string, inde
 		if err != nil {
 			return err
 		}
-		return workjob.PutConfigMap(ctx, client, ns, job, job+"-status-"+strconv.Itoa(index), kindStatus, map[string]string{statusKey: string(body)}, nil)
+		return jobs.PutConfigMap(ctx, client, ns, job, job+"-status-"+strconv.Itoa(index), kindStatus, map[string]string{statusKey: string(body)}, nil)
 	}
-	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, workjob.InputName(job), metav1.GetOptions{})
+	cm, err := client.CoreV1().ConfigMaps(ns).Get(ctx, jobs.InputName(job), metav1.GetOptions{})
 	if err != nil {
 		err = fmt.Errorf("reading the work: %w", err)
 		return fmt.Errorf("worker %d: %w", index, errors.Join(err, report(status{Error: err.Error()})))
@@ -39,12 +39,12 @@ func Work(ctx context.Context, client kubernetes.Interface, ns, job string, inde
 	if cm.Data[keyMode] == modePool {
 		return serve(ctx, client, ns, job, index, cm.Data, report, log)
 	}
-	mine, version, err := share(cm.Data, index)
+	mine, version, err := assign(cm.Data, index)
 	if err != nil {
 		// Said where the CLI looks, not only in this pod's log.
 		return fmt.Errorf("worker %d: %w", index, errors.Join(err, report(status{Error: err.Error()})))
 	}
-	box := &workjob.Outbox{Client: client, Namespace: ns, Job: job, Kind: kindRuns, Worker: index}
+	box := &jobs.Outbox{Client: client, Namespace: ns, Job: job, Kind: kindRuns, Worker: index}
 	batch := 4 * runtime.GOMAXPROCS(0)
 	st := status{Of: len(mine.jobs)}
 	for from := 0; from < len(mine.jobs); from += batch {
@@ -73,15 +73,17 @@ func Work(ctx context.Context, client kubernetes.Interface, ns, job string, inde
 	return report(st)
 }
 
-// jobs is a worker's share: its jobs and their indexes in the grid.
-type jobs struct {
+// assigned are the runs of the grid a worker makes: its jobs and their
+// indexes in the grid.
+type assigned struct {
 	jobs  []sim.Job
 	index []int
 }
 
-// share builds worker index's share of the sweep's grid from its input.
-func share(input map[string]string, index int) (jobs, string, error) {
-	var out jobs
+// assign builds the runs of the sweep's grid worker index makes, from
+// its input.
+func assign(input map[string]string, index int) (assigned, string, error) {
+	var out assigned
 	var axes []sim.Axis
 	if err := json.Unmarshal([]byte(input[keyAxes]), &axes); err != nil {
 		return out, "", fmt.Errorf("the sweep's axes: %w", err)

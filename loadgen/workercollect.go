@@ -18,8 +18,8 @@ import (
 // end, so a worker sends its last flush within seconds.
 const endGrace = time.Minute
 
-// gathered is what a distributed run's workers sent.
-type gathered struct {
+// workersSent is what a distributed run's workers sent.
+type workersSent struct {
 	players uint64 // arrivals the workers played
 	waiting int64  // formed matches still waiting at the end (worker 0)
 	lost    error  // the workers that stopped before sending everything
@@ -34,7 +34,7 @@ type gathered struct {
 // run ends early (interrupted, or the stack died) the workers are
 // stopped and have endGrace to send what they have. The API calls after
 // run ended use api, which outlives it.
-func (t *team) collect(run, api context.Context, g *generator, rec *Recorder, end time.Time) gathered {
+func (t *workerPods) collect(run, api context.Context, g *generator, rec *Recorder, end time.Time) workersSent {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	last := make([]workerStatus, t.n)
@@ -63,7 +63,7 @@ func (t *team) collect(run, api context.Context, g *generator, rec *Recorder, en
 		case <-run.Done():
 		}
 	}
-	got := gathered{held: held, last: last}
+	got := workersSent{held: held, last: last}
 	read, err := t.chunks(api, rec)
 	var lost []error
 	for i, s := range last {
@@ -113,7 +113,7 @@ func settled(pods []corev1.Pod, last []workerStatus) bool {
 
 // reportScale says what the workers held: the figure that sizes a
 // bigger run (sessions per worker, memory per session).
-func reportScale(w io.Writer, got gathered) {
+func reportScale(w io.Writer, got workersSent) {
 	var rss []string
 	for _, s := range got.last {
 		rss = append(rss, fmt.Sprintf("%.0f", float64(s.MaxRSS)/(1<<20)))

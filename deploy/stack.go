@@ -1,4 +1,4 @@
-package clusters
+package deploy
 
 import (
 	"context"
@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fleetbench/fleetbench/clusters/manifests"
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,7 +18,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 )
 
-// DeployStack renders the stack for this provider with the scenario's
+// Install renders the stack for this provider with the scenario's
 // settings and applies it: Redis first, because pods learn its address
 // when they start, then the rest. It returns once the matchmaker is ready
 // and the fleet holds `rooms` Ready rooms in opsState None.
@@ -26,26 +27,26 @@ import (
 // first: its rooms, sessions and matchmaker would carry into this run,
 // and its rooms and matchmaker hold the old join-token key (read from
 // the Secret when each started), so players got rooms that refused them.
-func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms int) error {
+func (c *Stack) Install(ctx context.Context, s manifests.Settings, rooms int) error {
 	out, err := manifests.Render(c.Capabilities().Overlay, s)
 	if err != nil {
 		return err
 	}
-	objs, err := decodeObjects(out)
+	objs, err := clusters.DecodeObjects(out)
 	if err != nil {
 		return err
 	}
-	if err := c.RemoveStack(ctx); err != nil {
+	if err := c.Remove(ctx); err != nil {
 		return err
 	}
 	first, rest := splitRedis(objs)
-	if err := c.deployObjects(ctx, first); err != nil {
+	if err := c.DeployObjects(ctx, first); err != nil {
 		return err
 	}
 	if err := c.waitDeployment(ctx, manifests.Namespace, "redis"); err != nil {
 		return err
 	}
-	if err := c.deployObjects(ctx, rest); err != nil {
+	if err := c.DeployObjects(ctx, rest); err != nil {
 		return err
 	}
 	if err := c.waitDeployment(ctx, manifests.Namespace, "matchmaker"); err != nil {
@@ -59,7 +60,7 @@ func (c *Cluster) DeployStack(ctx context.Context, s manifests.Settings, rooms i
 
 // WaitServiceAddress is ServiceAddress once a Ready pod backs the
 // Service (a pod can drop out of Ready for a while, say under load).
-func (c *Cluster) WaitServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
+func (c *Stack) WaitServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
 	var addr string
 	var last error
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
@@ -88,7 +89,7 @@ func splitRedis(objs []*unstructured.Unstructured) (first, rest []*unstructured.
 
 const stackReadyLimit = 3 * time.Minute
 
-func (c *Cluster) waitDeployment(ctx context.Context, ns, name string) error {
+func (c *Stack) waitDeployment(ctx context.Context, ns, name string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
@@ -103,7 +104,7 @@ func (c *Cluster) waitDeployment(ctx context.Context, ns, name string) error {
 	return nil
 }
 
-func (c *Cluster) waitRooms(ctx context.Context, n int) error {
+func (c *Stack) waitRooms(ctx context.Context, n int) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
@@ -132,7 +133,7 @@ func (c *Cluster) waitRooms(ctx context.Context, n int) error {
 // ServiceAddress is host:port of a Ready pod behind a Service's port:
 // how a client outside the cluster finds the matchmaker where ClusterIPs
 // do not route (the local provider has no kube-proxy).
-func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
+func (c *Stack) ServiceAddress(ctx context.Context, ns, service, port string) (string, error) {
 	client, err := c.Client()
 	if err != nil {
 		return "", err
@@ -149,7 +150,7 @@ func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) 
 	for i := range list.Items {
 		pods[i] = &list.Items[i]
 	}
-	if ip, ports := ReadyEndpoint(svc, pods); ip != "" {
+	if ip, ports := clusters.ReadyEndpoint(svc, pods); ip != "" {
 		if p, ok := ports[port]; ok {
 			return net.JoinHostPort(ip, strconv.Itoa(int(p))), nil
 		}
@@ -157,10 +158,10 @@ func (c *Cluster) ServiceAddress(ctx context.Context, ns, service, port string) 
 	return "", fmt.Errorf("service %s/%s has no Ready pod for port %q", ns, service, port)
 }
 
-// RemoveStack deletes the stack's namespace (and a distributed run's
+// Remove deletes the stack's namespace (and a distributed run's
 // workers in it), if there is one, and waits until it is gone (its pods
 // stopped): a cluster that was up before a run is left as it was.
-func (c *Cluster) RemoveStack(ctx context.Context) error {
+func (c *Stack) Remove(ctx context.Context) error {
 	client, err := c.Client()
 	if err != nil {
 		return err

@@ -1,4 +1,6 @@
-package sweepjob
+//go:build e2e
+
+package sweep
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package clusters
+package deploy
 
 import (
 	"context"
@@ -6,19 +6,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/client-go/informers"
-	"k8s.io/client-go/tools/cache"
 )
 
 // SetVersion rolls a workload to a new version: the pod template's
 // version label and FLEETBENCH_VERSION env change, so its update strategy
 // replaces pods. name is a PodTemplate (the room fleet, which fleetd
 // rolls) or else a Deployment.
-func (c *Cluster) SetVersion(ctx context.Context, namespace, name, version string) error {
+func (c *Stack) SetVersion(ctx context.Context, namespace, name, version string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
@@ -45,10 +45,10 @@ func (c *Cluster) SetVersion(ctx context.Context, namespace, name, version strin
 		})
 	}
 	template := map[string]any{
-		"metadata": map[string]any{"labels": map[string]string{VersionLabel: version}},
+		"metadata": map[string]any{"labels": map[string]string{wire.VersionLabel: version}},
 		"spec":     map[string]any{"containers": containers},
 	}
-	opts := metav1.PatchOptions{FieldManager: FieldManager}
+	opts := metav1.PatchOptions{FieldManager: clusters.FieldManager}
 	if isTemplate {
 		patch, _ := json.Marshal(map[string]any{"template": template})
 		_, err = client.CoreV1().PodTemplates(namespace).Patch(ctx, name, types.StrategicMergePatchType, patch, opts)
@@ -65,13 +65,13 @@ func (c *Cluster) SetVersion(ctx context.Context, namespace, name, version strin
 
 // AnnotateTemplate sets an annotation on a PodTemplate (its metadata,
 // not the pods it makes: the fleet's template hash is unchanged).
-func (c *Cluster) AnnotateTemplate(ctx context.Context, namespace, name, key, value string) error {
+func (c *Stack) AnnotateTemplate(ctx context.Context, namespace, name, key, value string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
 	}
 	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{key: value}}})
-	if _, err := client.CoreV1().PodTemplates(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+	if _, err := client.CoreV1().PodTemplates(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: clusters.FieldManager}); err != nil {
 		return fmt.Errorf("annotate pod template %s/%s: %w", namespace, name, err)
 	}
 	return nil
@@ -80,7 +80,7 @@ func (c *Cluster) AnnotateTemplate(ctx context.Context, namespace, name, key, va
 // DeleteNode deletes a node as an operator or a cloud would. Karpenter's
 // nodes drain first (its termination finalizer); on the local provider
 // the runner kills the processes of a node once it is gone.
-func (c *Cluster) DeleteNode(ctx context.Context, name string) error {
+func (c *Stack) DeleteNode(ctx context.Context, name string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
@@ -96,14 +96,14 @@ func (c *Cluster) DeleteNode(ctx context.Context, name string) error {
 // instance does: nothing drains. The nodes are cordoned first, so that no
 // replacement is placed on one still being lost; their pods are killed
 // (SIGKILL), then the nodes are deleted.
-func (c *Cluster) LoseNodes(ctx context.Context, names []string) error {
+func (c *Stack) LoseNodes(ctx context.Context, names []string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
 	}
 	cordon := []byte(`{"spec":{"unschedulable":true}}`)
 	for _, n := range names {
-		if _, err := client.CoreV1().Nodes().Patch(ctx, n, types.MergePatchType, cordon, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		if _, err := client.CoreV1().Nodes().Patch(ctx, n, types.MergePatchType, cordon, metav1.PatchOptions{FieldManager: clusters.FieldManager}); err != nil {
 			return fmt.Errorf("cordon node %s: %w", n, err)
 		}
 	}
@@ -128,7 +128,7 @@ func (c *Cluster) LoseNodes(ctx context.Context, names []string) error {
 
 // KillPod removes a pod with no grace period: its process gets SIGKILL,
 // the way a crashed container or an OOM kill ends.
-func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
+func (c *Stack) KillPod(ctx context.Context, namespace, name string) error {
 	client, err := c.Client()
 	if err != nil {
 		return err
@@ -141,21 +141,14 @@ func (c *Cluster) KillPod(ctx context.Context, namespace, name string) error {
 	return nil
 }
 
-// ContainerRestarter is implemented by providers that can kill a pod's
-// containers in place (kind, through its node's containerd): kubelet
-// restarts them in the same pod, at the same address, with its volumes.
-type ContainerRestarter interface {
-	RestartContainers(ctx context.Context, pod *corev1.Pod) error
-}
-
 // HoldDown takes a pod's processes down for d, at the same pod and
 // address (a Redis restart with downtime): the local provider's runner
 // kills them and restarts them d later. A ContainerRestarter kills the
 // containers and kubelet restarts them at once. Other providers have no
 // such hook: the pod is killed and its controller makes a new one, so the
 // downtime is that pod's startup; the returned note says which happened.
-func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.Duration) (string, error) {
-	if r, ok := c.Provider.(ContainerRestarter); ok {
+func (c *Stack) HoldDown(ctx context.Context, namespace, name string, d time.Duration) (string, error) {
+	if r, ok := c.Provider.(clusters.ContainerRestarter); ok {
 		client, err := c.Client()
 		if err != nil {
 			return "", err
@@ -163,8 +156,8 @@ func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.D
 		// The annotation tells a run's watchdog that this death is the
 		// timeline's; no runner reads it here.
 		until := time.Now().Add(d).UTC().Format(time.RFC3339Nano)
-		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{DownUntilAnnotation: until}}})
-		pod, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager})
+		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{clusters.DownUntilAnnotation: until}}})
+		pod, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: clusters.FieldManager})
 		if err != nil {
 			return "", fmt.Errorf("restart pod %s/%s: %w", namespace, name, err)
 		}
@@ -182,76 +175,10 @@ func (c *Cluster) HoldDown(ctx context.Context, namespace, name string, d time.D
 		return "", err
 	}
 	until := time.Now().Add(d).UTC().Format(time.RFC3339Nano)
-	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{DownUntilAnnotation: until}}})
-	if _, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"annotations": map[string]string{clusters.DownUntilAnnotation: until}}})
+	if _, err := client.CoreV1().Pods(namespace).Patch(ctx, name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: clusters.FieldManager}); err != nil {
 		return "", fmt.Errorf("hold down pod %s/%s: %w", namespace, name, err)
 	}
 	c.log.Info("pod held down", "pod", namespace+"/"+name, "for", d)
 	return fmt.Sprintf("down %s", d), nil
-}
-
-// Handlers receive watch events; nil handlers are skipped. old is nil on
-// add, new is nil on delete.
-type Handlers struct {
-	Pod   func(old, new *corev1.Pod)
-	Node  func(old, new *corev1.Node)
-	Event func(*corev1.Event)
-}
-
-// Watch runs informers for pods, nodes and events until ctx ends. It
-// returns once the caches have synced.
-func (c *Cluster) Watch(ctx context.Context, h Handlers) error {
-	client, err := c.Client()
-	if err != nil {
-		return err
-	}
-	f := informers.NewSharedInformerFactory(client, 10*time.Minute)
-	var synced []cache.InformerSynced
-	if h.Pod != nil {
-		inf := f.Core().V1().Pods().Informer()
-		if _, err := inf.AddEventHandler(typed(h.Pod)); err != nil {
-			return err
-		}
-		synced = append(synced, inf.HasSynced)
-	}
-	if h.Node != nil {
-		inf := f.Core().V1().Nodes().Informer()
-		if _, err := inf.AddEventHandler(typed(h.Node)); err != nil {
-			return err
-		}
-		synced = append(synced, inf.HasSynced)
-	}
-	if h.Event != nil {
-		inf := f.Core().V1().Events().Informer()
-		if _, err := inf.AddEventHandler(typed(func(_, e *corev1.Event) {
-			if e != nil {
-				h.Event(e)
-			}
-		})); err != nil {
-			return err
-		}
-		synced = append(synced, inf.HasSynced)
-	}
-	f.Start(ctx.Done())
-	if !cache.WaitForCacheSync(ctx.Done(), synced...) {
-		return fmt.Errorf("watch: caches did not sync: %w", ctx.Err())
-	}
-	go func() { <-ctx.Done(); f.Shutdown() }()
-	return nil
-}
-
-// typed adapts a typed (old, new) callback to client-go's handler.
-func typed[T any](fn func(old, new *T)) cache.ResourceEventHandlerFuncs {
-	as := func(obj any) *T {
-		if d, ok := obj.(cache.DeletedFinalStateUnknown); ok {
-			obj = d.Obj
-		}
-		t, _ := obj.(*T)
-		return t
-	}
-	return cache.ResourceEventHandlerFuncs{
-		AddFunc:    func(obj any) { fn(nil, as(obj)) },
-		UpdateFunc: func(old, new any) { fn(as(old), as(new)) },
-		DeleteFunc: func(obj any) { fn(as(obj), nil) },
-	}
 }

@@ -1,4 +1,6 @@
-package sweepjob
+//go:build e2e
+
+package sweep
 
 import (
 	"bytes"
@@ -15,7 +17,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/sim"
 )
 
@@ -78,7 +80,7 @@ func clusterConfig(ctx context.Context, t *testing.T, ns string, workers int) Co
 		t.Fatal(err)
 	}
 	cfg := Config{Client: client, Namespace: ns, Workers: workers, Logger: slog.New(slog.DiscardHandler),
-		Resources: workjob.Resources{CPU: resource.MustParse("500m"), Memory: resource.MustParse("128Mi")}}
+		Resources: jobs.Resources{CPU: resource.MustParse("500m"), Memory: resource.MustParse("128Mi")}}
 	if err := cfg.Check(ctx); err != nil {
 		t.Fatal(err)
 	}

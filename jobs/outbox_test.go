@@ -1,4 +1,4 @@
-package workjob
+package jobs
 
 import (
 	"context"

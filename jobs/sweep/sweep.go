@@ -7,7 +7,7 @@
 // that lives for the command and takes one batch of days at a time. The
 // CLI puts the runs in job order and goes on as a local command does, so
 // its output is byte-identical to a local one's.
-package sweepjob
+package sweep
 
 import (
 	"context"
@@ -24,7 +24,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/kubernetes"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/sim"
 )
@@ -46,8 +46,8 @@ type Config struct {
 	Client    kubernetes.Interface
 	Namespace string // created if missing, and then removed after
 	Workers   int
-	Resources workjob.Resources // Image empty: fleetbench/sim:dev
-	Logger    *slog.Logger      // nil logs nothing
+	Resources jobs.Resources // Image empty: fleetbench/sim:dev
+	Logger    *slog.Logger   // nil logs nothing
 }
 
 // Sweep is one sweep's input, as every worker rebuilds its grid.
@@ -77,14 +77,14 @@ type status struct {
 
 // RunJobs is sim.Options.RunJobs for this sweep on the cluster.
 func (c Config) RunJobs(sw Sweep) func(context.Context, []sim.Job) ([]*results.Run, error) {
-	return func(ctx context.Context, jobs []sim.Job) (runs []*results.Run, err error) {
+	return func(ctx context.Context, work []sim.Job) (runs []*results.Run, err error) {
 		created, err := c.ensureNamespace(ctx)
 		if err != nil {
 			return nil, err
 		}
 		cleanup := context.WithoutCancel(ctx)
 		defer func() {
-			err = errors.Join(err, workjob.Remove(cleanup, c.Client, c.Namespace, jobName))
+			err = errors.Join(err, jobs.Remove(cleanup, c.Client, c.Namespace, jobName))
 			if created {
 				err = errors.Join(err, c.Client.CoreV1().Namespaces().Delete(cleanup, c.Namespace, metav1.DeleteOptions{}))
 			}
@@ -95,17 +95,17 @@ func (c Config) RunJobs(sw Sweep) func(context.Context, []sim.Job) ([]*results.R
 		if err := c.await(ctx, jobName, 0, time.Second); err != nil {
 			return nil, err
 		}
-		return c.collect(ctx, jobName, kindRuns, len(jobs))
+		return c.collect(ctx, jobName, kindRuns, len(work))
 	}
 }
 
 // Check is what can be known before any work: the permissions, and
 // room for the workers.
 func (c Config) Check(ctx context.Context) error {
-	if err := workjob.CheckPermissions(ctx, c.Client, c.Namespace); err != nil {
+	if err := jobs.CheckPermissions(ctx, c.Client, c.Namespace); err != nil {
 		return err
 	}
-	fits, err := workjob.Schedulable(ctx, c.Client, nil, c.Resources)
+	fits, err := jobs.Schedulable(ctx, c.Client, nil, c.Resources)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func (c Config) Check(ctx context.Context) error {
 var ErrWorkers = errors.New("--cluster-workers")
 
 func (c Config) ensureNamespace(ctx context.Context) (created bool, err error) {
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.Namespace, Labels: map[string]string{workjob.Label: jobName}}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.Namespace, Labels: map[string]string{jobs.Label: jobName}}}
 	_, err = c.Client.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
 	switch {
 	case err == nil:
@@ -142,16 +142,16 @@ func (c Config) start(ctx context.Context, sw Sweep) error {
 // create starts Job job's workers with input (and the worker count),
 // replacing an interrupted command's Job of the same name.
 func (c Config) create(ctx context.Context, job string, input map[string]string) error {
-	if err := workjob.Remove(ctx, c.Client, c.Namespace, job); err != nil {
+	if err := jobs.Remove(ctx, c.Client, c.Namespace, job); err != nil {
 		return err
 	}
-	spec := workjob.Spec{Namespace: c.Namespace, Name: job, Workers: int32(c.Workers), Args: []string{"worker", "--job", job},
+	spec := jobs.Spec{Namespace: c.Namespace, Name: job, Workers: int32(c.Workers), Args: []string{"worker", "--job", job},
 		Resources: c.Resources, Image: c.Resources.Image}
 	if spec.Image == "" {
-		spec.Image = workjob.Image("sim", "")
+		spec.Image = jobs.Image("sim", "")
 	}
 	input[keyWorkers] = strconv.Itoa(c.Workers)
-	return workjob.Create(ctx, c.Client, spec, input)
+	return jobs.Create(ctx, c.Client, spec, input)
 }
 
 // await waits until every worker of job has sent its last run of batch
@@ -160,14 +160,14 @@ func (c Config) create(ctx context.Context, job string, input map[string]string)
 func (c Config) await(ctx context.Context, job string, gen int, every time.Duration) error {
 	last := time.Now()
 	return wait.PollUntilContextCancel(ctx, every, false, func(ctx context.Context) (bool, error) {
-		pods, err := workjob.Pods(ctx, c.Client, c.Namespace, job)
+		pods, err := jobs.Pods(ctx, c.Client, c.Namespace, job)
 		if err != nil {
 			return false, nil
 		}
-		if err := workjob.PodFailure(pods); err != nil {
+		if err := jobs.PodFailure(pods); err != nil {
 			return false, err
 		}
-		list, err := workjob.List(ctx, c.Client, c.Namespace, job, kindStatus)
+		list, err := jobs.List(ctx, c.Client, c.Namespace, job, kindStatus)
 		if err != nil {
 			return false, nil
 		}
@@ -200,15 +200,15 @@ func (c Config) await(ctx context.Context, job string, gen int, every time.Durat
 
 // collect puts the runs job's workers sent as kind in job order; every
 // job must be there.
-func (c Config) collect(ctx context.Context, job, kind string, jobs int) ([]*results.Run, error) {
-	runs := make([]*results.Run, jobs)
-	_, err := workjob.ReadLines(ctx, c.Client, c.Namespace, job, kind, c.Workers, func(w int, b []byte) error {
+func (c Config) collect(ctx context.Context, job, kind string, n int) ([]*results.Run, error) {
+	runs := make([]*results.Run, n)
+	_, err := jobs.ReadLines(ctx, c.Client, c.Namespace, job, kind, c.Workers, func(w int, b []byte) error {
 		var l line
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err
 		}
-		if l.Job < 0 || l.Job >= jobs || l.Job%c.Workers != w {
-			return fmt.Errorf("worker %d sent job %d, not one of its %d", w, l.Job, jobs)
+		if l.Job < 0 || l.Job >= n || l.Job%c.Workers != w {
+			return fmt.Errorf("worker %d sent job %d, not one of its %d", w, l.Job, n)
 		}
 		r, err := results.Unmarshal(l.Run)
 		if err != nil {

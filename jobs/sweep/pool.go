@@ -1,4 +1,4 @@
-package sweepjob
+package sweep
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
@@ -75,9 +75,9 @@ func (c Config) StartPool(ctx context.Context, version string) (*Pool, error) {
 
 // RunJobs is sim.Options.RunJobs on the Pool: one batch, its runs in job
 // order.
-func (p *Pool) RunJobs(ctx context.Context, jobs []sim.Job) ([]*results.Run, error) {
+func (p *Pool) RunJobs(ctx context.Context, work []sim.Job) ([]*results.Run, error) {
 	p.gen++
-	b, err := encodeBatch(p.gen, jobs)
+	b, err := encodeBatch(p.gen, work)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +89,13 @@ func (p *Pool) RunJobs(ctx context.Context, jobs []sim.Job) ([]*results.Run, err
 		return nil, err
 	}
 	kind := batchKind(p.gen)
-	runs, err := p.c.collect(ctx, poolName, kind, len(jobs))
+	runs, err := p.c.collect(ctx, poolName, kind, len(work))
 	if err != nil {
 		return nil, err
 	}
 	// A batch's runs are read once: the namespace keeps only the next.
 	return runs, p.c.Client.CoreV1().ConfigMaps(p.c.Namespace).DeleteCollection(ctx, metav1.DeleteOptions{},
-		metav1.ListOptions{LabelSelector: workjob.Label + "=" + poolName + "," + workjob.KindLabel + "=" + kind})
+		metav1.ListOptions{LabelSelector: jobs.Label + "=" + poolName + "," + jobs.KindLabel + "=" + kind})
 }
 
 // Close tells the workers to stop and removes the Job (and the namespace
@@ -103,7 +103,7 @@ func (p *Pool) RunJobs(ctx context.Context, jobs []sim.Job) ([]*results.Run, err
 func (p *Pool) Close(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx)
 	err := p.put(ctx, batch{Gen: p.gen + 1, Stop: true})
-	err = errors.Join(err, workjob.Remove(ctx, p.c.Client, p.c.Namespace, poolName))
+	err = errors.Join(err, jobs.Remove(ctx, p.c.Client, p.c.Namespace, poolName))
 	if p.created {
 		err = errors.Join(err, p.c.Client.CoreV1().Namespaces().Delete(ctx, p.c.Namespace, metav1.DeleteOptions{}))
 	}
@@ -116,7 +116,7 @@ func (p *Pool) put(ctx context.Context, b batch) error {
 		return err
 	}
 	input := map[string]string{keyMode: modePool, keyWorkers: strconv.Itoa(p.c.Workers), keyBatch: string(body)}
-	return workjob.PutConfigMap(ctx, p.c.Client, p.c.Namespace, poolName, workjob.InputName(poolName), "input", input, nil)
+	return jobs.PutConfigMap(ctx, p.c.Client, p.c.Namespace, poolName, jobs.InputName(poolName), "input", input, nil)
 }
 
 // batchKind labels batch gen's runs.
@@ -129,10 +129,10 @@ var ErrNotPortable = errors.New("scenario cannot be sent to cluster workers")
 // encodeBatch writes each distinct scenario once; a job's scenario is
 // its seed apart from the one before it in the common case (a trial's
 // days), so equal scenarios are found by their hash with the seed zeroed.
-func encodeBatch(gen int, jobs []sim.Job) (batch, error) {
-	b := batch{Gen: gen, Jobs: make([]poolJob, len(jobs))}
+func encodeBatch(gen int, work []sim.Job) (batch, error) {
+	b := batch{Gen: gen, Jobs: make([]poolJob, len(work))}
 	seen := map[string]int{}
-	for i, j := range jobs {
+	for i, j := range work {
 		sc := *j.Scenario
 		sc.Seed = 0
 		h := sc.Hash()

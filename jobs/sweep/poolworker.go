@@ -1,4 +1,4 @@
-package sweepjob
+package sweep
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
-	"github.com/fleetbench/fleetbench/clusters/workjob"
+	"github.com/fleetbench/fleetbench/jobs"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
 )
@@ -58,7 +58,7 @@ func serve(ctx context.Context, client kubernetes.Interface, ns, job string, ind
 // nextBatch waits until the input holds a batch after gen (or the stop).
 func nextBatch(ctx context.Context, client kubernetes.Interface, ns, job string, gen int) (batch, error) {
 	cms := client.CoreV1().ConfigMaps(ns)
-	only := fields.OneTermEqualSelector("metadata.name", workjob.InputName(job)).String()
+	only := fields.OneTermEqualSelector("metadata.name", jobs.InputName(job)).String()
 	lw := &cache.ListWatch{
 		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
 			o.FieldSelector = only
@@ -109,7 +109,7 @@ func runBatch(ctx context.Context, client kubernetes.Interface, ns, job string, 
 	if err != nil {
 		return 0, err
 	}
-	box := &workjob.Outbox{Client: client, Namespace: ns, Job: job, Kind: batchKind(b.Gen), Worker: index}
+	box := &jobs.Outbox{Client: client, Namespace: ns, Job: job, Kind: batchKind(b.Gen), Worker: index}
 	for k, r := range runs {
 		line, err := encodeLine(at[k], r)
 		if err != nil {

@@ -3,7 +3,7 @@
 // between the CLI and its worker pods: the CLI hands work out in a
 // ConfigMap and the workers send their results back in ConfigMaps.
 // loadgen's players and sim's sweeps are its two users.
-package workjob
+package jobs
 
 import (
 	"context"
