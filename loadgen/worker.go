@@ -46,10 +46,10 @@ type WorkerConfig struct {
 // died there leaves no worker behind for long.
 const barrierLimit = 5 * time.Minute
 
-// Work plays worker Index's share of the run's arrivals and sends what
+// PlayAsWorker plays worker Index's share of the run's arrivals and sends what
 // it gathers to the API server. It returns once its last outcome is sent
 // (nil), or why it could not play or send.
-func Work(ctx context.Context, cfg WorkerConfig) error {
+func PlayAsWorker(ctx context.Context, cfg WorkerConfig) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler) // a library caller need not log
 	}

@@ -1,12 +1,12 @@
 package policy
 
-// Strategy is how allocation and scheduling spread servers over nodes.
-type Strategy uint8
+// Placement is how allocation and scheduling spread servers over nodes.
+type Placement uint8
 
 const (
 	// Packed fills busy nodes first so that others empty out and can be
 	// removed (Agones' default for cloud fleets).
-	Packed Strategy = iota
+	Packed Placement = iota
 	// Distributed spreads load over the least busy nodes.
 	Distributed
 )
@@ -21,7 +21,7 @@ type Room struct {
 // BetterRoom reports whether a match should get a before b: the newest
 // version with a Ready server first, then by node load (Packed: busiest
 // node; Distributed: idlest), then the lowest index for stability.
-func BetterRoom(a, b Room, s Strategy) bool {
+func BetterRoom(a, b Room, s Placement) bool {
 	if a.Version != b.Version {
 		return a.Version > b.Version
 	}
@@ -36,7 +36,7 @@ func BetterRoom(a, b Room, s Strategy) bool {
 
 // BetterNode reports whether a new pod should be scheduled on a node with
 // loadA pods rather than one with loadB (both with room for it).
-func BetterNode(loadA, loadB int, s Strategy) bool {
+func BetterNode(loadA, loadB int, s Placement) bool {
 	if s == Packed {
 		return loadA > loadB
 	}

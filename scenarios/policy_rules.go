@@ -25,8 +25,8 @@ func (p Policy) Spec() policy.BufferSpec {
 	return s
 }
 
-// Strategy is the room choice a scheduling setting asks for.
-func (s Scheduling) Strategy() policy.Strategy {
+// Placement is the room choice a scheduling setting asks for.
+func (s Scheduling) Placement() policy.Placement {
 	if s == Distributed {
 		return policy.Distributed
 	}

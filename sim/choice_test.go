@@ -38,7 +38,7 @@ func TestRoomChoiceFollowsPolicy(t *testing.T) {
 	}
 }
 
-func strategy2(s string) policy.Strategy {
+func strategy2(s string) policy.Placement {
 	if s == "distributed" {
 		return policy.Distributed
 	}

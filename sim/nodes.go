@@ -41,7 +41,7 @@ type nodePool struct {
 	min, max  int
 	count     int // booting + ready
 	ready     int
-	strategy  policy.Strategy
+	placement policy.Placement
 	idleAfter float64
 
 	disruption disruption
@@ -69,7 +69,7 @@ func (np *nodePool) init(sc *scenarios.Scenario, wallScale float64) {
 	np.perNode = n.PodsPerNode
 	np.unlimited = n.PodsPerNode <= 0
 	np.min, np.max = n.Min, n.Max
-	np.strategy = sc.Fleet.Scheduling.Strategy()
+	np.placement = sc.Fleet.Scheduling.Placement()
 	np.idleAfter = n.ScaleDownAfter.Seconds()
 	np.disruption.init(sc, wallScale)
 	np.readyBuckets = [][][]int32{np.newLoadBuckets()}
@@ -169,7 +169,7 @@ func (np *nodePool) takeBest(m *model) int32 {
 	var nodeID int32 = -1
 	for i := range buckets {
 		load := i
-		if np.strategy == policy.Packed {
+		if np.placement == policy.Packed {
 			load = len(buckets) - 1 - i
 		}
 		if b := buckets[load]; len(b) > 0 {

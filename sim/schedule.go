@@ -16,7 +16,7 @@ func (np *nodePool) place(m *model, s int32) {
 	}
 	for i := range np.podBuckets {
 		pods := i
-		if np.strategy == policy.Packed { // fullest node with room
+		if np.placement == policy.Packed { // fullest node with room
 			pods = len(np.podBuckets) - 1 - i
 		}
 		if b := np.podBuckets[pods]; len(b) > 0 {

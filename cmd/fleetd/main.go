@@ -34,10 +34,10 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	switch st.Update {
 	case settings.Rolling:
 		surge, unavail := st.MaxSurge, st.MaxUnavailable
-		cfg.Strategy = fleet.Strategy{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) },
+		cfg.Update = fleet.Update{MaxSurge: func(d int) int { return surge.Of(d, true) }, MaxUnavailable: func(d int) int { return unavail.Of(d, false) },
 			DrainAllocated: st.DrainAllocated, DrainedFor: st.DrainedFor}
 	case settings.OnDelete:
-		cfg.Strategy = fleet.Strategy{OnDelete: true}
+		cfg.Update = fleet.Update{OnDelete: true}
 	}
 	if st.CountWaiting {
 		cfg.Waiting = fleet.MatchmakerWaiting(&http.Client{})

@@ -21,5 +21,5 @@ func (e env) workerCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	return loadgen.Work(e.ctx, loadgen.WorkerConfig{Client: pod.Client, Namespace: pod.Namespace, Index: pod.Index, Logger: e.logger(true)})
+	return loadgen.PlayAsWorker(e.ctx, loadgen.WorkerConfig{Client: pod.Client, Namespace: pod.Namespace, Index: pod.Index, Logger: e.logger(true)})
 }

@@ -119,5 +119,5 @@ func (e env) workerCmd(args []string) error {
 	if err != nil {
 		return err
 	}
-	return sweep.Work(e.ctx, pod.Client, pod.Namespace, *job, pod.Index, e.logger(true))
+	return sweep.RunWorker(e.ctx, pod.Client, pod.Namespace, *job, pod.Index, e.logger(true))
 }

@@ -62,7 +62,7 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	pl, fl := sc.Players, sc.Fleet
 	s := Settings{TokenKey: key}
 	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: pl.OnTimeout,
-		OnNoServer: pl.Allocation.OnNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Strategy: fl.Scheduling}
+		OnNoServer: pl.Allocation.OnNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Placement: fl.Scheduling}
 	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: fl.AfterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
 	f := settings.DefaultFleetd()
 	f.SyncInterval, f.IdleTimeout = wall(fl.SyncInterval), wall(fl.IdleTimeout)

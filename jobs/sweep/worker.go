@@ -18,11 +18,11 @@ import (
 	"github.com/fleetbench/fleetbench/sim"
 )
 
-// Work is one worker pod (`sim worker`) of Job job: a Pool's worker
+// RunWorker is one worker pod (`sim worker`) of Job job: a Pool's worker
 // serves its batches; a sweep's rebuilds the sweep's grid, runs its share
 // of the jobs, a batch at a time, and sends each batch's runs and its
 // progress.
-func Work(ctx context.Context, client kubernetes.Interface, ns, job string, index int, log *slog.Logger) error {
+func RunWorker(ctx context.Context, client kubernetes.Interface, ns, job string, index int, log *slog.Logger) error {
 	report := func(st status) error {
 		st.Worker = index
 		body, err := json.Marshal(st)

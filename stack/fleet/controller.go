@@ -38,7 +38,7 @@ const (
 type Config struct {
 	Namespace, Template string // the PodTemplate room pods are made from
 	Buffer              policy.Buffer
-	Strategy            Strategy
+	Update              Update
 	IdleTimeout         time.Duration
 	SyncInterval        time.Duration // 0: reconcile on every change
 	// Waiting, when set, reports how many matches wait for a room (the
@@ -200,7 +200,7 @@ func (c *Controller) reconcile(ctx context.Context, tick bool) error {
 	// there do not (skipped above).
 	rooms = append(rooms, c.expect.pending(now, inCache)...)
 	if !tick {
-		return c.apply(ctx, tmpl, hash, pods, Maintain(rooms, c.replicas, c.cfg.Strategy))
+		return c.apply(ctx, tmpl, hash, pods, Maintain(rooms, c.replicas, c.cfg.Update))
 	}
 	waiting := 0
 	if c.cfg.Waiting != nil {
@@ -212,7 +212,7 @@ func (c *Controller) reconcile(ctx context.Context, tick bool) error {
 			c.log.Warn("waiting matches unknown; counting none", "err", err)
 		}
 	}
-	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Strategy, c.cfg.IdleTimeout, waiting, c.drained.count(now, rooms))
+	plan := Decide(rooms, c.cfg.Buffer, c.cfg.Update, c.cfg.IdleTimeout, waiting, c.drained.count(now, rooms))
 	c.replicas = plan.Desired
 	return c.apply(ctx, tmpl, hash, pods, plan)
 }
@@ -230,7 +230,7 @@ func (c *Controller) apply(ctx context.Context, tmpl *corev1.PodTemplate, hash s
 		if err := c.drain(ctx, pods[name]); err != nil {
 			errs = append(errs, err)
 		} else if p := pods[name]; p != nil {
-			c.drained.add(p.Annotations[wire.MatchAnnotation], time.Now().Add(c.cfg.Strategy.DrainedFor))
+			c.drained.add(p.Annotations[wire.MatchAnnotation], time.Now().Add(c.cfg.Update.DrainedFor))
 		}
 	}
 	for _, p := range pods {

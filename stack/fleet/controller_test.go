@@ -53,7 +53,7 @@ func TestControllerKeepsBufferAndProtectsAllocated(t *testing.T) {
 	}
 	client := fake.NewClientset(tmpl)
 	buffer := &policy.MinAvailable{Count: 2}
-	c := New(Config{Namespace: "default", Template: "roomserver", Buffer: buffer, Strategy: rolling(1, 0)}, client, slog.New(slog.DiscardHandler))
+	c := New(Config{Namespace: "default", Template: "roomserver", Buffer: buffer, Update: rolling(1, 0)}, client, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go c.Run(ctx)
@@ -111,7 +111,7 @@ func TestControllerCountsWaitingMatches(t *testing.T) {
 	}
 	client := fake.NewClientset(tmpl, matchmakerPod)
 	c := New(Config{Namespace: "default", Template: "roomserver", Buffer: policy.MinAvailable{Count: 2, CountWaiting: true},
-		Strategy: rolling(1, 0), Waiting: MatchmakerWaiting(http.DefaultClient)}, client, slog.New(slog.DiscardHandler))
+		Update: rolling(1, 0), Waiting: MatchmakerWaiting(http.DefaultClient)}, client, slog.New(slog.DiscardHandler))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go c.Run(ctx)

@@ -16,7 +16,7 @@ import (
 // matches then waited for a room to start.
 func TestDrainedMatchesHoldTheRolloutBudget(t *testing.T) {
 	rs := rooms("a", "a", "N", "N", "N")
-	s := Strategy{MaxSurge: func(d int) int { return (d + 3) / 4 }, MaxUnavailable: func(d int) int { return d / 4 }, DrainAllocated: true}
+	s := Update{MaxSurge: func(d int) int { return (d + 3) / 4 }, MaxUnavailable: func(d int) int { return d / 4 }, DrainAllocated: true}
 	buffer := policy.AgonesBuffer{Size: 2}
 	if p := Decide(rs, buffer, s, 0, 0, 2); p.Desired != 6 || len(p.Drain) != 0 || p.Create != 3 {
 		t.Errorf("with 2 drained matches: plan %+v, want Desired 6, 3 created, none drained", p)

@@ -16,7 +16,7 @@ func TestExpectationsCountRoomsNotYetSeen(t *testing.T) {
 	now := time.Now()
 	e := newExpectations()
 	buffer := policy.AgonesBuffer{Size: 2}
-	plan := Decide(e.pending(now, nil), buffer, Strategy{OnDelete: true}, 0, 0, 0)
+	plan := Decide(e.pending(now, nil), buffer, Update{OnDelete: true}, 0, 0, 0)
 	if plan.Create != 2 {
 		t.Fatalf("empty fleet: create %d, want 2", plan.Create)
 	}
@@ -27,7 +27,7 @@ func TestExpectationsCountRoomsNotYetSeen(t *testing.T) {
 	rooms := []Room{{Name: "a", State: policy.None, Current: true}}
 	e.observe(&corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "a"}})
 	rooms = append(rooms, e.pending(now, map[string]bool{"a": true})...)
-	if plan := Decide(rooms, buffer, Strategy{OnDelete: true}, 0, 0, 0); plan.Create != 0 {
+	if plan := Decide(rooms, buffer, Update{OnDelete: true}, 0, 0, 0); plan.Create != 0 {
 		t.Errorf("with b created but not yet seen: create %d, want 0", plan.Create)
 	}
 	// An expectation that is never met expires.

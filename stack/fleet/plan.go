@@ -25,9 +25,9 @@ type Room struct {
 	Match     string // the match an Allocated room holds
 }
 
-// Strategy is the update strategy: RollingUpdate with its bounds (already
+// Update is the update strategy: RollingUpdate with its bounds (already
 // resolved against the desired size by the caller) or OnDelete.
-type Strategy struct {
+type Update struct {
 	OnDelete                 bool
 	MaxSurge, MaxUnavailable func(desired int) int
 	DrainAllocated           bool          // a rollout drains old rooms in play too
@@ -47,7 +47,7 @@ type Plan struct {
 // rolling update, or scale to the policy's size deleting in policy order.
 // Allocated (and Maintaining) rooms are never deleted. drained matches
 // (see drained) count as rooms in play.
-func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout time.Duration, waiting, drained int) Plan {
+func Decide(rooms []Room, buffer policy.Buffer, update Update, idleTimeout time.Duration, waiting, drained int) Plan {
 	var p Plan
 	var live []Room
 	for _, r := range rooms {
@@ -66,7 +66,7 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 	p.Status = p.Status.WithDrained(drained)
 	p.Desired = buffer.Desired(p.Status)
 
-	if rollout(&p, live, strategy) {
+	if rollout(&p, live, update) {
 		return p
 	}
 	switch n := len(live); {
@@ -82,7 +82,7 @@ func Decide(rooms []Room, buffer policy.Buffer, strategy Strategy, idleTimeout t
 // rollout advances a rolling update toward the current template, with
 // the plan's Desired; false when there is none to advance (no old rooms,
 // or OnDelete).
-func rollout(p *Plan, live []Room, strategy Strategy) bool {
+func rollout(p *Plan, live []Room, update Update) bool {
 	old, oldIdle, oldAllocated, ready, current := 0, 0, 0, 0, 0
 	for _, r := range live {
 		if r.Ready {
@@ -100,12 +100,12 @@ func rollout(p *Plan, live []Room, strategy Strategy) bool {
 			oldAllocated++
 		}
 	}
-	if old == 0 || strategy.OnDelete {
+	if old == 0 || update.OnDelete {
 		return false
 	}
 	step := policy.RollingStep(policy.Rollout{Desired: p.Desired, New: current, Old: old, Available: ready, OldIdle: oldIdle,
-		OldAllocated: oldAllocated, DrainAllocated: strategy.DrainAllocated},
-		strategy.MaxSurge(p.Desired), strategy.MaxUnavailable(p.Desired))
+		OldAllocated: oldAllocated, DrainAllocated: update.DrainAllocated},
+		update.MaxSurge(p.Desired), update.MaxUnavailable(p.Desired))
 	p.Create = step.Create
 	p.Delete = append(p.Delete, pick(live, step.DeleteOld, func(r Room) bool { return !r.Current })...)
 	p.Drain = drainOrder(live, step.DrainOld)
@@ -118,7 +118,7 @@ func rollout(p *Plan, live []Room, strategy Strategy) bool {
 // rolling update advances, but the policy is not consulted: an Allocated
 // room is not replaced, and a WaitToBeDeleted room keeps its pod, until
 // the next tick (OpenKruiseGame's autoscaler polls).
-func Maintain(rooms []Room, replicas int, strategy Strategy) Plan {
+func Maintain(rooms []Room, replicas int, update Update) Plan {
 	p := Plan{Desired: replicas}
 	var live []Room
 	for _, r := range rooms {
@@ -126,7 +126,7 @@ func Maintain(rooms []Room, replicas int, strategy Strategy) Plan {
 			live = append(live, r)
 		}
 	}
-	if rollout(&p, live, strategy) {
+	if rollout(&p, live, update) {
 		return p
 	}
 	p.Create = max(0, replicas-len(rooms))

@@ -30,8 +30,8 @@ func rooms(spec ...string) []Room {
 	return out
 }
 
-func rolling(surge, unavail int) Strategy {
-	return Strategy{MaxSurge: func(int) int { return surge }, MaxUnavailable: func(int) int { return unavail }}
+func rolling(surge, unavail int) Update {
+	return Update{MaxSurge: func(int) int { return surge }, MaxUnavailable: func(int) int { return unavail }}
 }
 
 func TestScaleUpToMinAvailable(t *testing.T) {
@@ -167,7 +167,7 @@ func TestMaintainBetweenTicks(t *testing.T) {
 	if p := Maintain(rooms("n", "n", "a"), 3, rolling(1, 0)); p.Create != 1 {
 		t.Errorf("a rollout between ticks: %+v, want a surge", p)
 	}
-	if p := Maintain(rooms("A", "A", "N"), 3, Strategy{OnDelete: true}); p.Create != 0 {
+	if p := Maintain(rooms("A", "A", "N"), 3, Update{OnDelete: true}); p.Create != 0 {
 		t.Errorf("at the target: %+v", p)
 	}
 }

@@ -44,12 +44,12 @@ var ErrNoRoom = errors.New("no room free")
 // other's rooms; the resourceVersion precondition on the patch keeps
 // every allocator in the cluster off them.
 type Allocator struct {
-	client   kubernetes.Interface
-	ns       string
-	strategy policy.Strategy
-	log      *slog.Logger
-	store    cache.Store
-	synced   cache.InformerSynced
+	client    kubernetes.Interface
+	ns        string
+	placement policy.Placement
+	log       *slog.Logger
+	store     cache.Store
+	synced    cache.InformerSynced
 
 	conflicts atomic.Int64 // claims refused: another writer changed the room first
 
@@ -64,11 +64,11 @@ type Allocator struct {
 }
 
 // NewAllocator watches room server pods in ns once Start runs.
-func NewAllocator(client kubernetes.Interface, ns string, strategy policy.Strategy, log *slog.Logger) *Allocator {
+func NewAllocator(client kubernetes.Interface, ns string, placement policy.Placement, log *slog.Logger) *Allocator {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler) // a library caller need not log
 	}
-	return &Allocator{client: client, ns: ns, strategy: strategy, log: log, reserved: map[string]string{},
+	return &Allocator{client: client, ns: ns, placement: placement, log: log, reserved: map[string]string{},
 		changed: make(chan struct{}), waitingChanged: make(chan struct{})}
 }
 
@@ -167,7 +167,7 @@ func (a *Allocator) pick() *corev1.Pod {
 	var bestRoom policy.Room
 	for i, p := range free {
 		r := policy.Room{Version: version(p), NodeLoad: load[p.Spec.NodeName], Index: i}
-		if best == nil || policy.BetterRoom(r, bestRoom, a.strategy) {
+		if best == nil || policy.BetterRoom(r, bestRoom, a.placement) {
 			best, bestRoom = p, r
 		}
 	}

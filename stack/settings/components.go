@@ -72,12 +72,12 @@ type Matchmaker struct {
 	MatchTimeout, AllocTimeout time.Duration
 	OnTimeout                  scenarios.OnTimeout
 	OnNoServer                 scenarios.OnNoServer
-	Strategy                   scenarios.Scheduling
+	Placement                  scenarios.Scheduling
 }
 
 // DefaultMatchmaker is the matchmaker without flags.
 func DefaultMatchmaker() Matchmaker {
-	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: scenarios.StartShort, OnNoServer: scenarios.Wait, Strategy: scenarios.Packed}
+	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: scenarios.StartShort, OnNoServer: scenarios.Wait, Placement: scenarios.Packed}
 }
 
 // Register binds m's fields to the matchmaker's flags.
@@ -87,7 +87,7 @@ func (m *Matchmaker) Register(fs *flag.FlagSet) {
 	fs.TextVar(&m.OnTimeout, "on-timeout", m.OnTimeout, "start or requeue")
 	fs.TextVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
 	fs.DurationVar(&m.AllocTimeout, "alloc-timeout", m.AllocTimeout, "how long a match waits for a room")
-	fs.TextVar(&m.Strategy, "strategy", m.Strategy, "room choice among equal versions: packed or distributed")
+	fs.TextVar(&m.Placement, "placement", m.Placement, "room choice among equal versions: packed or distributed")
 }
 
 // Args is the command line that gives the matchmaker m.
@@ -98,7 +98,7 @@ func (m Matchmaker) Args() []string {
 	a.add("on-timeout", string(m.OnTimeout))
 	a.add("on-no-server", string(m.OnNoServer))
 	a.add("alloc-timeout", m.AllocTimeout)
-	a.add("strategy", string(m.Strategy))
+	a.add("placement", string(m.Placement))
 	return a
 }
 

@@ -22,7 +22,7 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, f) {
 		t.Errorf("fleetd:\n got %+v\nwant %+v", back, f)
 	}
-	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: scenarios.Requeue, OnNoServer: scenarios.Fail, Strategy: scenarios.Distributed}
+	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: scenarios.Requeue, OnNoServer: scenarios.Fail, Placement: scenarios.Distributed}
 	mb := DefaultMatchmaker()
 	roundTrip(t, "matchmaker", m.Args(), mb.Register)
 	if !reflect.DeepEqual(mb, m) {
