@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/results"
-	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	"github.com/fleetbench/fleetbench/conformance"
 )
 
 // TestCalibrateFromTheRunsOwnEvents: the overheads are the medians of

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	"github.com/fleetbench/fleetbench/conformance"
 )
 
 // TestConformanceRealRuns: the real run on the local cluster, at speedup

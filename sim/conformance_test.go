@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/results"
-	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	"github.com/fleetbench/fleetbench/conformance"
 )
 
 // TestConformanceAnswers: the model gives every known answer exactly.

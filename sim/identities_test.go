@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/scenarios"
-	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	"github.com/fleetbench/fleetbench/conformance"
 )
 
 // TestCounterIdentities: the results contract's identities hold in the

@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/fleetbench/fleetbench/scenarios"
-	"github.com/fleetbench/fleetbench/scenarios/conformance"
+	"github.com/fleetbench/fleetbench/conformance"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
