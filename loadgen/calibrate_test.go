@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/conformance"
+	"github.com/fleetbench/fleetbench/results"
 )
 
 // TestCalibrateFromTheRunsOwnEvents: the overheads are the medians of

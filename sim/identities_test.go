@@ -3,8 +3,8 @@ package sim
 import (
 	"testing"
 
-	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/conformance"
+	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // TestCounterIdentities: the results contract's identities hold in the

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/conformance"
+	"github.com/fleetbench/fleetbench/scenarios"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
