@@ -49,7 +49,8 @@ func TestRunWhoseStackDies(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			journal := filepath.Join(out, "players.ndjson")
+			// The journal grows beside the outputs until the run writes them.
+			journal := filepath.Join(out, "players.ndjson.partial")
 			testkit.Eventually(t, 2*time.Minute, "5 players in the journal", func() bool { return lines(journal) >= 5 })
 			pids := clusterPIDs(t, bin, state, name)
 			victim := findProcess(pids, c.victim)

@@ -37,8 +37,9 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// The journal grows beside the outputs until the run writes them.
 	journalFile := filepath.Join(out, "players.ndjson")
-	testkit.Eventually(t, 2*time.Minute, "5 players in the journal", func() bool { return lines(journalFile) >= 5 })
+	testkit.Eventually(t, 2*time.Minute, "5 players in the journal", func() bool { return lines(journalFile+".partial") >= 5 })
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -60,6 +61,9 @@ func TestInterruptFlushesAndTearsDown(t *testing.T) {
 	}
 	if n := run.Counters[results.Players]; n < 5 || n != int64(lines(journalFile)) {
 		t.Errorf("%d players in measured.json, %d in the journal: want the same, at least 5", n, lines(journalFile))
+	}
+	if _, err := os.Stat(journalFile + ".partial"); err == nil {
+		t.Errorf("the growing journal is left beside the outputs")
 	}
 	for _, f := range []string{"model.json", "report.html"} {
 		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
