@@ -4,10 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/fleetbench/fleetbench/results"
 )
+
+// hostname is the run's host, for its meta.
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
 
 // collect makes the measured run from what the play gathered: the
 // recorder's players, the observer's cluster, the timeline as it

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -106,10 +105,4 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	stopBg()
 	p.obsErr = <-obsDone
 	return p, nil
-}
-
-// hostname is the run's host, for its meta.
-func hostname() string {
-	h, _ := os.Hostname()
-	return h
 }

@@ -52,9 +52,6 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	measured, cerr := collect(ctx, cfg, p)
-	if measured == nil {
-		return nil, cerr
-	}
 	res := &Result{Measured: measured}
 	// The model takes seconds: it runs even after Ctrl-C, beside what the
 	// run gathered until then.
