@@ -8,9 +8,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/client"
-	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // session is what one player does, in wall-clock terms (the scenario's
@@ -68,8 +66,8 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 	// reconnect recovers the session; false ends the player. A run
 	// interrupted mid-recovery is not the fleet's failure: it is marked,
 	// not counted as a failed recovery.
-	reconnect := func() bool {
-		rc := g.recover(ctx, p, asg, s)
+	reconnect := func(cause error) bool {
+		rc := g.recover(ctx, p, asg, s, draining(cause))
 		if ctx.Err() != nil && !rc.OK {
 			o.Interrupted = true
 			return false
@@ -89,22 +87,28 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 			return o
 		case <-drop:
 			p.Conn.Drop() // the network fails under the player
-			if !reconnect() {
+			if !reconnect(nil) {
 				return o
 			}
 			continue
 		case <-tick.C:
 		}
-		if err := p.Input(); err == nil {
+		err := p.Input()
+		if err == nil {
 			if err = g.await(ctx, p, s.InputEvery); err == nil {
 				continue
 			}
+		} else {
+			// The room closed first: what it said before closing (a
+			// draining room's message) is still queued, and says where
+			// to go next.
+			err = errors.Join(err, g.await(ctx, p, time.Second))
 		}
 		if ctx.Err() != nil {
 			o.Interrupted = true
 			return o
 		}
-		if !reconnect() {
+		if !reconnect(err) {
 			return o
 		}
 	}
@@ -120,123 +124,6 @@ func (g *generator) await(ctx context.Context, p *client.Player, within time.Dur
 		return nil // slow, not gone: the ack comes with a later state
 	}
 	return err
-}
-
-// recover reconnects after a disconnect: to the same room, or, when the
-// room said it is draining (or is gone), to the match's new room. It
-// backs off between attempts and gives up after the recovery window.
-func (g *generator) recover(ctx context.Context, p *client.Player, asg wire.Assignment, s session) Reconnect {
-	start := time.Now()
-	g.status.reconnects.Add(1)
-	done := func(ok bool, reason string) Reconnect {
-		return Reconnect{At: start.Sub(g.start).Seconds(), Latency: time.Since(start).Seconds(), OK: ok, Reason: reason}
-	}
-	url, token := "ws://"+asg.Address+"/ws", ""
-	var lastReason string
-	// moved: the last attempt learned the match's new room, which is tried
-	// at once; backing off (backoff(n) before the n-th wait, as the
-	// model's) is for retrying a room that did not answer.
-	moved, waits := false, 0
-	// waited and rejoined split the latency for the calibration: what is
-	// neither backoff nor the last handshake is the rejoin's cost, a
-	// fixed one unless the match had to wait for a room (which the model
-	// predicts; such a reconnect is no sample).
-	var waited time.Duration
-	rejoined, roomWait := false, false
-	for time.Since(start) < s.Window {
-		if !moved {
-			wait := s.backoff(waits)
-			select {
-			case <-ctx.Done():
-				return done(false, "cancelled")
-			case <-time.After(wait):
-			}
-			waited += wait
-			waits++
-		}
-		moved = false
-		dialed := time.Now()
-		err := p.Reconnect(ctx, url, token)
-		if err == nil {
-			reason := verify(ctx, p, s.Window-time.Since(start))
-			if reason == wire.CodeUnavailable {
-				// Seated, then the replay read failed: the store is
-				// slow or down, the session intact; retry as above.
-				p.Conn.Drop()
-				lastReason = reason
-				continue
-			}
-			if reason != "" {
-				p.Conn.Drop()
-				return done(false, reason)
-			}
-			rc := done(true, "")
-			rc.Handshake = time.Since(dialed).Seconds()
-			if rejoined && !roomWait {
-				rc.Rejoin = max(0, rc.Latency-waited.Seconds()-rc.Handshake)
-			}
-			return rc
-		}
-		var refused *client.RefusedError
-		switch {
-		case errors.As(err, &refused) && (refused.Msg.Code == wire.CodeWindowExpired || refused.Msg.Code == wire.CodeUnknownSession || refused.Msg.Code == wire.CodeStreamTrimmed):
-			return done(false, refused.Msg.Code)
-		case errors.As(err, &refused) && refused.Msg.Code == wire.CodeUnavailable:
-			lastReason = refused.Msg.Code // the session store is down: retry
-		default:
-			// The room is gone or draining: the match gets another room.
-			lastReason = "room_gone"
-			rejoined = true
-			if again, rerr := g.matchmakerClient().Rejoin(ctx, p.ID, asg.Match); rerr == nil && g.targets.check("room", again.Address) == nil {
-				roomWait = roomWait || again.Waited
-				next := "ws://" + again.Address + "/ws"
-				moved = next != url // a new room: no reason to wait
-				url, token = next, again.Token
-			} else {
-				lastReason = failureKind(rerr)
-			}
-		}
-	}
-	return done(false, "window_expired_"+lastReason)
-}
-
-// backoff is the delay before reconnect attempt n (0-based), as the
-// model's: min(max, base·2^n) with up to Jitter of it taken off, so that
-// a room's players do not all come back in the same instant.
-func (s session) backoff(n int) time.Duration {
-	u := 0.0
-	if s.jitter != nil {
-		u = s.jitter.Float64()
-	}
-	return time.Duration(policy.Backoff(s.BackoffBase.Seconds(), s.BackoffMax.Seconds(), n, s.Jitter, u) * float64(time.Second))
-}
-
-// verify checks the recovered session against what the player did: the
-// room acknowledges every input sent (the unacknowledged ones were resent
-// by Reconnect), the states continue without a gap, and the room applied
-// each input exactly once (inputs are numbered from 1, so the count
-// applied equals the last one). It returns why not, or "".
-func verify(ctx context.Context, p *client.Player, within time.Duration) string {
-	ctx, cancel := context.WithTimeout(ctx, max(within, time.Second))
-	defer cancel()
-	var refused *client.RefusedError
-	switch err := p.Await(ctx, p.Sent); {
-	case err == nil:
-	case errors.As(err, &refused):
-		return refused.Msg.Code
-	case errors.Is(err, context.Canceled):
-		return "cancelled"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "inputs_unacknowledged"
-	case errors.Is(err, client.ErrClosed):
-		return "closed_after_rejoin"
-	default:
-		return "state_gap"
-	}
-	if p.Applied != p.Acked {
-		return "inputs_lost_or_duplicated"
-	}
-	return ""
 }
 
 // failureKind names why a player got no room, by kind.

@@ -41,6 +41,10 @@ type Reconnect struct {
 	Latency float64 `json:"latency"` // seconds from the disconnect to the session restored
 	OK      bool    `json:"ok"`
 	Reason  string  `json:"reason,omitempty"` // why the state could not be recovered
+	// Error is a failed reconnect's last error as the client saw it (the
+	// room it dialed and what answered), so that a reason such as
+	// window_expired_room_gone can be traced to its cause in the journal.
+	Error string `json:"error,omitempty"`
 	// Handshake is the successful attempt's own cost, from its dial to
 	// the session verified (seconds).
 	Handshake float64 `json:"handshake,omitempty"`

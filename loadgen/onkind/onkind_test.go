@@ -4,7 +4,9 @@ package onkind
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -107,6 +109,7 @@ func TestRunOnKind(t *testing.T) {
 	}
 	run := res.Measured
 	checkRun(t, sc, run)
+	logFailedReconnects(t, filepath.Join(out, "players.ndjson"))
 
 	start = time.Now()
 	downed = true
@@ -160,17 +163,12 @@ func checkRun(t *testing.T, sc *scenarios.Scenario, run *results.Run) {
 	if run.Counters[results.AllocationFailures] != 0 {
 		t.Errorf("allocation failures %d, want none", run.Counters[results.AllocationFailures])
 	}
-	// Every disconnect has an outcome. On kind, 2 of 12 recoveries were
-	// seen to fail as window_expired_room_gone during the slow rollout:
-	// not yet explained (the README's kind section), so up to a fifth is
-	// allowed here and reported.
+	// Every disconnect recovered: a drained room's players go to the
+	// matchmaker at once (a gone pod's address drops a dial on kind's pod
+	// network; waiting on it once cost sessions their recovery window).
 	d := run.Counters[results.Disconnects]
-	ok, failed := run.Counters[results.RecoveriesOK], run.Counters[results.RecoveriesFailed]
-	if ok+failed != d || float64(ok) < 0.8*float64(d) {
-		t.Errorf("counters %v: want every disconnect with an outcome, at least 80%% recovered", run.Counters)
-	}
-	if failed > 0 {
-		t.Logf("recoveries failed: %d of %d (%v)", failed, d, run.Counters)
+	if ok := run.Counters[results.RecoveriesOK]; ok != d {
+		t.Errorf("counters %v: want every disconnect recovered", run.Counters)
 	}
 	if run.Calibration == nil {
 		t.Fatal("a real run on kind carries no calibration")
@@ -191,6 +189,33 @@ func checkRun(t *testing.T, sc *scenarios.Scenario, run *results.Run) {
 	ps := run.Metrics[results.PodStartup]
 	t.Logf("kind: %d players, time_to_room p50 %.3f s p99 %.3f s; %d disconnects, storms %v (model of this run %v); pod start p50 %.2f s p90 %.2f s",
 		run.Counters[results.Players], ttr.P50, ttr.P99, d, stormSizes(storms), stormSizes(predicted), ps.P50, ps.P90)
+}
+
+// logFailedReconnects prints each failed reconnect from the journal with
+// the client's last error, so that a failure on kind names its cause.
+func logFailedReconnects(t *testing.T, journal string) {
+	t.Helper()
+	f, err := os.Open(journal)
+	if err != nil {
+		t.Errorf("journal: %v", err)
+		return
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	for {
+		var o loadgen.Outcome
+		if err := dec.Decode(&o); err != nil {
+			if err != io.EOF {
+				t.Errorf("journal: %v", err)
+			}
+			return
+		}
+		for _, rc := range o.Reconnects {
+			if !rc.OK {
+				t.Logf("failed reconnect: player %s of match %s (room %s) at %.1f s after %.1f s: %s: %s", o.Player, o.Match, o.Room, rc.At, rc.Latency, rc.Reason, rc.Error)
+			}
+		}
+	}
 }
 
 func stormSizes(storms []results.Storm) []float64 {

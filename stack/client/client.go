@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -37,9 +38,18 @@ type Dialer struct {
 
 // NewDialer returns a Dialer whose connections share a write-buffer pool.
 func NewDialer() *Dialer {
+	tcp := &net.Dialer{Timeout: ConnectTimeout}
 	return &Dialer{ws: websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{},
-		HandshakeTimeout: 30 * time.Second}}
+		NetDialContext: tcp.DialContext, HandshakeTimeout: 30 * time.Second}}
 }
+
+// ConnectTimeout bounds a dial's TCP connect. A room that is gone from a
+// pod network does not refuse a dial, its address drops it; without a
+// bound the dial lasted the whole handshake timeout, as long as a
+// player's recovery window, so a reconnect to a room that had just gone
+// never reached the matchmaker's new room. Linux resends an unanswered
+// SYN after 1 s: 2 s gives a live room a second chance.
+const ConnectTimeout = 2 * time.Second
 
 // Dial connects to a room server's /ws URL with a Dialer of its own; use
 // a shared Dialer's Dial for many connections.
