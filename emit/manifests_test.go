@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -47,11 +48,8 @@ func TestManifestsMatchGolden(t *testing.T) {
 		},
 		"okg-flat-rolling": func() ([]byte, error) {
 			sc := load(t, "../scenarios/evening-peak.yaml")
-			v, err := scenarios.ParseIntOrPercent("3")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sc.Fleet.Update.RollingUpdate = &scenarios.RollingUpdate{MaxUnavailable: v}
+			three := scenarios.IntOrPercent{IntOrPercent: policy.IntOrPercent{Value: 3}}
+			sc.Fleet.Update.RollingUpdate = &scenarios.RollingUpdate{MaxUnavailable: three}
 			p := hourly(20, 20)
 			p.Days = nil
 			return OKG(p, sc, Options{Fleet: "rooms", Namespace: "games", Timezone: "Asia/Tokyo"})

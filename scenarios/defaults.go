@@ -45,7 +45,7 @@ func Default() *Scenario {
 			BootTime:       Distribution{Uniform: &Uniform{Min: D(80 * time.Second), Max: D(120 * time.Second)}},
 			ScaleDownAfter: D(10 * time.Minute),
 			// Karpenter's default budget.
-			ConsolidationBudget: IntOrPercent{Value: 10, Percent: true, set: true},
+			ConsolidationBudget: percent(10),
 		},
 		SLO: SLO{
 			TimeToRoom:         Percentiles{P50: &Duration{2 * time.Second}, P99: &Duration{10 * time.Second}},
@@ -69,7 +69,7 @@ func (s *SLO) UnmarshalYAML(unmarshal func(any) error) error {
 // UnmarshalYAML defaults rollingUpdate's bounds to Kubernetes' 25%/25%.
 func (r *RollingUpdate) UnmarshalYAML(unmarshal func(any) error) error {
 	type plain RollingUpdate
-	v := plain{MaxSurge: IntOrPercent{Value: 25, Percent: true, set: true}, MaxUnavailable: IntOrPercent{Value: 25, Percent: true, set: true}}
+	v := plain{MaxSurge: percent(25), MaxUnavailable: percent(25)}
 	err := unmarshal(&v)
 	*r = RollingUpdate(v)
 	return err

@@ -8,8 +8,9 @@ import (
 )
 
 // Enum-like fields: each one of a fixed set of words, refused otherwise
-// where it is read — in a scenario (with the field's path) or as a flag
-// (UnmarshalText) — so no code compares free strings.
+// where a scenario is read (with the field's path), so no code compares
+// free strings. The stack's flags have their own words (stack/settings),
+// which deploy/manifests maps these to.
 
 // Process is the arrival process.
 type Process string
@@ -44,21 +45,14 @@ const (
 	Distributed Scheduling = "distributed"
 )
 
-func word[T ~string](dst *T, text string, allowed ...T) error {
-	if !slices.Contains(allowed, T(text)) {
-		return fmt.Errorf("want one of %v, not %q", allowed, text)
-	}
-	*dst = T(text)
-	return nil
-}
-
 func wordYAML[T ~string](dst *T, n *yaml.Node, allowed ...T) error {
 	if n.Kind != yaml.ScalarNode {
 		return typeError(n, fmt.Sprintf("must be one of %v", allowed))
 	}
-	if err := word(dst, n.Value, allowed...); err != nil {
-		return typeError(n, err.Error())
+	if !slices.Contains(allowed, T(n.Value)) {
+		return typeError(n, fmt.Sprintf("want one of %v, not %q", allowed, n.Value))
 	}
+	*dst = T(n.Value)
 	return nil
 }
 
@@ -76,27 +70,3 @@ func (v *AfterMatch) UnmarshalYAML(n *yaml.Node) error { return wordYAML(v, n, R
 
 // UnmarshalYAML refuses any other word, with the field's path.
 func (v *Scheduling) UnmarshalYAML(n *yaml.Node) error { return wordYAML(v, n, Packed, Distributed) }
-
-// UnmarshalText implements encoding.TextUnmarshaler (flags).
-func (v *OnTimeout) UnmarshalText(b []byte) error { return word(v, string(b), StartShort, Requeue) }
-
-// UnmarshalText implements encoding.TextUnmarshaler (flags).
-func (v *OnNoServer) UnmarshalText(b []byte) error { return word(v, string(b), Wait, Fail) }
-
-// UnmarshalText implements encoding.TextUnmarshaler (flags).
-func (v *AfterMatch) UnmarshalText(b []byte) error { return word(v, string(b), Recycle, Reuse) }
-
-// UnmarshalText implements encoding.TextUnmarshaler (flags).
-func (v *Scheduling) UnmarshalText(b []byte) error { return word(v, string(b), Packed, Distributed) }
-
-// MarshalText implements encoding.TextMarshaler.
-func (v OnTimeout) MarshalText() ([]byte, error) { return []byte(v), nil }
-
-// MarshalText implements encoding.TextMarshaler.
-func (v OnNoServer) MarshalText() ([]byte, error) { return []byte(v), nil }
-
-// MarshalText implements encoding.TextMarshaler.
-func (v AfterMatch) MarshalText() ([]byte, error) { return []byte(v), nil }
-
-// MarshalText implements encoding.TextMarshaler.
-func (v Scheduling) MarshalText() ([]byte, error) { return []byte(v), nil }

@@ -2,11 +2,10 @@ package scenarios
 
 import (
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -38,11 +37,15 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 // MarshalYAML writes the duration string.
 func (d Duration) MarshalYAML() (any, error) { return d.String(), nil }
 
-// IntOrPercent is an absolute count (3) or a percentage ("25%").
+// IntOrPercent is policy.IntOrPercent as a scenario writes it: an
+// integer (3) or a percentage string ("25%").
 type IntOrPercent struct {
-	Value   float64
-	Percent bool
-	set     bool
+	policy.IntOrPercent
+}
+
+// percent is the scenario value "v%".
+func percent(v float64) IntOrPercent {
+	return IntOrPercent{policy.IntOrPercent{Value: v, Percent: true}}
 }
 
 // UnmarshalYAML accepts an integer or a "N%" string.
@@ -50,23 +53,12 @@ func (v *IntOrPercent) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
 		return typeError(n, "must be an integer or a percentage such as 25%")
 	}
-	parsed, err := ParseIntOrPercent(n.Value)
+	parsed, err := policy.ParseIntOrPercent(n.Value)
 	if err != nil {
 		return typeError(n, err.Error())
 	}
-	*v = parsed
+	v.IntOrPercent = parsed
 	return nil
-}
-
-// ParseIntOrPercent reads "3" or "25%".
-func ParseIntOrPercent(text string) (IntOrPercent, error) {
-	s := strings.TrimSpace(text)
-	pct := strings.HasSuffix(s, "%")
-	num, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-	if err != nil || math.IsNaN(num) || math.IsInf(num, 0) || (!pct && num != math.Trunc(num)) {
-		return IntOrPercent{}, fmt.Errorf("%q is not an integer or a percentage such as 25%%", text)
-	}
-	return IntOrPercent{Value: num, Percent: pct, set: true}, nil
 }
 
 // MarshalYAML writes the integer or the "N%" string.
@@ -75,28 +67,6 @@ func (v IntOrPercent) MarshalYAML() (any, error) {
 		return v.String(), nil
 	}
 	return int(v.Value), nil
-}
-
-// String is the value as written: "3" or "25%".
-func (v IntOrPercent) String() string {
-	s := strconv.FormatFloat(v.Value, 'f', -1, 64)
-	if v.Percent {
-		s += "%"
-	}
-	return s
-}
-
-// Of resolves the value against a total: percentages round up for surge
-// (roundUp) and down for unavailability, as Kubernetes does.
-func (v IntOrPercent) Of(total int, roundUp bool) int {
-	if !v.Percent {
-		return int(v.Value)
-	}
-	x := v.Value * float64(total) / 100
-	if roundUp {
-		return int(math.Ceil(x))
-	}
-	return int(math.Floor(x))
 }
 
 // typeError reports a problem at a node as a *yaml.TypeError, which the

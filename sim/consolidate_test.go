@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -22,11 +23,11 @@ func emptyPool(t *testing.T, budget string, duration time.Duration) *scenarios.S
 		sc.Fleet.Policy = scenarios.Policy{MinAvailable: &scenarios.MinAvailable{Count: &count}}
 		sc.Nodes.PodsPerNode, sc.Nodes.Initial, sc.Nodes.Min = 7, 11, 1
 		sc.Nodes.ScaleDownAfter = scenarios.D(time.Minute)
-		b, err := scenarios.ParseIntOrPercent(budget)
+		b, err := policy.ParseIntOrPercent(budget)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sc.Nodes.ConsolidationBudget = b
+		sc.Nodes.ConsolidationBudget = scenarios.IntOrPercent{IntOrPercent: b}
 	})
 }
 

@@ -4,9 +4,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
+
+// quarter is 25%, Kubernetes' default rolling-update bound.
+var quarter = scenarios.IntOrPercent{IntOrPercent: policy.IntOrPercent{Value: 25, Percent: true}}
 
 // world is a small steady scenario with nodes, no random disconnects.
 func world(t *testing.T, edit func(*scenarios.Scenario)) *scenarios.Scenario {
@@ -45,7 +49,7 @@ func simulate(t *testing.T, sc *scenarios.Scenario) (*model, *results.Run) {
 func TestRollingUpdateNeverDisplacesAllocatedRooms(t *testing.T) {
 	sc := world(t, func(sc *scenarios.Scenario) {
 		sc.Fleet.Update = scenarios.Update{RollingUpdate: &scenarios.RollingUpdate{
-			MaxSurge: scenarios.IntOrPercent{Value: 25, Percent: true}, MaxUnavailable: scenarios.IntOrPercent{Value: 25, Percent: true}}}
+			MaxSurge: quarter, MaxUnavailable: quarter}}
 		sc.Timeline = []scenarios.Event{{At: scenarios.D(time.Hour), RollingDeploy: &scenarios.RollingDeploy{Version: "v2"}}}
 	})
 	m, r := simulate(t, sc)
@@ -65,7 +69,7 @@ func TestRollingUpdateNeverDisplacesAllocatedRooms(t *testing.T) {
 func TestDrainingRolloutDisplacesOldMatches(t *testing.T) {
 	sc := world(t, func(sc *scenarios.Scenario) {
 		sc.Fleet.Update = scenarios.Update{RollingUpdate: &scenarios.RollingUpdate{DrainAllocated: true,
-			MaxSurge: scenarios.IntOrPercent{Value: 25, Percent: true}, MaxUnavailable: scenarios.IntOrPercent{Value: 25, Percent: true}}}
+			MaxSurge: quarter, MaxUnavailable: quarter}}
 		sc.Timeline = []scenarios.Event{{At: scenarios.D(time.Hour), RollingDeploy: &scenarios.RollingDeploy{Version: "v2"}}}
 	})
 	m, r := simulate(t, sc)

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err != nil {
 		return err
 	}
-	alloc := matchmaker.NewAllocator(client, *namespace, st.Placement.Placement(), log)
+	alloc := matchmaker.NewAllocator(client, *namespace, st.Placement, log)
 	if err := alloc.Start(ctx); err != nil {
 		return err
 	}

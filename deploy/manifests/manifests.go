@@ -37,14 +37,14 @@ type Settings struct {
 	TokenKey   []byte // shared join-token key (random per deploy)
 }
 
-// SettingsFor maps a scenario's players and fleet sections to the
-// stack's flags (the same semantics the model simulates).
 // ErrSchedule: fleetd keeps one count; a buffer schedule is the model's.
 var ErrSchedule = errors.New("fleet.policy.schedule: the real run's fleetd keeps one count and does not follow a schedule; model it with sim, or apply the schedule with the manifests `sim plan --emit` writes")
 
 // ErrHPA: the stack's fleet is fleetd, which has no HPA in front of it.
 var ErrHPA = errors.New("fleet.hpa: the real run's fleet is fleetd, with no KEDA or HPA in front of it; model it with sim, or leave fleet.hpa out")
 
+// SettingsFor maps a scenario's players and fleet sections to the
+// stack's flags (the same semantics the model simulates).
 func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	switch {
 	case len(sc.Fleet.Policy.Schedule) > 0:
@@ -60,15 +60,21 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	key := []byte(hex.EncodeToString(raw))
 	wall := func(d scenarios.Duration) time.Duration { return time.Duration(float64(d.Duration) / sc.Speedup) } // validated > 0
 	pl, fl := sc.Players, sc.Fleet
+	onTimeout, err1 := choice("players.onTimeout", pl.OnTimeout, onTimeouts)
+	onNoServer, err2 := choice("players.allocation.onNoServer", pl.Allocation.OnNoServer, onNoServers)
+	afterMatch, err3 := choice("fleet.afterMatch", fl.AfterMatch, afterMatches)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return Settings{}, err
+	}
 	s := Settings{TokenKey: key}
-	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: pl.OnTimeout,
-		OnNoServer: pl.Allocation.OnNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Placement: fl.Scheduling}
-	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: fl.AfterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
+	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: onTimeout,
+		OnNoServer: onNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Placement: fl.Scheduling.Placement()}
+	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: afterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
 	f := settings.DefaultFleetd()
 	f.SyncInterval, f.IdleTimeout = wall(fl.SyncInterval), wall(fl.IdleTimeout)
 	f.SetSpec(fl.Policy.Spec())
 	if ru := fl.Update.RollingUpdate; ru != nil {
-		f.Update, f.MaxSurge, f.MaxUnavailable = settings.Rolling, ru.MaxSurge, ru.MaxUnavailable
+		f.Update, f.MaxSurge, f.MaxUnavailable = settings.Rolling, ru.MaxSurge.IntOrPercent, ru.MaxUnavailable.IntOrPercent
 		if ru.DrainAllocated {
 			f.DrainAllocated, f.DrainedFor = true, wall(sc.Players.RecoveryWindow)
 		}
@@ -77,6 +83,25 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	}
 	s.Fleetd = f
 	return s, nil
+}
+
+// The stack's setting for each of a scenario's words. The words are the
+// same today; the maps keep the stack's flags apart from the scenario
+// format, which the components do not import.
+var (
+	onTimeouts   = map[scenarios.OnTimeout]settings.OnTimeout{scenarios.StartShort: settings.StartShort, scenarios.Requeue: settings.Requeue}
+	onNoServers  = map[scenarios.OnNoServer]settings.OnNoServer{scenarios.Wait: settings.Wait, scenarios.Fail: settings.Fail}
+	afterMatches = map[scenarios.AfterMatch]settings.AfterMatch{scenarios.Reuse: settings.Reuse, scenarios.Recycle: settings.Recycle}
+)
+
+// choice is the stack's setting for the scenario's word v at path; a word
+// with none was added to the format but not to the stack.
+func choice[S ~string, T any](path string, v S, stack map[S]T) (T, error) {
+	t, ok := stack[v]
+	if !ok {
+		return t, fmt.Errorf("%s: the stack has no setting for %q", path, string(v))
+	}
+	return t, nil
 }
 
 // Render builds an overlay ("local" or "kind") with the settings: the

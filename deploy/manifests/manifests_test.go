@@ -1,11 +1,14 @@
 package manifests
 
 import (
+	"flag"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/fleetbench/fleetbench/conformance"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
 )
@@ -76,5 +79,49 @@ func TestRoomReadinessPeriodIsConformances(t *testing.T) {
 		if !found {
 			t.Errorf("%s overlay renders no PodTemplate", overlay)
 		}
+	}
+}
+
+// Each of a scenario's words reaches its component's flag as the same
+// word, which the component's flags take back.
+func TestScenarioWordsReachTheFlags(t *testing.T) {
+	for _, words := range [][4]string{{"start", "wait", "recycle", "packed"}, {"requeue", "fail", "reuse", "distributed"}} {
+		doc, err := scenarios.ShippedDocument("steady")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := scenarios.ParseWith(doc, ".", []scenarios.Override{{Path: "players.onTimeout", Value: words[0]},
+			{Path: "players.allocation.onNoServer", Value: words[1]}, {Path: "fleet.afterMatch", Value: words[2]}, {Path: "fleet.scheduling", Value: words[3]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := SettingsFor(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mm, rs := s.Matchmaker.Args(), s.RoomServer.Args()
+		for _, want := range []string{"--on-timeout=" + words[0], "--on-no-server=" + words[1], "--placement=" + words[3]} {
+			if !slices.Contains(mm, want) {
+				t.Errorf("matchmaker %v lacks %s", mm, want)
+			}
+		}
+		if want := "--after-match=" + words[2]; !slices.Contains(rs, want) {
+			t.Errorf("room server %v lacks %s", rs, want)
+		}
+		m, r := settings.DefaultMatchmaker(), settings.DefaultRoomServer()
+		roundTrip(t, mm, m.Register)
+		roundTrip(t, rs, r.Register)
+		if m != s.Matchmaker || r != s.RoomServer {
+			t.Errorf("%v: read back as %+v, %+v; want %+v, %+v", words, m, r, s.Matchmaker, s.RoomServer)
+		}
+	}
+}
+
+func roundTrip(t *testing.T, args []string, register func(*flag.FlagSet)) {
+	t.Helper()
+	fs := flag.NewFlagSet("component", flag.ContinueOnError)
+	register(fs)
+	if err := fs.Parse(args); err != nil {
+		t.Fatalf("%v: %v", args, err)
 	}
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/clusters/localtest"
 	"github.com/fleetbench/fleetbench/deploy/manifests"
-	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/wire"
@@ -33,12 +33,11 @@ func TestMain(m *testing.M) { localtest.Main(m) }
 // a time, rooms reused.
 func stackSettings() manifests.Settings {
 	mm := settings.DefaultMatchmaker()
-	mm.PerMatch, mm.OnNoServer, mm.AllocTimeout = 2, "wait", 30*time.Second
+	mm.PerMatch, mm.OnNoServer, mm.AllocTimeout = 2, settings.Wait, 30*time.Second
 	fl := settings.DefaultFleetd()
 	fl.Policy, fl.Count, fl.Update = settings.MinAvailable, 2, settings.Rolling
-	fl.MaxSurge, _ = scenarios.ParseIntOrPercent("1")
-	fl.MaxUnavailable, _ = scenarios.ParseIntOrPercent("0")
-	rs := settings.RoomServer{Capacity: 2, AfterMatch: "reuse", Window: 30 * time.Second, Grace: 5 * time.Second}
+	fl.MaxSurge, fl.MaxUnavailable = policy.IntOrPercent{Value: 1}, policy.IntOrPercent{Value: 0}
+	rs := settings.RoomServer{Capacity: 2, AfterMatch: settings.Reuse, Window: 30 * time.Second, Grace: 5 * time.Second}
 	return manifests.Settings{TokenKey: []byte("0123456789abcdef0123456789abcdef"), Matchmaker: mm, Fleetd: fl, RoomServer: rs}
 }
 

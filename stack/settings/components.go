@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/policy"
-	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // Fleetd is the fleet controller's configuration.
@@ -19,14 +18,14 @@ type Fleetd struct {
 	CountWaiting              bool
 	SyncInterval, IdleTimeout time.Duration
 	Update                    UpdateKind
-	MaxSurge, MaxUnavailable  scenarios.IntOrPercent
+	MaxSurge, MaxUnavailable  policy.IntOrPercent
 	DrainAllocated            bool
 	DrainedFor                time.Duration
 }
 
 // DefaultFleetd is fleetd without flags.
 func DefaultFleetd() Fleetd {
-	quarter, _ := scenarios.ParseIntOrPercent("25%")
+	quarter := policy.IntOrPercent{Value: 25, Percent: true}
 	return Fleetd{Policy: MinAvailable, Count: 10, Update: Rolling, MaxSurge: quarter, MaxUnavailable: quarter}
 }
 
@@ -70,14 +69,14 @@ func (f Fleetd) Args() []string {
 type Matchmaker struct {
 	PerMatch                   int
 	MatchTimeout, AllocTimeout time.Duration
-	OnTimeout                  scenarios.OnTimeout
-	OnNoServer                 scenarios.OnNoServer
-	Placement                  scenarios.Scheduling
+	OnTimeout                  OnTimeout
+	OnNoServer                 OnNoServer
+	Placement                  policy.Placement
 }
 
 // DefaultMatchmaker is the matchmaker without flags.
 func DefaultMatchmaker() Matchmaker {
-	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: scenarios.StartShort, OnNoServer: scenarios.Wait, Placement: scenarios.Packed}
+	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: StartShort, OnNoServer: Wait, Placement: policy.Packed}
 }
 
 // Register binds m's fields to the matchmaker's flags.
@@ -87,7 +86,7 @@ func (m *Matchmaker) Register(fs *flag.FlagSet) {
 	fs.TextVar(&m.OnTimeout, "on-timeout", m.OnTimeout, "start or requeue")
 	fs.TextVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
 	fs.DurationVar(&m.AllocTimeout, "alloc-timeout", m.AllocTimeout, "how long a match waits for a room")
-	fs.TextVar(&m.Placement, "placement", m.Placement, "room choice among equal versions: packed or distributed")
+	fs.Var(placement{&m.Placement}, "placement", "room choice among equal versions: packed or distributed")
 }
 
 // Args is the command line that gives the matchmaker m.
@@ -98,21 +97,21 @@ func (m Matchmaker) Args() []string {
 	a.add("on-timeout", string(m.OnTimeout))
 	a.add("on-no-server", string(m.OnNoServer))
 	a.add("alloc-timeout", m.AllocTimeout)
-	a.add("placement", string(m.Placement))
+	a.add("placement", placement{&m.Placement})
 	return a
 }
 
 // RoomServer is a room server's match settings.
 type RoomServer struct {
 	Capacity   int
-	AfterMatch scenarios.AfterMatch
+	AfterMatch AfterMatch
 	Window     time.Duration
 	Grace      time.Duration
 }
 
 // DefaultRoomServer is the room server without flags.
 func DefaultRoomServer() RoomServer {
-	return RoomServer{Capacity: 4, AfterMatch: scenarios.Reuse, Window: 30 * time.Second, Grace: 25 * time.Second}
+	return RoomServer{Capacity: 4, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 25 * time.Second}
 }
 
 // Register binds r's fields to the room server's flags.

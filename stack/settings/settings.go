@@ -2,7 +2,9 @@
 // each component's settings as a struct, derived from the scenario in one
 // place (deploy/manifests), serialized once as its command line (Args)
 // and read back by the component's own flags (Register): a round trip the
-// tests check field by field.
+// tests check field by field. The fields are the stack's own words, or
+// policy's types where the model shares the rule, never the scenario
+// format's: the components do not import it.
 package settings
 
 import (
@@ -11,7 +13,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/policy"
 )
 
 // parseChoice reads an enum-like value: one of a fixed set of words.
@@ -59,8 +61,86 @@ func (k *UpdateKind) UnmarshalText(b []byte) (err error) {
 // MarshalText implements encoding.TextMarshaler.
 func (k UpdateKind) MarshalText() ([]byte, error) { return []byte(k), nil }
 
-// intOrPercent is a flag.Value for scenarios.IntOrPercent.
-type intOrPercent struct{ v *scenarios.IntOrPercent }
+// OnTimeout is what the matchmaker does with a match still short when
+// --match-timeout passes.
+type OnTimeout string
+
+// The timeout actions.
+const (
+	StartShort OnTimeout = "start"   // begin the match short-handed
+	Requeue    OnTimeout = "requeue" // make its players wait again
+)
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (v *OnTimeout) UnmarshalText(b []byte) (err error) {
+	*v, err = parseChoice(b, StartShort, Requeue)
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (v OnTimeout) MarshalText() ([]byte, error) { return []byte(v), nil }
+
+// OnNoServer is what the matchmaker does with a match when no Ready room
+// is free.
+type OnNoServer string
+
+// The no-server actions.
+const (
+	Wait OnNoServer = "wait" // queue (FIFO) up to --alloc-timeout
+	Fail OnNoServer = "fail" // fail at once (503)
+)
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (v *OnNoServer) UnmarshalText(b []byte) (err error) {
+	*v, err = parseChoice(b, Wait, Fail)
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (v OnNoServer) MarshalText() ([]byte, error) { return []byte(v), nil }
+
+// AfterMatch is what becomes of a room server after its match.
+type AfterMatch string
+
+// The fates of a room.
+const (
+	Reuse   AfterMatch = "reuse"   // back to None: the room takes the next match
+	Recycle AfterMatch = "recycle" // WaitToBeDeleted: the room is replaced
+)
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (v *AfterMatch) UnmarshalText(b []byte) (err error) {
+	*v, err = parseChoice(b, Reuse, Recycle)
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (v AfterMatch) MarshalText() ([]byte, error) { return []byte(v), nil }
+
+// placementWords are --placement's words, indexed by the placement.
+var placementWords = [...]string{policy.Packed: "packed", policy.Distributed: "distributed"}
+
+// placement is a flag.Value for policy.Placement, written as a word.
+type placement struct{ v *policy.Placement }
+
+func (f placement) String() string {
+	if f.v == nil || int(*f.v) >= len(placementWords) {
+		return ""
+	}
+	return placementWords[*f.v]
+}
+
+func (f placement) Set(s string) error {
+	w, err := parseChoice([]byte(s), placementWords[:]...)
+	if err != nil {
+		return err
+	}
+	*f.v = policy.Placement(slices.Index(placementWords[:], w))
+	return nil
+}
+
+// intOrPercent is a flag.Value for policy.IntOrPercent.
+type intOrPercent struct{ v *policy.IntOrPercent }
 
 func (f intOrPercent) String() string {
 	if f.v == nil {
@@ -70,7 +150,7 @@ func (f intOrPercent) String() string {
 }
 
 func (f intOrPercent) Set(s string) (err error) {
-	*f.v, err = scenarios.ParseIntOrPercent(s)
+	*f.v, err = policy.ParseIntOrPercent(s)
 	return err
 }
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/policy"
 )
 
 // Every component's settings survive their own command line: Args, then
@@ -22,23 +22,32 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, f) {
 		t.Errorf("fleetd:\n got %+v\nwant %+v", back, f)
 	}
-	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: scenarios.Requeue, OnNoServer: scenarios.Fail, Placement: scenarios.Distributed}
+	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: Requeue, OnNoServer: Fail, Placement: policy.Distributed}
 	mb := DefaultMatchmaker()
 	roundTrip(t, "matchmaker", m.Args(), mb.Register)
 	if !reflect.DeepEqual(mb, m) {
 		t.Errorf("matchmaker:\n got %+v\nwant %+v", mb, m)
 	}
-	r := RoomServer{Capacity: 10, AfterMatch: scenarios.Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second}
+	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second}
 	rb := DefaultRoomServer()
 	roundTrip(t, "roomserver", r.Args(), rb.Register)
 	if !reflect.DeepEqual(rb, r) {
 		t.Errorf("roomserver:\n got %+v\nwant %+v", rb, r)
 	}
+	// And the defaults' words, read over the others.
+	roundTrip(t, "matchmaker", DefaultMatchmaker().Args(), m.Register)
+	if !reflect.DeepEqual(m, DefaultMatchmaker()) {
+		t.Errorf("matchmaker:\n got %+v\nwant %+v", m, DefaultMatchmaker())
+	}
+	roundTrip(t, "roomserver", DefaultRoomServer().Args(), r.Register)
+	if !reflect.DeepEqual(r, DefaultRoomServer()) {
+		t.Errorf("roomserver:\n got %+v\nwant %+v", r, DefaultRoomServer())
+	}
 }
 
-func iop(t *testing.T, s string) scenarios.IntOrPercent {
+func iop(t *testing.T, s string) policy.IntOrPercent {
 	t.Helper()
-	v, err := scenarios.ParseIntOrPercent(s)
+	v, err := policy.ParseIntOrPercent(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,15 +63,41 @@ func roundTrip(t *testing.T, name string, args []string, register func(*flag.Fla
 	}
 }
 
+// Each enum-like flag refuses any other word, naming the flag and the
+// words it takes.
 func TestEnumsRefuseOtherWords(t *testing.T) {
 	t.Parallel()
-	var f Fleetd
-	fs := flag.NewFlagSet("fleetd", flag.ContinueOnError)
-	fs.SetOutput(new(strings.Builder))
-	f.Register(fs)
-	for _, a := range []string{"--policy=minavailable", "--update=rollout", "--max-surge=lots"} {
-		if err := fs.Parse([]string{a}); err == nil {
-			t.Errorf("%s accepted", a)
+	var (
+		f Fleetd
+		m Matchmaker
+		r RoomServer
+	)
+	for _, c := range []struct {
+		register func(*flag.FlagSet)
+		arg      string
+		want     []string
+	}{
+		{f.Register, "--policy=minavailable", []string{"-policy", "minAvailable buffer"}},
+		{f.Register, "--update=rollout", []string{"-update", "rolling ondelete"}},
+		{f.Register, "--max-surge=lots", []string{"-max-surge", "integer or a percentage"}},
+		{f.Register, "--max-unavailable=1.5", []string{"-max-unavailable", "integer or a percentage"}},
+		{m.Register, "--on-timeout=wait", []string{"-on-timeout", "start requeue"}},
+		{m.Register, "--on-no-server=Wait", []string{"-on-no-server", "wait fail"}},
+		{m.Register, "--placement=spread", []string{"-placement", "packed distributed"}},
+		{r.Register, "--after-match=delete", []string{"-after-match", "reuse recycle"}},
+	} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		fs.SetOutput(new(strings.Builder))
+		c.register(fs)
+		err := fs.Parse([]string{c.arg})
+		if err == nil {
+			t.Errorf("%s accepted", c.arg)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %q does not say %q", c.arg, err, w)
+			}
 		}
 	}
 }
