@@ -2,6 +2,8 @@ package sim
 
 import (
 	"bytes"
+	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/fleetbench/fleetbench/results"
@@ -32,5 +34,27 @@ func TestSameSeedSameBytes(t *testing.T) {
 	}
 	if bytes.Equal(a, encode(6)) {
 		t.Error("runs with different seeds are identical")
+	}
+}
+
+func TestSweepDoesNotDependOnWorkers(t *testing.T) {
+	doc, err := scenarios.ShippedDocument("steady")
+	if err != nil {
+		t.Fatal(err)
+	}
+	axes := []Axis{{Path: "fleet.policy.minAvailable.count", From: 4, To: 16, Step: 6}}
+	encode := func(workers int) []byte {
+		res, err := Sweep(context.Background(), doc, ".", axes, 2, workers, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	if !bytes.Equal(encode(1), encode(3)) {
+		t.Error("a sweep on 1 worker differs from one on 3")
 	}
 }

@@ -2,6 +2,8 @@
 // discrete-event simulation of players, matchmaking, the game-server fleet
 // and its buffer controller, nodes and their autoscaler, rolling deploys,
 // failures and reconnects. All randomness comes from the scenario's seed.
+// Run simulates one scenario, RunAll many, Sweep a grid of them; package
+// sizing searches the model's days for the buffer a scenario needs.
 package sim
 
 import (

@@ -14,20 +14,21 @@ import (
 type Options struct {
 	// Version is the fleetbench version written to the run's meta.
 	Version string
-	// Logger receives progress (sizing-search trials) at Info level; nil
-	// discards it. The model itself never logs: it is a pure function.
+	// Logger receives progress (package sizing's trials) at Info level;
+	// nil discards it. The model itself never logs: it is a pure function.
 	Logger *slog.Logger
 	// Overheads, when set, are a real run's fixed costs (added to every
 	// pod startup, node boot, claim, join and reconnect): the result is
 	// the model of that run, which also starts as the run does, once the
 	// fleet's initial rooms are Ready (loadgen waits for them first).
 	Overheads *results.Calibration
-	// Budget, when set, bounds the work of a sweep or a check, refused
-	// before it starts (see Budget). A single Run is checked by its caller.
+	// Budget, when set, bounds the work of a sweep, or of a sizing check
+	// or plan, refused before it starts (see Budget). A single Run is
+	// checked by its caller.
 	Budget *Budget
-	// RunJobs, when set, runs a sweep's jobs, or a check's or plan's
-	// days, instead of RunAll here (on a cluster: package sweepjob); it
-	// returns one raw run per job, in job order.
+	// RunJobs, when set, runs a sweep's jobs, or a sizing check's or
+	// plan's days, instead of RunAll here (on a cluster: package
+	// jobs/sweep); it returns one raw run per job, in job order.
 	RunJobs func(ctx context.Context, jobs []Job) ([]*results.Run, error)
 	// raw leaves Metrics empty (histograms only) for runs that are merged
 	// before anyone reads them.

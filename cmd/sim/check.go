@@ -15,12 +15,13 @@ import (
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sizing"
 )
 
 func (e env) checkCmd(args []string) (code int, err error) {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	out := fs.String("o", "", "also write check.json and report.html into this directory")
-	opts := sim.DefaultCheckOptions()
+	opts := sizing.DefaultCheckOptions()
 	var on clusterFlags
 	sets := dayRuleFlags(fs, &opts, &on)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
@@ -46,12 +47,12 @@ func (e env) checkCmd(args []string) (code int, err error) {
 	}
 	defer func() { err = errors.Join(err, stop()) }()
 	started := time.Now()
-	rep, err := sim.Check(e.ctx, doc, dir, opts)
+	rep, err := sizing.Check(e.ctx, doc, dir, opts)
 	if err != nil {
 		return 0, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
 	if *policies {
-		if rep.Policies, err = sim.ComparePolicies(e.ctx, doc, dir, opts, rep); err != nil {
+		if rep.Policies, err = sizing.ComparePolicies(e.ctx, doc, dir, opts, rep); err != nil {
 			return 0, fmt.Errorf("scenario %s: --policies:\n%w", file, err)
 		}
 	}
@@ -110,7 +111,7 @@ func (e env) checkCmd(args []string) (code int, err error) {
 
 // dayRuleFlags registers the flags of the commands judged day by day
 // (check, plan): the rule, the workers, the budget and --set overrides.
-func dayRuleFlags(fs *flag.FlagSet, o *sim.CheckOptions, on *clusterFlags) *multi {
+func dayRuleFlags(fs *flag.FlagSet, o *sizing.CheckOptions, on *clusterFlags) *multi {
 	fs.Float64Var(&o.Target, "target", o.Target, "share of days that must meet every SLO, in (0, 1)")
 	fs.IntVar(&o.Days, "days", o.Days, "days simulated at a value's first look (then doubled at each look)")
 	fs.IntVar(&o.MaxDays, "max-days", o.MaxDays, "days a value may take before it is left undecided")
@@ -125,7 +126,7 @@ func dayRuleFlags(fs *flag.FlagSet, o *sim.CheckOptions, on *clusterFlags) *mult
 
 // dayRuleInputs checks the options and returns the scenario document with
 // the overrides applied.
-func (e env) dayRuleInputs(command, file string, sets multi, o *sim.CheckOptions, verbose bool) ([]byte, string, error) {
+func (e env) dayRuleInputs(command, file string, sets multi, o *sizing.CheckOptions, verbose bool) ([]byte, string, error) {
 	o.Options = sim.Options{Version: buildinfo.Version(), Logger: e.logger(verbose), Budget: o.Budget}
 	if o.Workers < 0 {
 		return nil, "", cli.Inputf("%s: --workers %d: must be ≥ 0", command, o.Workers)

@@ -15,6 +15,7 @@ import (
 	"github.com/fleetbench/fleetbench/jobs/sweep"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sizing"
 )
 
 // clusterFlags say where a command's model runs go instead of this
@@ -87,7 +88,7 @@ func (f *clusterFlags) runJobs(e env, sw sweep.Sweep) (func(context.Context, []s
 // pool, with --cluster, starts a Pool of workers for a check's or plan's
 // days and returns what stops it. Days go in chunks of --cluster-workers,
 // so the answer is the local one with --workers set to that number.
-func (f *clusterFlags) pool(e env, o *sim.CheckOptions) (stop func() error, err error) {
+func (f *clusterFlags) pool(e env, o *sizing.CheckOptions) (stop func() error, err error) {
 	if f.kubeconfig == "" {
 		return func() error { return nil }, nil
 	}

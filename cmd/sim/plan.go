@@ -18,14 +18,14 @@ import (
 	"github.com/fleetbench/fleetbench/reports"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
-	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sizing"
 )
 
 // planCmd is `sim plan FILE`: a buffer schedule that follows the curve.
 func (e env) planCmd(args []string) (code int, err error) {
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	out := fs.String("o", "", "also write plan.json, plan.yaml (the scenario with the schedule) and report.html into this directory")
-	opts := sim.DefaultPlanOptions()
+	opts := sizing.DefaultPlanOptions()
 	fs.DurationVar(&opts.Step, "step", opts.Step, "the schedule's step: one count per step")
 	var on clusterFlags
 	sets := dayRuleFlags(fs, &opts.CheckOptions, &on)
@@ -73,7 +73,7 @@ func (e env) planCmd(args []string) (code int, err error) {
 	}
 	defer func() { err = errors.Join(err, stop()) }()
 	started := time.Now()
-	plan, err := sim.Plan(e.ctx, doc, dir, opts)
+	plan, err := sizing.Plan(e.ctx, doc, dir, opts)
 	if err != nil {
 		return 0, fmt.Errorf("scenario %s:\n%w", file, err)
 	}
@@ -138,7 +138,7 @@ func (e env) writePlan(out string, p *results.Plan, data, doc []byte, dir, kind 
 		files[kind+".yaml"] = manifests
 	}
 	if p.Found {
-		files["plan.yaml"] = []byte(sim.Scheduled(sc, p.Steps).YAML())
+		files["plan.yaml"] = []byte(sizing.Scheduled(sc, p.Steps).YAML())
 		if err := scenarios.CheckWritable("plan.yaml", len(files["plan.yaml"])); err != nil {
 			return nil, nil, cli.Input(err)
 		}

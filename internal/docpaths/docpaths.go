@@ -30,7 +30,7 @@ var (
 	quote = regexp.MustCompile("`([^`\\s]+)`")
 	// repoPath is a quoted token that names a file or folder of the
 	// repository: it starts with one of its top-level folders.
-	repoPath = regexp.MustCompile(`^(\.ci|\.github|baselines|clusters|cmd|docs|emit|internal|loadgen|policy|reports|results|scenarios|scripts|sim|stack|sweepjob)/[A-Za-z0-9_./*-]*$`)
+	repoPath = regexp.MustCompile(`^(\.ci|\.github|baselines|clusters|cmd|docs|emit|internal|loadgen|policy|reports|results|scenarios|scripts|sim|sizing|stack|sweepjob)/[A-Za-z0-9_./*-]*$`)
 	// design is a pointer into a design document that only its authors had.
 	design = regexp.MustCompile(`DESIGN(\.md)? ?§`)
 )

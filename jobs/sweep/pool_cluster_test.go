@@ -12,7 +12,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/fleetbench/fleetbench/sim"
+	"github.com/fleetbench/fleetbench/sizing"
 )
 
 // TestPoolCheckAndPlanAreTheLocalOnes: a sizing check and a plan whose
@@ -27,17 +27,17 @@ func TestPoolCheckAndPlanAreTheLocalOnes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := sim.DefaultPlanOptions()
+	opts := sizing.DefaultPlanOptions()
 	opts.Step = 10 * time.Minute
 	opts.Target, opts.Days, opts.MaxDays, opts.SearchDays, opts.Workers = 0.8, 10, 40, 5, 3
 	opts.Version = "test"
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
-	localCheck, err := sim.Check(ctx, doc, ".", opts.CheckOptions)
+	localCheck, err := sizing.Check(ctx, doc, ".", opts.CheckOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	localPlan, err := sim.Plan(ctx, doc, ".", opts)
+	localPlan, err := sizing.Plan(ctx, doc, ".", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +51,11 @@ func TestPoolCheckAndPlanAreTheLocalOnes(t *testing.T) {
 	remote := opts
 	remote.RunJobs = pool.RunJobs
 	started := time.Now()
-	remoteCheck, err := sim.Check(ctx, doc, ".", remote.CheckOptions)
+	remoteCheck, err := sizing.Check(ctx, doc, ".", remote.CheckOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
-	remotePlan, err := sim.Plan(ctx, doc, ".", remote)
+	remotePlan, err := sizing.Plan(ctx, doc, ".", remote)
 	if err != nil {
 		t.Fatal(err)
 	}

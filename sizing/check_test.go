@@ -1,21 +1,23 @@
-package sim
+package sizing
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"testing"
 
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 func TestAnalyticSyncCap(t *testing.T) {
 	five := 5
-	sc := world(t, func(sc *scenarios.Scenario) {
-		sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: 10}}}
-		sc.Fleet.Policy = scenarios.Policy{MinAvailable: &scenarios.MinAvailable{Count: &five}}
-	})
+	sc := scenarios.Default()
+	sc.Arrivals.Segments = []scenarios.Segment{{Constant: &scenarios.Rate{Rate: 10}}}
+	sc.Fleet.Policy = scenarios.Policy{MinAvailable: &scenarios.MinAvailable{Count: &five}}
+	if err := sc.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	a := analytic(sc)
 	// 10 players/s in matches of 10 = 1 allocation/s; a 30 s sync.
 	if a.SyncCap != 30 || a.Min < 30 || a.MinWithNode < a.Min {
@@ -55,28 +57,6 @@ slo: {timeToRoom: {p99: 6s}, allocationFailures: {max: 0.01}}
 	}
 }
 
-func TestSweepDoesNotDependOnWorkers(t *testing.T) {
-	doc, err := scenarios.ShippedDocument("steady")
-	if err != nil {
-		t.Fatal(err)
-	}
-	axes := []Axis{{Path: "fleet.policy.minAvailable.count", From: 4, To: 16, Step: 6}}
-	encode := func(workers int) []byte {
-		res, err := Sweep(context.Background(), doc, ".", axes, 2, workers, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := json.Marshal(res)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return data
-	}
-	if !bytes.Equal(encode(1), encode(3)) {
-		t.Error("a sweep on 1 worker differs from one on 3")
-	}
-}
-
 // TestEveningPeakAnswerHoldsOnUnseenDays is the point of judging per day:
 // the check's answer for evening-peak meets the target on 100 days whose
 // seeds (1001–1100) neither its search (42–61) nor its verification
@@ -98,7 +78,7 @@ func TestEveningPeakAnswerHoldsOnUnseenDays(t *testing.T) {
 	if !rep.Verified.Found || rep.Verified.Days.Decision != "meets" {
 		t.Fatalf("no verified answer: %+v", rep.Verified)
 	}
-	d := newDayRunner(context.Background(), doc, ".", rep.Knob, 0, Options{})
+	d := newDayRunner(context.Background(), doc, ".", rep.Knob, 0, sim.Options{})
 	c, err := d.newTrial(rep.Verified.Min, 1001)
 	if err != nil {
 		t.Fatal(err)

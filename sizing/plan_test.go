@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 func TestPlanStepsFollowTheCurveAheadOfDemand(t *testing.T) {
@@ -52,7 +53,7 @@ func TestPlanRefusesStepsItCannotFollow(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, step := range []time.Duration{0, 10 * time.Second, 25 * time.Hour} {
-		if err := checkStep(sc, step); !errors.Is(err, ErrBadInput) {
+		if err := checkStep(sc, step); !errors.Is(err, sim.ErrBadInput) {
 			t.Errorf("--step %s: %v, want a bad-input refusal", step, err)
 		}
 	}

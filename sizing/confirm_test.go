@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // oracleDoc is a scenario whose days a fake runner decides: a day meets
@@ -35,7 +36,7 @@ type oracle struct {
 	miss float64
 }
 
-func (o oracle) run(_ context.Context, jobs []Job) ([]*results.Run, error) {
+func (o oracle) run(_ context.Context, jobs []sim.Job) ([]*results.Run, error) {
 	out := make([]*results.Run, len(jobs))
 	for i, j := range jobs {
 		sc := j.Scenario

@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // planner repairs a schedule against simulated days.
@@ -112,7 +113,7 @@ func (pl *planner) confirm(rule dayRule) error {
 			pl.p.Repairs, decision, c.met, c.days)
 		return nil
 	}
-	runs, err := pl.d.run([]Job{{Scenario: withSeed(c.sc, c.base)}})
+	runs, err := pl.d.run([]sim.Job{{Scenario: withSeed(c.sc, c.base)}})
 	if err != nil {
 		return err
 	}
@@ -206,7 +207,7 @@ func (pl *planner) blame(r *results.Run, verdicts []results.Verdict, bad map[int
 	// failed in it: in a quiet hour players wait to fill a match, which no
 	// buffer shortens.
 	short := func(i int) bool { return i < len(waiting) && waiting[i] > 0 || i < len(fails) && fails[i] > 0 }
-	blamed := false
+	blamed, failed := false, false
 	mark := func(i int) {
 		if !short(i) {
 			return
@@ -222,6 +223,7 @@ func (pl *planner) blame(r *results.Run, verdicts []results.Verdict, bad map[int
 		if v.Pass {
 			continue
 		}
+		failed = true
 		switch {
 		case v.SLO == "timeToRoom.p50":
 			over(p50, v.Limit, mark)
@@ -233,7 +235,7 @@ func (pl *planner) blame(r *results.Run, verdicts []results.Verdict, bad map[int
 			unfixable[v.SLO] = true
 		}
 	}
-	if failed := len(verdicts) > 0 && !passed(verdicts); failed && !blamed && len(unfixable) == 0 {
+	if failed && !blamed && len(unfixable) == 0 {
 		// The day's percentile is over its limit with no minute over it:
 		// blame the worst minute where matches waited for rooms.
 		worst := -1

@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // verifyChunk is how many verification days run between tallies: enough
@@ -221,7 +222,7 @@ func (v *verifier) day(value int) (*results.Run, error) {
 		return nil, err
 	}
 	sc := withSeed(c.sc, v.base)
-	runs, err := v.d.run([]Job{{Scenario: sc}})
+	runs, err := v.d.run([]sim.Job{{Scenario: sc}})
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // TestMoreBufferNeverHurtsADay measures what the sizing search assumes:
@@ -43,7 +44,7 @@ func TestMoreBufferNeverHurtsADay(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := newDayRunner(t.Context(), doc, ".", knobName, 0, Options{})
+			d := newDayRunner(t.Context(), doc, ".", knobName, 0, sim.Options{})
 			met := map[int][]bool{}
 			for v := r.from; v <= r.to; v++ {
 				c, err := d.newTrial(v, sc.Seed)
@@ -51,7 +52,10 @@ func TestMoreBufferNeverHurtsADay(t *testing.T) {
 					t.Fatal(err)
 				}
 				var perDay []bool
-				c.inspect = func(r *results.Run) { perDay = append(perDay, passed(results.Judge(r, c.sc.SLO))) }
+				c.inspect = func(r *results.Run) {
+					r.Verdicts = results.Judge(r, c.sc.SLO)
+					perDay = append(perDay, r.Passed())
+				}
 				if err := d.extend(c, days, days, nil); err != nil {
 					t.Fatal(err)
 				}

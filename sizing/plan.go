@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // PlanOptions tune `sim plan`; start from DefaultPlanOptions.
@@ -92,11 +93,11 @@ func Plan(ctx context.Context, doc []byte, dir string, o PlanOptions) (*results.
 func checkStep(sc *scenarios.Scenario, step time.Duration) error {
 	switch sync := sc.Fleet.Tick(); {
 	case step <= 0 || step > sc.Duration.Duration:
-		return fmt.Errorf("%w: --step %s: must be positive and at most the scenario's duration (%s)", ErrBadInput, step, sc.Duration)
+		return fmt.Errorf("%w: --step %s: must be positive and at most the scenario's duration (%s)", sim.ErrBadInput, step, sc.Duration)
 	case step < sync:
-		return fmt.Errorf("%w: --step %s: shorter than fleet.syncInterval (%s), which could not follow it", ErrBadInput, step, sc.Fleet.SyncInterval)
+		return fmt.Errorf("%w: --step %s: shorter than fleet.syncInterval (%s), which could not follow it", sim.ErrBadInput, step, sc.Fleet.SyncInterval)
 	case sc.Duration.Duration/step > 10_000:
-		return fmt.Errorf("%w: --step %s: more than 10,000 steps in %s", ErrBadInput, step, sc.Duration)
+		return fmt.Errorf("%w: --step %s: more than 10,000 steps in %s", sim.ErrBadInput, step, sc.Duration)
 	}
 	return nil
 }

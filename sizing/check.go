@@ -1,4 +1,14 @@
-package sim
+// Package sizing is the sizing-rule check and the plan search over the
+// model's days: Check answers "is my buffer big enough?" by the node-size
+// rule, the analytic minimum and the minimum the simulated days verify,
+// each judged by the share of days meeting every SLO (the day rule), with
+// a seed family each for the search, the verification walk and its
+// confirmation; ComparePolicies sizes the scenario's policy variants the
+// same way; Plan finds a buffer schedule and repairs it on simulated days.
+// The days themselves are package sim's runs (sim.RunAll, or
+// sim.Options.RunJobs on a cluster): this package decides which days to
+// run and what they show, never what a day is.
+package sizing
 
 import (
 	"context"
@@ -7,6 +17,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // searchCap bounds the buffer sizes the sizing search tries.
@@ -22,7 +33,7 @@ type CheckOptions struct {
 	SearchDays int
 	// Workers run days in parallel (0 = GOMAXPROCS).
 	Workers int
-	Options
+	sim.Options
 }
 
 // Validate refuses a target outside (0, 1) and a budget too small to
@@ -68,15 +79,15 @@ func knob(sc *scenarios.Scenario) (name string, value, limit int, err error) {
 // prepare is the day rule and one day's work, refusing before any run a
 // command whose one value judged to --max-days is already past the
 // budget (the days after are metered as they come: dayRunner).
-func (o CheckOptions) prepare(sc *scenarios.Scenario, command string) (dayRule, Work, error) {
+func (o CheckOptions) prepare(sc *scenarios.Scenario, command string) (dayRule, sim.Work, error) {
 	rule, err := o.rule()
 	if err != nil {
-		return dayRule{}, Work{}, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return dayRule{}, sim.Work{}, fmt.Errorf("%w: %w", sim.ErrBadInput, err)
 	}
-	day := Estimate(sc)
+	day := sim.Estimate(sc)
 	if o.Budget != nil {
 		if err := o.Budget.Check(day.Times(o.MaxDays)); err != nil {
-			return dayRule{}, Work{}, fmt.Errorf("%s: %w", command, err)
+			return dayRule{}, sim.Work{}, fmt.Errorf("%s: %w", command, err)
 		}
 	}
 	return rule, day, nil
@@ -86,10 +97,10 @@ func (o CheckOptions) prepare(sc *scenarios.Scenario, command string) (dayRule, 
 // field, configured value and cap; both failures are bad input.
 func sized(doc []byte, dir string) (sc *scenarios.Scenario, name string, configured, limit int, err error) {
 	if sc, err = scenarios.Parse(doc, dir); err != nil {
-		return nil, "", 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return nil, "", 0, 0, fmt.Errorf("%w: %w", sim.ErrBadInput, err)
 	}
 	if name, configured, limit, err = knob(sc); err != nil {
-		return nil, "", 0, 0, fmt.Errorf("%w: %w", ErrBadInput, err)
+		return nil, "", 0, 0, fmt.Errorf("%w: %w", sim.ErrBadInput, err)
 	}
 	return sc, name, configured, limit, nil
 }

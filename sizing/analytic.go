@@ -1,10 +1,11 @@
-package sim
+package sizing
 
 import (
 	"math"
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -112,22 +113,22 @@ func (z *sizer) erlang(s int, lead float64, f func(int, float64) float64) float6
 func (z *sizer) allocTail(s int, lead, t float64) float64 {
 	switch z.regime {
 	case lossRegime:
-		return z.erlang(s, lead, ErlangB)
+		return z.erlang(s, lead, sim.ErlangB)
 	case demandAwareRegime:
 		if t >= lead {
 			return 0
 		}
-		return PoissonTail(s, z.lambda*(lead-t))
+		return sim.PoissonTail(s, z.lambda*(lead-t))
 	}
 	if z.lambda*lead >= float64(s) {
 		return 1
 	}
-	return z.erlang(s, lead, ErlangC) * math.Exp(-(float64(s)/lead-z.lambda)*t)
+	return z.erlang(s, lead, sim.ErlangC) * math.Exp(-(float64(s)/lead-z.lambda)*t)
 }
 
 // tickedTail is allocTail averaged over the controller tick's phase.
 func (z *sizer) tickedTail(s int, lead, t float64) float64 {
-	return TickAveraged(func(l float64) float64 { return z.allocTail(s, l, t) }, lead, z.tick)
+	return sim.TickAveraged(func(l float64) float64 { return z.allocTail(s, l, t) }, lead, z.tick)
 }
 
 // meets reports whether a buffer of s satisfies every buffer-dependent SLO.

@@ -1,4 +1,4 @@
-package sim
+package sizing
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/sim"
 )
 
 // Seed families: each phase simulates days of its own. The search picks
@@ -30,7 +31,7 @@ func familySeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 // family: each day is one replication, judged against every SLO by itself.
 type trial struct {
 	value int
-	// charts keeps what only charts read (see Job.JudgeOnly).
+	// charts keeps what only charts read (see sim.Job.JudgeOnly).
 	charts bool
 	sc     *scenarios.Scenario
 	base   uint64 // seed of day 0
@@ -59,12 +60,12 @@ type dayRunner struct {
 	dir       string
 	knob      string
 	workers   int
-	opts      Options
-	simulated int  // days simulated so far, every trial included
-	day       Work // one day's estimated work, metered against opts.Budget
+	opts      sim.Options
+	simulated int      // days simulated so far, every trial included
+	day       sim.Work // one day's estimated work, metered against opts.Budget
 }
 
-func newDayRunner(ctx context.Context, doc []byte, dir, knob string, workers int, opts Options) *dayRunner {
+func newDayRunner(ctx context.Context, doc []byte, dir, knob string, workers int, opts sim.Options) *dayRunner {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -90,11 +91,11 @@ func (d *dayRunner) extend(c *trial, to, chunk int, stop func(*trial) bool) erro
 				return fmt.Errorf("check, after %d days simulated: %w", d.simulated, err)
 			}
 		}
-		jobs := make([]Job, n)
+		jobs := make([]sim.Job, n)
 		for i := range jobs {
 			s := *c.sc
 			s.Seed = c.base + uint64(c.days+i)
-			jobs[i] = Job{Scenario: &s, JudgeOnly: !c.charts}
+			jobs[i] = sim.Job{Scenario: &s, JudgeOnly: !c.charts}
 		}
 		runs, err := d.run(jobs)
 		if err != nil {
@@ -113,12 +114,12 @@ func (d *dayRunner) extend(c *trial, to, chunk int, stop func(*trial) bool) erro
 	return nil
 }
 
-// run runs one chunk's days here, or where Options.RunJobs sends them.
-func (d *dayRunner) run(jobs []Job) ([]*results.Run, error) {
+// run runs one chunk's days here, or where sim.Options.RunJobs sends them.
+func (d *dayRunner) run(jobs []sim.Job) ([]*results.Run, error) {
 	if d.opts.RunJobs != nil {
 		return d.opts.RunJobs(d.ctx, jobs)
 	}
-	return RunAll(d.ctx, jobs, d.workers, d.opts)
+	return sim.RunAll(d.ctx, jobs, d.workers, d.opts)
 }
 
 // tally judges one day and pools it.
