@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return err
 	}
 	cfg.PerMatch, cfg.MatchTimeout, cfg.AllocTimeout = st.PerMatch, st.MatchTimeout, st.AllocTimeout
-	cfg.OnTimeout, cfg.OnNoServer = string(st.OnTimeout), string(st.OnNoServer)
+	cfg.OnTimeout, cfg.OnNoServer = st.OnTimeout, st.OnNoServer
 	key, err := env.TokenKey(*keyFile)
 	if err != nil {
 		return stackcmd.UsageError{Err: err}

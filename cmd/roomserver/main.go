@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
-	cfg.Capacity, cfg.AfterMatch = st.Capacity, string(st.AfterMatch)
+	cfg.Capacity, cfg.AfterMatch = st.Capacity, st.AfterMatch
 	window, grace := &st.Window, &st.Grace
 	if cfg.Address == "" {
 		cfg.Address = *listen

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/fleetbench/fleetbench/stack/settings"
 )
 
 // ticket is one queued player; done receives the outcome once.
@@ -31,7 +33,7 @@ var ErrQueueFull = errors.New("matchmaking queue is full")
 type queue struct {
 	perMatch  int
 	timeout   time.Duration
-	onTimeout string
+	onTimeout settings.OnTimeout
 	maxQueue  int
 	start     func(match string, players []*ticket) // runs each formed match
 
@@ -98,7 +100,7 @@ func (q *queue) expire(now time.Time) {
 		q.mu.Unlock()
 		return
 	}
-	if q.onTimeout == "requeue" {
+	if q.onTimeout == settings.Requeue {
 		for _, t := range q.waiting {
 			if now.Sub(t.enqueued) >= q.timeout {
 				t.enqueued = now

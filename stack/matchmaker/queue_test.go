@@ -16,13 +16,15 @@ import (
 	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/policy"
 	"k8s.io/client-go/kubernetes/fake"
+
+	"github.com/fleetbench/fleetbench/stack/settings"
 )
 
 // recordingQueue records formed matches; the getter waits for want of
 // them, since matches start in goroutines, in any order. Asked for none,
 // it checks that none forms for a while: a wrongly formed match would
 // show within it.
-func recordingQueue(t testing.TB, perMatch int, timeout time.Duration, onTimeout string) (*queue, func(want int) [][]string) {
+func recordingQueue(t testing.TB, perMatch int, timeout time.Duration, onTimeout settings.OnTimeout) (*queue, func(want int) [][]string) {
 	var mu sync.Mutex
 	formed := map[string][]string{}
 	q := &queue{perMatch: perMatch, timeout: timeout, onTimeout: onTimeout, maxQueue: 10, start: func(id string, ts []*ticket) {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/wire"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -23,9 +24,9 @@ import (
 type Config struct {
 	PerMatch     int
 	MatchTimeout time.Duration // 0: wait for a full match
-	OnTimeout    string        // start | requeue
-	OnNoServer   string        // wait | fail
-	AllocTimeout time.Duration // how long "wait" waits; 0: as long as the player does
+	OnTimeout    settings.OnTimeout
+	OnNoServer   settings.OnNoServer
+	AllocTimeout time.Duration // how long settings.Wait waits; 0: as long as the player does
 	Key          []byte        // join-token HMAC key, shared with the room servers
 	TokenTTL     time.Duration
 	MaxQueue     int
@@ -129,7 +130,7 @@ func (s *Server) startMatch(match string, players []*ticket) {
 }
 
 func (s *Server) allocate(ctx context.Context, match string) (Room, error) {
-	wait := s.cfg.OnNoServer == "wait"
+	wait := s.cfg.OnNoServer == settings.Wait
 	if wait && s.cfg.AllocTimeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, s.cfg.AllocTimeout)

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/settings"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
@@ -26,8 +27,8 @@ type Config struct {
 	Burst       int
 	ReadTimeout time.Duration // a silent connection is dropped after this
 	RetryAfter  time.Duration // the hint sent to clients when draining
-	// AfterMatch is "reuse" (back to None) or "recycle" (WaitToBeDeleted).
-	AfterMatch string
+	// AfterMatch: Reuse (back to None) or Recycle (WaitToBeDeleted).
+	AfterMatch settings.AfterMatch
 	// ClaimTimeout frees an allocation no player has used: once the join
 	// tokens have expired, the room goes back to None.
 	ClaimTimeout time.Duration
@@ -219,7 +220,7 @@ func (s *Server) afterMatch() {
 		return
 	}
 	next := policy.None
-	if s.cfg.AfterMatch == "recycle" {
+	if s.cfg.AfterMatch == settings.Recycle {
 		next = policy.WaitToBeDeleted
 	}
 	s.game.reset()
