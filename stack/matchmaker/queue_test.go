@@ -15,9 +15,8 @@ import (
 
 	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/policy"
-	"k8s.io/client-go/kubernetes/fake"
-
 	"github.com/fleetbench/fleetbench/stack/settings"
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 // recordingQueue records formed matches; the getter waits for want of
