@@ -64,7 +64,11 @@ func (c *Cluster) loadImages(ctx context.Context, all []nodes.Node) error {
 			return fmt.Errorf("kind: building the %s image (run from the fleetbench checkout): %w\n%s", name, err, strings.TrimSpace(string(out)))
 		}
 	}
-	archive := filepath.Join(work, "stack.tar")
+	// Kept beside the kubeconfig: nodes Karpenter starts later load it too.
+	archive := c.stackArchive()
+	if err := os.MkdirAll(filepath.Dir(archive), 0o755); err != nil {
+		return err
+	}
 	if err := ociarchive.WriteFile(archive, StackImages(work, StackCommands())...); err != nil {
 		return fmt.Errorf("kind: the stack's images: %w", err)
 	}

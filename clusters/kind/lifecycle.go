@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -148,6 +149,9 @@ func (c *Cluster) Down(ctx context.Context) error {
 	}
 	if err := c.provider().Delete(c.opts.Spec.Name, c.opts.Kubeconfig); err != nil {
 		return fmt.Errorf("kind: deleting cluster: %w", err)
+	}
+	if err := os.Remove(c.stackArchive()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("kind: %w", err)
 	}
 	if out, err := exec.CommandContext(ctx, "docker", "network", "rm", c.network()).CombinedOutput(); err != nil && !strings.Contains(string(out), "not found") {
 		return fmt.Errorf("kind: removing network %s: %s", c.network(), firstLine(string(out), err))

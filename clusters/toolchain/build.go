@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,6 +28,9 @@ func (c Component) build(ctx context.Context, goBin, dir string, w io.Writer) er
 		if err := os.WriteFile(filepath.Join(src, "go"+ext), b, 0o644); err != nil {
 			return err
 		}
+	}
+	if err := c.writeSources(src); err != nil {
+		return err
 	}
 	logFile, err := os.Create(filepath.Join(dir, "build.log"))
 	if err != nil {
@@ -54,6 +58,27 @@ func (c Component) build(ctx context.Context, goBin, dir string, w io.Writer) er
 		}
 	}
 	return os.WriteFile(filepath.Join(dir, "done"), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o644)
+}
+
+// writeSources copies the component's own packages into the build module.
+func (c Component) writeSources(src string) error {
+	if c.Sources == nil {
+		return nil
+	}
+	return fs.WalkDir(c.Sources, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(c.Sources, path)
+		if err != nil {
+			return err
+		}
+		into := filepath.Join(src, c.Dir, filepath.FromSlash(path))
+		if err := os.MkdirAll(filepath.Dir(into), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(into, b, 0o644)
+	})
 }
 
 // runCounting runs a `go build -v`, logging everything and printing how

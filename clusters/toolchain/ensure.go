@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -84,6 +85,11 @@ func (c Component) cacheDir(root string) (string, error) {
 		h.Write(b)
 	}
 	fmt.Fprintf(h, "%s %s/%s %v", runtime.Version(), runtime.GOOS, runtime.GOARCH, c.Tools)
+	if c.Sources != nil {
+		if err := hashSources(h, c.Sources); err != nil {
+			return "", err
+		}
+	}
 	if c.LDFlags != "" {
 		fmt.Fprintf(h, " -ldflags=%q", c.LDFlags)
 	}
@@ -132,4 +138,17 @@ func lock(ctx context.Context, path string, w io.Writer, what string) (unlock fu
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// hashSources adds each source file's path and content to the key.
+func hashSources(h io.Writer, src fs.FS) error {
+	return fs.WalkDir(src, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(src, path)
+		fmt.Fprintf(h, "\n%s %d\n", path, len(b))
+		h.Write(b)
+		return err
+	})
 }

@@ -7,6 +7,7 @@ package toolchain
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,13 @@ import (
 //go:embed modules/*.mod modules/*.sum
 var moduleFiles embed.FS
 
+// kindProvider is the source of KindKarpenter's cloud provider. Its
+// directory starts with "_" so that fleetbench's own module skips it: it
+// imports Karpenter, whose Kubernetes libraries are not fleetbench's.
+//
+//go:embed all:_kindprovider
+var kindProvider embed.FS
+
 // Pinned upstream releases (some newer ones the module proxy refuses:
 // docs/development.md). A bump needs the matching build
 // modules re-tidied.
@@ -27,6 +35,9 @@ const (
 	EtcdVersion       = "v3.7.3"
 	// CoreDNSVersion is what kubeadm v1.37.1 deploys (its constants.CoreDNSVersion).
 	CoreDNSVersion = "v1.14.6"
+	// KarpenterVersion: its kwok provider for the local cluster, our kind
+	// provider for kind.
+	KarpenterVersion = "v1.14.1"
 )
 
 // Component is one build of a build module.
@@ -42,6 +53,11 @@ type Component struct {
 	Assets []Asset
 	// LDFlags is passed as go build -ldflags when set.
 	LDFlags string
+	// Sources are packages of our own built inside the build module (a
+	// provider compiled against the upstream's libraries): each file of
+	// the FS lands under the module's directory Dir.
+	Sources fs.FS
+	Dir     string
 }
 
 // Tool is one binary built from a package of the component.
@@ -67,7 +83,6 @@ func etcd() Component {
 // Local is what the local provider runs: a control plane, kwok nodes and
 // Karpenter's kwok provider.
 func Local() []Component {
-	const karpenter = "v1.14.1"
 	return []Component{
 		etcd(),
 		{Module: "kubernetes", Version: KubernetesVersion, Tools: []Tool{
@@ -78,10 +93,27 @@ func Local() []Component {
 			{"kubectl", "k8s.io/kubernetes/cmd/kubectl"},
 		}},
 		{Module: "kwok", Version: "v0.8.0", Tools: []Tool{{"kwok", "sigs.k8s.io/kwok/cmd/kwok"}}},
-		{Module: "karpenter", Version: karpenter, Tools: []Tool{{"karpenter", "sigs.k8s.io/karpenter/kwok"}}, Assets: []Asset{
-			{Module: "sigs.k8s.io/karpenter", Version: karpenter, Dir: "kwok/charts/crds", Into: "crds"},
-			{Module: "sigs.k8s.io/karpenter", Version: karpenter, Dir: "kwok/apis/crds", Into: "crds"},
-		}},
+		{Module: "karpenter", Version: KarpenterVersion, Tools: []Tool{{"karpenter", "sigs.k8s.io/karpenter/kwok"}}, Assets: karpenterCRDs()},
+	}
+}
+
+// KindKarpenter is Karpenter with the cloud provider of kind's node
+// containers (_kindprovider), built in Karpenter's own build module.
+func KindKarpenter() Component {
+	src, err := fs.Sub(kindProvider, "_kindprovider")
+	if err != nil {
+		panic(err) // the directory is embedded: a missing one is a build bug
+	}
+	return Component{Name: "karpenter-kind", Module: "karpenter", Version: KarpenterVersion,
+		Tools:   []Tool{{"karpenter", "fleetbench.local/build/karpenter/kindprovider"}},
+		Sources: src, Dir: "kindprovider", Assets: karpenterCRDs()}
+}
+
+// karpenterCRDs are Karpenter's and its kwok node class's CRDs.
+func karpenterCRDs() []Asset {
+	return []Asset{
+		{Module: "sigs.k8s.io/karpenter", Version: KarpenterVersion, Dir: "kwok/charts/crds", Into: "crds"},
+		{Module: "sigs.k8s.io/karpenter", Version: KarpenterVersion, Dir: "kwok/apis/crds", Into: "crds"},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestFailedBuildNamesComponentAndLog(t *testing.T) {
@@ -90,5 +91,30 @@ func TestListsResolve(t *testing.T) {
 		if !strings.Contains(flags, want) {
 			t.Errorf("kubernetes-node LDFlags %q lack %q", flags, want)
 		}
+	}
+}
+
+// TestSourcesKeyTheBuildAndLandInTheModule: an edited provider source is a
+// new build, and the sources are written under the build module's Dir.
+func TestSourcesKeyTheBuildAndLandInTheModule(t *testing.T) {
+	c := KindKarpenter()
+	before, err := c.cacheDir("/cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Sources = fstest.MapFS{"main.go": {Data: []byte("package main\n")}}
+	after, err := c.cacheDir("/cache")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before == after {
+		t.Errorf("cache dir %s did not change with the sources", before)
+	}
+	src := t.TempDir()
+	if err := c.writeSources(src); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(src, "kindprovider", "main.go")); err != nil || string(b) != "package main\n" {
+		t.Errorf("written source: %q, %v", b, err)
 	}
 }

@@ -60,6 +60,8 @@ func (e env) clusterCmd(args []string) (int, error) {
 		return 0, e.runnerCmd(args)
 	case "build":
 		return 0, e.buildCmd(args)
+	case "node":
+		return 0, e.nodeCmd(args)
 	case "up", "down", "status", "deploy":
 	default:
 		return 0, usageError{fmt.Errorf("unknown cluster subcommand %q", sub)}
@@ -201,9 +203,12 @@ func (e env) buildCmd(args []string) error {
 		return err
 	case "kind":
 		ref, err := nodeimage.Ensure(e.ctx, nodeimage.Options{CacheDir: dir, Progress: e.stdout})
-		if err == nil {
-			fmt.Fprintf(e.stdout, "kind node image: %s\n", ref)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintf(e.stdout, "kind node image: %s\n", ref)
+		// Karpenter with the kind provider: node autoscaling on kind.
+		_, err = toolchain.Ensure(e.ctx, dir, e.stdout, []toolchain.Component{toolchain.KindKarpenter()})
 		return err
 	}
 	return usageError{fmt.Errorf("--provider %q: cluster build knows local and kind", *provider)}
