@@ -42,6 +42,11 @@ type Options struct {
 	// APIPort is the API server's port on 127.0.0.1 (0: any free one).
 	APIPort  int
 	Progress io.Writer
+	// NodeCommand starts and removes node containers for Karpenter
+	// (`loadgen cluster node`); with it, a pool whose max exceeds its min
+	// is autoscaled by Karpenter's kind provider. Without it the room
+	// pool is fixed at nodes.initial.
+	NodeCommand []string
 }
 
 // Cluster is the kind provider.
@@ -91,8 +96,11 @@ func (c *Cluster) Name() string { return "kind" }
 // Capabilities of this provider's clusters: fixed nodes, and pods that
 // players in this process reach through routes to the node containers.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	return clusters.Capabilities{Overlay: "kind", OwnsNodes: true, Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)},
-		NotMeasured: "node autoscaling (kind's room pool is fixed at the scenario's nodes.initial nodes)"}
+	caps := clusters.Capabilities{Overlay: "kind", OwnsNodes: true, Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)}}
+	if !c.autoscales() {
+		caps.NotMeasured = "node autoscaling (kind's room pool is fixed at the scenario's nodes.initial nodes)"
+	}
+	return caps
 }
 
 // Kubeconfig implements clusters.Provider.
@@ -165,12 +173,19 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 	if err := c.finish(ctx, offline); err != nil {
 		return err
 	}
+	if c.autoscales() {
+		if err := c.startKarpenter(ctx); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(c.opts.Progress, "kind: cluster %q up in %s\n", c.opts.Spec.Name, time.Since(start).Round(time.Second))
 	return nil
 }
 
 func (c *Cluster) config(image string, offline bool, mode Mode) *v1alpha4.Cluster {
-	cfg := Config(c.opts.Spec, image, offline, mode)
+	spec := c.opts.Spec
+	spec.Nodes.Initial = c.staticRoomNodes()
+	cfg := Config(spec, image, offline, mode)
 	cfg.Networking.APIServerPort = int32(c.opts.APIPort)
 	return cfg
 }

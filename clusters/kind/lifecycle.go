@@ -68,11 +68,12 @@ func (c *Cluster) checkPool(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("kind: cluster %q is up but %w", c.opts.Spec.Name, err)
 	}
-	list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: clusters.PoolLabel + "=" + clusters.PoolRooms})
+	// Karpenter's nodes come and go; the static ones say what the cluster was made for.
+	list, err := client.CoreV1().Nodes().List(ctx, metav1.ListOptions{LabelSelector: clusters.PoolLabel + "=" + clusters.PoolRooms + ",!karpenter.sh/nodepool"})
 	if err != nil {
 		return fmt.Errorf("kind: cluster %q: listing its room nodes: %w", c.opts.Spec.Name, err)
 	}
-	wantNodes, wantPods := max(c.opts.Spec.Nodes.Initial, 1), int64(c.opts.Spec.Nodes.PodsPerNode+perNodeDaemons)
+	wantNodes, wantPods := c.staticRoomNodes(), int64(c.opts.Spec.Nodes.PodsPerNode+perNodeDaemons)
 	var pods int64
 	if len(list.Items) > 0 {
 		pods = list.Items[0].Status.Allocatable.Pods().Value()
@@ -145,6 +146,10 @@ func kubeletTail(n nodes.Node) string {
 // volume or network of it is left.
 func (c *Cluster) Down(ctx context.Context) error {
 	if err := checkDocker(ctx); err != nil {
+		return err
+	}
+	// Karpenter first: it would start nodes for pods the deletion evicts.
+	if err := c.stopKarpenter(); err != nil {
 		return err
 	}
 	if err := c.provider().Delete(c.opts.Spec.Name, c.opts.Kubeconfig); err != nil {

@@ -2,7 +2,6 @@ package local
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -43,26 +42,8 @@ func bootLeft(d time.Duration) string {
 // instanceTypes is Karpenter's kwok instance-type file: one type whose
 // CPU holds podsPerNode room servers, priced at the scenario's hourly cost.
 func instanceTypes(s clusters.Spec) ([]byte, error) {
-	type req struct {
-		Key      string   `json:"key"`
-		Operator string   `json:"operator"`
-		Values   []string `json:"values"`
-	}
-	type offering struct {
-		Price        float64 `json:"Price"`
-		Available    bool    `json:"Available"`
-		Requirements []req   `json:"Requirements"`
-	}
-	return json.MarshalIndent([]map[string]any{{
-		"name": clusters.InstanceType,
-		"offerings": []offering{{Price: s.Nodes.HourlyCost, Available: true, Requirements: []req{
-			{"karpenter.sh/capacity-type", "In", []string{"on-demand"}},
-			{"topology.kubernetes.io/zone", "In", []string{clusters.Zone}},
-		}}},
-		"architecture":     "amd64",
-		"operatingSystems": []string{"linux"},
-		"resources":        map[string]string{"cpu": roomCapacity(s), "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": strconv.Itoa(clusters.MaxPodsPerNode)},
-	}}, "", "  ")
+	return clusters.KarpenterInstanceTypes(s.Nodes.HourlyCost, map[string]string{
+		"cpu": roomCapacity(s), "memory": strconv.Itoa(s.Nodes.PodsPerNode) + "Gi", "pods": strconv.Itoa(clusters.MaxPodsPerNode)})
 }
 
 // kubeReservedMillis is the CPU Karpenter's kwok provider reserves on every
@@ -86,48 +67,9 @@ func nodePool(s clusters.Spec) string {
 	// Karpenter counts a node's capacity against the limit, reserve
 	// included: (max − min) nodes of podsPerNode rooms and the reserve.
 	if extra := s.Nodes.Max - s.Nodes.Min; extra >= 0 {
-		limit = fmt.Sprintf("  limits:\n    cpu: %dm\n", extra*(s.Nodes.PodsPerNode*clusters.RoomCPUMillis+kubeReservedMillis))
+		limit = fmt.Sprintf("cpu: %dm", extra*(s.Nodes.PodsPerNode*clusters.RoomCPUMillis+kubeReservedMillis))
 	}
-	budget := s.Nodes.ConsolidationBudget
-	if budget == "" {
-		budget = "10%" // Karpenter's default
-	}
-	return fmt.Sprintf(`apiVersion: karpenter.kwok.sh/v1alpha1
-kind: KWOKNodeClass
-metadata:
-  name: default
----
-apiVersion: karpenter.sh/v1
-kind: NodePool
-metadata:
-  name: %s
-spec:
-  template:
-    metadata:
-      labels:
-        %s: %s
-    spec:
-      nodeClassRef:
-        group: karpenter.kwok.sh
-        kind: KWOKNodeClass
-        name: default
-      expireAfter: Never
-      # A real kubelet registers its node with this taint and the node
-      # lifecycle controller lifts it once the node is Ready; kwok nodes
-      # come from Karpenter, so the NodePool puts it there.
-      startupTaints:
-      - key: node.kubernetes.io/not-ready
-        effect: NoSchedule
-      requirements:
-      - key: node.kubernetes.io/instance-type
-        operator: In
-        values: [%s]
-%s  disruption:
-    consolidationPolicy: WhenEmpty
-    consolidateAfter: %s
-    budgets:
-    - nodes: %q
-`, clusters.NodePoolName, clusters.PoolLabel, clusters.PoolRooms, clusters.InstanceType, limit, s.Nodes.ConsolidateAfter, budget)
+	return clusters.KarpenterNodePool(s, limit, true)
 }
 
 // schedulerConfig makes kube-scheduler pack (MostAllocated, Agones'

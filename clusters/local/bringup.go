@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/hostproc"
 	"github.com/fleetbench/fleetbench/clusters/runner"
 	"github.com/fleetbench/fleetbench/clusters/toolchain"
 )
@@ -88,7 +89,7 @@ func (b *bringUp) config(name string) string { return filepath.Join(b.c.dir, "co
 // start launches a component, records it, and waits for its check.
 func (b *bringUp) start(ctx context.Context, name string, argv, env []string, check func(context.Context) error, ports ...int) error {
 	fmt.Fprintf(b.c.opts.Progress, "  starting %s\n", name)
-	p, err := startProcess(name, filepath.Join(b.c.dir, "logs"), argv, env, ports...)
+	p, err := hostproc.Start(name, filepath.Join(b.c.dir, "logs"), argv, env, ports...)
 	if err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func (b *bringUp) start(ctx context.Context, name string, argv, env []string, ch
 		return err
 	}
 	start := time.Now()
-	if err := p.waitReady(ctx, readyLimit, check); err != nil {
+	if err := p.WaitReady(ctx, readyLimit, check); err != nil {
 		return err
 	}
 	b.c.opts.Logger.Info("component ready", "name", name, "pid", p.PID, "ports", ports, "log", p.Log, "after", time.Since(start).Round(time.Millisecond))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/hostproc"
 )
 
 // ports of one cluster, all on 127.0.0.1.
@@ -20,7 +21,7 @@ type ports struct {
 }
 
 func (c *Cluster) allocatePorts() (ports, error) {
-	free, err := freePorts(9)
+	free, err := hostproc.FreePorts(9)
 	if err != nil {
 		return ports{}, err
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/hostproc"
 	"github.com/fleetbench/fleetbench/clusters/runner"
 	"github.com/fleetbench/fleetbench/clusters/toolchain"
 	"github.com/fleetbench/fleetbench/internal/proc"
@@ -160,7 +161,7 @@ func (c *Cluster) Down(ctx context.Context) error {
 	} else {
 		for i := len(st.Processes) - 1; i >= 0; i-- {
 			p := st.Processes[i]
-			if err := p.stop(10 * time.Second); err != nil {
+			if err := p.Stop(10 * time.Second); err != nil {
 				errs = append(errs, err)
 			}
 			c.opts.Logger.Info("component stopped", "name", p.Name, "pid", p.PID)
@@ -184,7 +185,7 @@ const reapWait = 30 * time.Second
 // waitGone returns once every component has left the process table (a
 // zombie still answers kill -0, and a check by PID would see it) and its
 // ports are free, so that a following up cannot collide with it.
-func (c *Cluster) waitGone(ps []*Process) error {
+func (c *Cluster) waitGone(ps []*hostproc.Process) error {
 	started := time.Now()
 	deadline := started.Add(reapWait)
 	var errs []error

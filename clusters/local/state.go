@@ -11,15 +11,16 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/hostproc"
 )
 
 // state is what `up` leaves behind for `status` and `down`, written after
 // every component start so a failed or interrupted `up` can be undone.
 type state struct {
-	Name       string     `json:"name"`
-	Server     string     `json:"server"`
-	Kubeconfig string     `json:"kubeconfig"`
-	Processes  []*Process `json:"processes"`
+	Name       string              `json:"name"`
+	Server     string              `json:"server"`
+	Kubeconfig string              `json:"kubeconfig"`
+	Processes  []*hostproc.Process `json:"processes"`
 	// Spec is what the cluster was made for: a run of another scenario
 	// would measure on its node pool, pod startup and time scale.
 	Spec *clusters.Spec `json:"spec,omitempty"`
@@ -49,27 +50,6 @@ func (st *state) write(dir string) error {
 		return err
 	}
 	return os.Rename(tmp, filepath.Join(dir, stateFile))
-}
-
-// freePorts reserves n distinct loopback ports by binding them at once,
-// then releases them for the components to take.
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	ports := make([]int, 0, n)
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("finding a free loopback port: %w", err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }
 
 // checkPortFree fails with the component's name when a fixed port is taken.

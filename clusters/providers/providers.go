@@ -21,6 +21,7 @@ type Options struct {
 	StateDir   string              // local
 	APIPort    int                 // local, kind
 	RunnerCmd  []string            // local
+	NodeCmd    []string            // kind: node containers for Karpenter
 	Images     map[string][]string // local
 	BinDir     string              // local: the stack's binaries
 	Kubeconfig string              // kube: the existing cluster; kind: where to write
@@ -39,7 +40,7 @@ func New(name string, o Options) (clusters.Provider, error) {
 			Progress: o.Progress, Logger: o.Logger,
 		})
 	case "kind":
-		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, NodeImage: o.NodeImage, APIPort: o.APIPort, Progress: o.Progress})
+		return kind.New(kind.Options{Spec: o.Spec, Kubeconfig: o.Kubeconfig, NodeImage: o.NodeImage, APIPort: o.APIPort, Progress: o.Progress, NodeCommand: o.NodeCmd})
 	case "kube":
 		return kube.New(o.Kubeconfig, o.Spec.Name)
 	}

@@ -173,7 +173,7 @@ func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider
 	}
 	return providers.New(f.provider, providers.Options{
 		Spec: spec, StateDir: f.stateDir, APIPort: f.apiPort,
-		RunnerCmd: []string{self, "cluster", "runner"}, Images: f.images.m, BinDir: binDir,
+		RunnerCmd: []string{self, "cluster", "runner"}, NodeCmd: []string{self, "cluster", "node"}, Images: f.images.m, BinDir: binDir,
 		Kubeconfig: f.kubeconfig, NodeImage: f.nodeImage, Progress: e.stdout, Logger: e.logger(f.verbose),
 	})
 }

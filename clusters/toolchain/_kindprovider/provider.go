@@ -55,7 +55,9 @@ func (p *provider) Create(ctx context.Context, nc *v1.NodeClaim) (*v1.NodeClaim,
 	if err != nil {
 		return nil, cloudprovider.NewInsufficientCapacityError(err)
 	}
-	name := nc.Name
+	// The container, its hostname and so the Node carry the cluster's
+	// name, as kind's own nodes do: two clusters' claims never collide.
+	name := p.cluster + "-" + nc.Name
 	id := providerPrefix + p.cluster + "/" + name
 	if err := p.nodes.create(ctx, name, id, it.Name); err != nil {
 		return nil, cloudprovider.NewCreateError(err, "NodeJoinFailed", err.Error())

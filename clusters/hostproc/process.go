@@ -1,9 +1,14 @@
-package local
+// Package hostproc runs a cluster's components as detached processes of
+// this machine (the local provider's control plane, Karpenter on kind):
+// started in their own process group with a log file, recorded so that a
+// later invocation stops them by PID.
+package hostproc
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,10 +35,10 @@ type Process struct {
 	err    error         // its exit status once exited is closed
 }
 
-// startProcess runs a component detached in its own process group (a
+// Start runs a component detached in its own process group (a
 // Ctrl-C on the terminal must not reach it; `down` stops it), with
 // stdout and stderr in logDir/NAME.log.
-func startProcess(name, logDir string, argv, env []string, ports ...int) (*Process, error) {
+func Start(name, logDir string, argv, env []string, ports ...int) (*Process, error) {
 	logPath := filepath.Join(logDir, name+".log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -56,9 +61,9 @@ func startProcess(name, logDir string, argv, env []string, ports ...int) (*Proce
 	return p, nil
 }
 
-// waitReady polls check until it succeeds, the process exits, or timeout.
+// WaitReady polls check until it succeeds, the process exits, or timeout.
 // Errors name the component and its log, with the log's last lines.
-func (p *Process) waitReady(ctx context.Context, timeout time.Duration, check func(context.Context) error) error {
+func (p *Process) WaitReady(ctx context.Context, timeout time.Duration, check func(context.Context) error) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := time.NewTicker(100 * time.Millisecond)
@@ -73,10 +78,10 @@ func (p *Process) waitReady(ctx context.Context, timeout time.Duration, check fu
 		}
 		select {
 		case <-p.exited:
-			return fmt.Errorf("%s exited before it was ready (%v); log %s:\n%s", p.Name, p.err, p.Log, tail(p.Log, 15))
+			return fmt.Errorf("%s exited before it was ready (%v); log %s:\n%s", p.Name, p.err, p.Log, Tail(p.Log, 15))
 		case <-ctx.Done():
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				return fmt.Errorf("%s not ready after %s (last check: %v); log %s:\n%s", p.Name, timeout, last, p.Log, tail(p.Log, 15))
+				return fmt.Errorf("%s not ready after %s (last check: %v); log %s:\n%s", p.Name, timeout, last, p.Log, Tail(p.Log, 15))
 			}
 			return fmt.Errorf("%s: %w", p.Name, ctx.Err())
 		case <-tick.C:
@@ -87,9 +92,9 @@ func (p *Process) waitReady(ctx context.Context, timeout time.Duration, check fu
 // Alive reports whether the recorded process still runs (and is ours).
 func (p Process) Alive() bool { return proc.Alive(p.PID, p.StartTicks) }
 
-// stop sends SIGTERM to the process group, waits up to grace, then
+// Stop sends SIGTERM to the process group, waits up to grace, then
 // SIGKILLs what is left. Stopping a process that is gone is not an error.
-func (p Process) stop(grace time.Duration) error {
+func (p Process) Stop(grace time.Duration) error {
 	if !p.Alive() {
 		return nil
 	}
@@ -104,8 +109,8 @@ func (p Process) stop(grace time.Duration) error {
 	return fmt.Errorf("%s (pid %d) survived SIGKILL", p.Name, p.PID)
 }
 
-// tail returns the last n lines of a log, for error messages.
-func tail(path string, n int) string {
+// Tail returns the last n lines of a log, for error messages.
+func Tail(path string, n int) string {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "(" + err.Error() + ")"
@@ -115,4 +120,25 @@ func tail(path string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return "  " + strings.Join(lines, "\n  ")
+}
+
+// FreePorts reserves n distinct loopback ports by binding them at once,
+// then releases them for the components to take.
+func FreePorts(n int) ([]int, error) {
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, fmt.Errorf("finding a free loopback port: %w", err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
 }
