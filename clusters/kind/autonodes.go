@@ -186,6 +186,11 @@ func (c *Cluster) AutoNodes(ctx context.Context) ([]AutoNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kind: listing node containers: %w", err)
 	}
+	return parseAutoNodes(out)
+}
+
+// parseAutoNodes reads `docker ps --format '{{json .}}'` lines.
+func parseAutoNodes(out []byte) ([]AutoNode, error) {
 	var list []AutoNode
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
