@@ -32,11 +32,11 @@ test-short: deps
 	$(GO) test -short -count=1 ./...
 
 ## fuzz: every fuzz target for FUZZTIME each (scenarios, alias expansion, --set flags, traces, axes, run and sweep files,
-## comparisons, emitted manifests, wire messages)
+## comparisons, emitted manifests, wire messages, distribution flags)
 FUZZTIME ?= 30s
 fuzz:
 	@for t in scenarios:FuzzParse scenarios:FuzzParseWith scenarios:FuzzParseAliases scenarios:FuzzParseOverride scenarios:FuzzParseTrace \
-	  sim:FuzzParseAxis sim:FuzzReadSweep results:FuzzReadRun results:FuzzCompare emit:FuzzEmit stack/wire:FuzzDecode stack/wire:FuzzVerify; do \
+	  sim:FuzzParseAxis sim:FuzzReadSweep results:FuzzReadRun results:FuzzCompare emit:FuzzEmit stack/wire:FuzzDecode stack/wire:FuzzVerify internal/dist:FuzzUnmarshalText; do \
 	  pkg=$${t%%:*}; fn=$${t#*:}; echo "== $$pkg $$fn"; \
 	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) || exit 1; done
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -129,4 +130,30 @@ func DecodeObjects(manifests []byte) ([]*unstructured.Unstructured, error) {
 		}
 		objs = append(objs, obj)
 	}
+}
+
+// WaitServed waits until the API server serves every resource named (a
+// CRD just applied is served a moment later): a controller that starts
+// before that fails to set up its watches and indexers.
+func WaitServed(ctx context.Context, cfg *rest.Config, groupVersion string, resources ...string) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		list, err := dc.ServerResourcesForGroupVersion(groupVersion)
+		served := map[string]bool{}
+		if err == nil {
+			for _, r := range list.APIResources {
+				served[r.Name] = true
+			}
+		}
+		missing = slices.DeleteFunc(slices.Clone(resources), func(r string) bool { return served[r] })
+		return len(missing) == 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s %v not served: %w", groupVersion, missing, err)
+	}
+	return nil
 }

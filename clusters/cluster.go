@@ -47,6 +47,11 @@ type Capabilities struct {
 	// warm it to the scenario's initial nodes (kind's nodes are fixed at
 	// creation; an existing cluster is as it is).
 	AutoscaledRooms bool
+	// RoomsDrawStartup: the room server waits a draw of the scenario's
+	// pod startup before taking players, where the cluster starts
+	// containers at once (kind's preloaded images). The local runner
+	// realizes it itself; a real cluster's own startup is what it is.
+	RoomsDrawStartup bool
 	// HoldDown: a pod's processes can be stopped and restarted at the
 	// same pod and address (a Redis restart with downtime).
 	HoldDown bool

@@ -32,6 +32,16 @@ const (
 	// kills the pod's processes and holds their restart until that time: a
 	// process that is down for a while, at the same pod and address.
 	DownUntilAnnotation = "fleetbench.dev/down-until"
+	// NodeClaimLabel names the Karpenter NodeClaim a node realizes where
+	// the node's name does not (kind's node containers): its kubelet
+	// registers with it, so the node is known by its claim at once.
+	NodeClaimLabel = "fleetbench.dev/nodeclaim"
+	// MachineStartedAnnotation (RFC 3339) is when a node's machine
+	// started, before it joined: a stage of its scale-up.
+	MachineStartedAnnotation = "fleetbench.dev/machine-started"
+	// NodeJoinFailedReason is the reason of the Event a node that never
+	// joined leaves (on its NodeClaim): a run reports it by name.
+	NodeJoinFailedReason = "NodeJoinFailed"
 )
 
 // Spec is what a provider needs from a scenario: the node pool and the

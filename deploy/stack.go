@@ -7,15 +7,17 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/deploy/manifests"
-	"github.com/fleetbench/fleetbench/stack/wire"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/deploy/manifests"
+	"github.com/fleetbench/fleetbench/internal/dist"
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // Install renders the stack for this provider with the scenario's
@@ -27,7 +29,12 @@ import (
 // first: its rooms, sessions and matchmaker would carry into this run,
 // and its rooms and matchmaker hold the old join-token key (read from
 // the Secret when each started), so players got rooms that refused them.
+// The rooms wait out a draw of the scenario's pod startup only where the
+// provider says they should (kind).
 func (c *Stack) Install(ctx context.Context, s manifests.Settings, rooms int) error {
+	if !c.Capabilities().RoomsDrawStartup {
+		s.RoomServer.Startup = dist.Sampler{}
+	}
 	out, err := manifests.Render(c.Capabilities().Overlay, s)
 	if err != nil {
 		return err

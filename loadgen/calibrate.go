@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/fleetbench/fleetbench/internal/dist"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
@@ -88,7 +89,7 @@ func medianOf(xs []float64) float64 {
 }
 
 // median of a distribution, by bisection on its survival function.
-func median(s scenarios.Sampler) float64 {
+func median(s dist.Sampler) float64 {
 	lo, hi := 0.0, math.Max(1, 4*s.Mean())
 	for s.Survival(hi) > 0.5 {
 		hi *= 2

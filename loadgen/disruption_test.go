@@ -212,11 +212,11 @@ func TestBurstScaleUp(t *testing.T) {
 			t.Fatalf("scale-up at %q: %v", up.At, err)
 		}
 		trigger := at - time.Duration(up.Created*float64(time.Second))
-		if stagesInOrder(up) && up.RoomReady > 0 {
+		if up.InOrder() && up.RoomReady > 0 {
 			complete++
 			continue
 		}
-		if trigger < lastFull || !stagesInOrder(up) {
+		if trigger < lastFull || !up.InOrder() {
 			t.Errorf("scale-up %+v (triggered at %v): want every stage, in order", up, trigger)
 		}
 	}

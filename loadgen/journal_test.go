@@ -3,12 +3,9 @@ package loadgen
 import (
 	"bufio"
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/fleetbench/fleetbench/results"
 )
 
 // Helpers shared by the unit tests and the real runs (the e2e build tag:
@@ -31,21 +28,4 @@ func journal(t *testing.T, dir string) []Outcome {
 		out = append(out, o)
 	}
 	return out
-}
-
-// stagesInOrder: the stages reached are in order, and none follows one
-// not reached.
-func stagesInOrder(up results.ScaleUp) bool {
-	prev := 0.0
-	for i, v := range []float64{up.Created, up.Ready, up.PodRunning, up.RoomReady} {
-		switch {
-		case v == 0 && i > 0:
-			prev = math.Inf(1) // not reached: nothing may follow
-		case v == 0 || v < prev:
-			return false
-		default:
-			prev = v
-		}
-	}
-	return true
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/dist"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -21,7 +22,7 @@ import (
 // length as an in-process run would, whichever of its players it holds.
 type sessionLengths struct {
 	mu    sync.Mutex
-	dist  scenarios.Sampler
+	dist  dist.Sampler
 	rng   *rand.Rand
 	wall  func(time.Duration) time.Duration
 	drawn []time.Duration // drawn[k-1]: match k's length, in scenario time

@@ -3,10 +3,7 @@ package loadgen
 import (
 	"cmp"
 	"context"
-	"fmt"
-	"math"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -37,11 +34,18 @@ type observer struct {
 	nodes  map[string]*nodeState
 	hists  map[string]*results.Histogram
 	series map[string][]float64
-	// nominated lists, per NodeClaim, the rooms Karpenter nominated to it:
-	// what the claim's node was added for; unschedulable is when each room
-	// was first seen Unschedulable (kept after the room is gone).
-	nominated     map[string][]string
+	// nominatedTo is the NodeClaim Karpenter first nominated each room
+	// to: what that claim's node was added for; unschedulable is when each
+	// room was first seen Unschedulable (both kept after the room is gone).
+	nominatedTo   map[string]string
 	unschedulable map[string]time.Time
+	// nominatedAt is when each NodeClaim was first nominated to.
+	nominatedAt map[string]time.Time
+	// launched are the NodeClaims first nominated to while watching: the
+	// nodes the autoscaler added, whether or not they joined in the run.
+	launched map[string]bool
+	// failedNodes are the nodes that never joined, as their Events said.
+	failedNodes []results.Event
 	// autoscaled are the nodes the autoscaler added, in creation order,
 	// kept after they are removed; their stages are timed at the end.
 	autoscaled []*nodeState
@@ -66,20 +70,11 @@ type roomPod struct {
 	running   bool
 }
 
-type nodeState struct {
-	name                  string
-	claim                 string // the NodeClaim it realizes (autoscaled nodes)
-	created, ready        time.Time
-	podRunning, roomReady time.Time // its first room's
-	// boundPending is the earliest Unschedulable time of the rooms that
-	// were pending before it was created and were placed on it.
-	boundPending time.Time
-}
-
 func newObserver(c clock, step time.Duration) *observer {
 	o := &observer{clock: c, now: time.Now, last: c.start, step: step, pods: map[string]*roomPod{}, nodes: map[string]*nodeState{},
 		hists: map[string]*results.Histogram{}, series: map[string][]float64{},
-		nominated: map[string][]string{}, unschedulable: map[string]time.Time{}}
+		nominatedTo: map[string]string{}, unschedulable: map[string]time.Time{}, nominatedAt: map[string]time.Time{},
+		launched: map[string]bool{}}
 	for _, m := range []string{results.AutoscaleLag, results.NodeBoot, results.PodStartup} {
 		o.hists[m] = results.NewHistogram()
 	}
@@ -194,67 +189,6 @@ func unschedulable(p *corev1.Pod) bool {
 	return false
 }
 
-// event records Karpenter's nominations: "Pod should schedule on:
-// nodeclaim/NAME[, node/NAME]" on a room pending for a node to be made.
-func (o *observer) event(e *corev1.Event) {
-	if e.Reason != "Nominated" || e.InvolvedObject.Kind != "Pod" {
-		return
-	}
-	claim := nominatedClaim(e.Message)
-	if claim == "" {
-		return
-	}
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if pods := o.nominated[claim]; !slices.Contains(pods, e.InvolvedObject.Name) {
-		o.nominated[claim] = append(pods, e.InvolvedObject.Name)
-	}
-}
-
-// nominatedClaim is the NodeClaim a Nominated event names, if any.
-func nominatedClaim(msg string) string {
-	_, rest, ok := strings.Cut(msg, "nodeclaim/")
-	if !ok {
-		return ""
-	}
-	name, _, _ := strings.Cut(rest, ",")
-	return strings.TrimSpace(name)
-}
-
-func (o *observer) node(old, n *corev1.Node) {
-	now := o.now()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.integrate(now)
-	if n == nil {
-		if old != nil {
-			if _, ok := o.nodes[old.Name]; ok {
-				o.removed++
-			}
-			delete(o.nodes, old.Name)
-		}
-		return
-	}
-	if n.Labels[clusters.PoolLabel] != clusters.PoolRooms {
-		return
-	}
-	st := o.nodes[n.Name]
-	if st == nil {
-		st = &nodeState{name: n.Name, created: now}
-		if _, autoscaled := n.Labels["karpenter.sh/nodepool"]; autoscaled && o.watching {
-			// Karpenter's kwok provider names the node's host after its
-			// NodeClaim; other providers' nodes are matched by the rooms
-			// placed on them.
-			st.claim = n.Labels[corev1.LabelHostname]
-			o.autoscaled = append(o.autoscaled, st)
-		}
-		o.nodes[n.Name] = st
-	}
-	if st.ready.IsZero() && clusters.ReadyNodes([]corev1.Node{*n}) == 1 {
-		st.ready = now
-	}
-}
-
 // integrate adds node-seconds and (idle) server-seconds up to now.
 func (o *observer) integrate(now time.Time) {
 	dt := o.clock.secs(now.Sub(o.last))
@@ -300,11 +234,6 @@ func (o *observer) sample(now time.Time) {
 	}
 }
 
-// span is a stage of a scale-up in scenario seconds (µs resolution).
-func (o *observer) span(from, to time.Time) float64 {
-	return math.Round(o.clock.secs(to.Sub(from))*1e6) / 1e6
-}
-
 // nodes is the number of room nodes now (for the live status).
 func (o *observer) roomNodes() int {
 	o.mu.Lock()
@@ -312,56 +241,12 @@ func (o *observer) roomNodes() int {
 	return len(o.nodes)
 }
 
-// scaleUp times an autoscaled node from its own trigger: the earliest
-// Unschedulable time of the rooms nominated to its NodeClaim, else of the
-// rooms that were pending before it was created and were placed on it. A
-// node with neither was not added for rooms, and is left out.
-func (o *observer) scaleUp(st *nodeState) (results.ScaleUp, bool) {
-	var trigger time.Time
-	for _, pod := range o.nominated[st.claim] {
-		if at, ok := o.unschedulable[pod]; ok && (trigger.IsZero() || at.Before(trigger)) {
-			trigger = at
-		}
-	}
-	if trigger.IsZero() {
-		trigger = st.boundPending
-	}
-	if trigger.IsZero() {
-		return results.ScaleUp{}, false
-	}
-	up := results.ScaleUp{Node: st.name, At: o.clock.stamp(st.created).String(), Created: o.span(trigger, st.created)}
-	for _, stage := range []struct {
-		at  time.Time
-		out *float64
-	}{{st.ready, &up.Ready}, {st.podRunning, &up.PodRunning}, {st.roomReady, &up.RoomReady}} {
-		if !stage.at.IsZero() {
-			*stage.out = o.span(trigger, stage.at)
-		}
-	}
-	return up, true
-}
-
 // fill adds the observations to run.
 func (o *observer) fill(run *results.Run, hourlyCost float64) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.integrate(o.now())
-	for _, st := range o.autoscaled {
-		if !st.ready.IsZero() {
-			o.hists[results.NodeBoot].Record(o.clock.secs(st.ready.Sub(st.created)))
-		}
-		up, ok := o.scaleUp(st)
-		if !ok {
-			continue
-		}
-		run.ScaleUps = append(run.ScaleUps, up)
-		if up.RoomReady > 0 {
-			o.hists[results.AutoscaleLag].Record(up.RoomReady)
-			run.Events = append(run.Events, results.Event{At: o.clock.stamp(st.roomReady), Kind: "scaleUp",
-				Detail: fmt.Sprintf("node %s: pending→created %.1fs, →Ready %.1fs, →pod Running %.1fs, →room Ready %.1fs",
-					up.Node, up.Created, up.Ready, up.PodRunning, up.RoomReady)})
-		}
-	}
+	o.fillScaleUps(run)
 	for name, h := range o.hists {
 		run.Histograms[name] = h
 	}
@@ -370,7 +255,7 @@ func (o *observer) fill(run *results.Run, hourlyCost float64) {
 	}
 	slices.SortStableFunc(run.Events, func(a, b results.Event) int { return cmp.Compare(a.At, b.At) })
 	run.Cost = o.cost
-	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = int64(len(o.autoscaled)), o.removed
+	run.Counters[results.NodesAdded], run.Counters[results.NodesRemoved] = o.nodesAdded(), o.removed
 	run.Cost.Money = o.cost.NodeSeconds / 3600 * hourlyCost
 	run.Summarize()
 }

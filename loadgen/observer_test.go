@@ -134,6 +134,55 @@ func TestNominatedClaim(t *testing.T) {
 	}
 }
 
+// TestObserverTimesANodeFromTheRoomItWasLaunchedFor: as on kind, the
+// scheduler puts the newer room on the first node, and Karpenter
+// nominates the older one, still pending, again to the second node's
+// claim; each node is timed from the room it was launched for, so both
+// lags are 46 s (from the older room, the second node's would be 66 s).
+func TestObserverTimesANodeFromTheRoomItWasLaunchedFor(t *testing.T) {
+	w := newScaleUpWorld(t)
+	o := w.o
+	nominate := func(pod, claim string) {
+		o.event(&corev1.Event{Reason: "Nominated", InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: pod},
+			Message: "Pod should schedule on: nodeclaim/" + claim})
+	}
+	for _, s := range []struct {
+		at float64
+		do func()
+	}{
+		{0, func() { o.pod(nil, room("room-old", "", corev1.PodPending, false)) }},
+		{1, func() { nominate("room-old", "rooms-a") }},
+		{6, func() { o.node(nil, roomNode("node-a", "rooms-a", false)) }},
+		{20, func() { o.pod(nil, room("room-new", "", corev1.PodPending, false)) }},
+		{21, func() { nominate("room-old", "rooms-a"); nominate("room-new", "rooms-b") }},
+		{26, func() { o.node(nil, roomNode("node-b", "rooms-b", false)) }},
+		{36, func() {
+			o.node(nil, roomNode("node-a", "rooms-a", true))
+			o.pod(nil, room("room-new", "node-a", corev1.PodPending, false))
+		}},
+		{37, func() { nominate("room-old", "rooms-b") }},
+		{46, func() { o.pod(nil, room("room-new", "node-a", corev1.PodRunning, true)) }},
+		{56, func() {
+			o.node(nil, roomNode("node-b", "rooms-b", true))
+			o.pod(nil, room("room-old", "node-b", corev1.PodPending, false))
+		}},
+		{66, func() { o.pod(nil, room("room-old", "node-b", corev1.PodRunning, true)) }},
+	} {
+		w.at(s.at)
+		s.do()
+	}
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	o.fill(run, 0)
+	if len(run.ScaleUps) != 2 {
+		t.Fatalf("scale-ups = %+v, want 2", run.ScaleUps)
+	}
+	for _, up := range run.ScaleUps {
+		if up.Created != 6 || up.Ready != 36 || up.RoomReady != 46 {
+			t.Errorf("%s: created %g, Ready %g, room Ready %g; want 6, 36, 46 from the room it was launched for", up.Node, up.Created, up.Ready, up.RoomReady)
+		}
+	}
+}
+
 // TestObserverCountsOnlyNodesAddedWhileWatching: the initial nodes (made
 // before the run, listed when the watch starts) are not scale-ups.
 func TestObserverCountsOnlyNodesAddedWhileWatching(t *testing.T) {
@@ -150,20 +199,84 @@ func TestObserverCountsOnlyNodesAddedWhileWatching(t *testing.T) {
 	}
 }
 
-// TestStagesInOrder: the real-run tests' check of a scale-up's stages.
-func TestStagesInOrder(t *testing.T) {
-	for _, c := range []struct {
-		up   results.ScaleUp
-		want bool
-	}{
-		{results.ScaleUp{Created: 1, Ready: 2, PodRunning: 3, RoomReady: 4}, true},
-		{results.ScaleUp{Created: 1, Ready: 2}, true}, // cut off by the run's end
-		{results.ScaleUp{Created: 1, PodRunning: 3}, false},
-		{results.ScaleUp{Created: 1, Ready: 3, PodRunning: 2, RoomReady: 4}, false},
-		{results.ScaleUp{Ready: 2}, false},
-	} {
-		if got := stagesInOrder(c.up); got != c.want {
-			t.Errorf("stagesInOrder(%+v) = %v, want %v", c.up, got, c.want)
-		}
+// TestObserverCountsLaunchedNodesAsTheModelDoes: a node launched for a
+// room counts when its claim is nominated to, as in the model, even if
+// the run ends before it joins (kind's nodes join tens of seconds later);
+// a kind node, named after its container, counts once with its claim.
+func TestObserverCountsLaunchedNodesAsTheModelDoes(t *testing.T) {
+	w := newScaleUpWorld(t)
+	nominate := func(pod, claim string) {
+		w.o.event(&corev1.Event{Reason: "Nominated", InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: pod},
+			Message: "Pod should schedule on: nodeclaim/" + claim})
+	}
+	w.o.watching = false
+	nominate("room-old", "rooms-old") // an earlier run's, listed at the start
+	w.o.watching = true
+	w.at(1)
+	nominate("room-0", "rooms-a")
+	nominate("room-1", "rooms-b")
+	nominate("room-2", "rooms-b")
+	w.at(20)
+	n := roomNode("fb-rooms-a", "fb-rooms-a", false)
+	n.Labels[clusters.NodeClaimLabel] = "rooms-a"
+	w.o.node(nil, n)
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	w.o.fill(run, 0)
+	if got := run.Counters[results.NodesAdded]; got != 2 {
+		t.Errorf("nodes_added = %d, want 2 (rooms-a joined, rooms-b launched)", got)
+	}
+}
+
+// TestObserverTimesKindNodesByTheirAnnotations: a kind node is named
+// after its container, not its NodeClaim; the node command annotates the
+// claim and the container's start after the node registered.
+func TestObserverTimesKindNodesByTheirAnnotations(t *testing.T) {
+	w := newScaleUpWorld(t)
+	o := w.o
+	o.pod(nil, room("room-0", "", corev1.PodPending, false))
+	w.at(1)
+	o.event(&corev1.Event{Reason: "Nominated", InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "room-0"},
+		Message: "Pod should schedule on: nodeclaim/rooms-abc"})
+	w.at(12)
+	n := roomNode("fleetbench-rooms-abc", "fleetbench-rooms-abc", false)
+	n.Labels[clusters.NodeClaimLabel] = "rooms-abc"
+	o.node(nil, n)
+	w.at(13)
+	n = n.DeepCopy()
+	n.Annotations = map[string]string{clusters.MachineStartedAnnotation: time.Unix(1006, 500_000_000).UTC().Format(time.RFC3339Nano)}
+	o.node(nil, n)
+	w.at(14)
+	o.node(nil, roomNode(n.Name, n.Name, true))
+	w.at(20)
+	o.pod(nil, room("room-0", n.Name, corev1.PodRunning, false))
+	w.at(21)
+	o.pod(nil, room("room-0", n.Name, corev1.PodRunning, true))
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	o.fill(run, 0)
+	want := results.ScaleUp{Node: n.Name, At: "12s", Nominated: 1, Started: 6.5, Created: 12, Ready: 14, PodRunning: 20, RoomReady: 21}
+	if len(run.ScaleUps) != 1 || run.ScaleUps[0] != want {
+		t.Errorf("scale-ups = %+v, want [%+v]", run.ScaleUps, want)
+	}
+}
+
+// TestObserverReportsANodeThatNeverJoined once, by its Event's message,
+// and not one an earlier run left.
+func TestObserverReportsANodeThatNeverJoined(t *testing.T) {
+	w := newScaleUpWorld(t)
+	failed := func(msg string) *corev1.Event {
+		return &corev1.Event{Reason: clusters.NodeJoinFailedReason, Message: msg,
+			InvolvedObject: corev1.ObjectReference{Kind: "NodeClaim", Name: "rooms-x"}}
+	}
+	w.o.watching = false
+	w.o.event(failed("node fleetbench-rooms-old never joined and was removed: earlier run"))
+	w.o.watching = true
+	w.at(30)
+	msg := "node fleetbench-rooms-x never joined and was removed: kubelet: maxPods must not be negative"
+	w.o.event(failed(msg))
+	w.o.event(failed(msg))
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	w.o.fill(run, 0)
+	if len(run.Events) != 1 || run.Events[0].Kind != "nodeJoinFailed" || run.Events[0].Detail != msg || run.Events[0].At.String() != "30s" {
+		t.Errorf("events %+v, want the one failure at 30s", run.Events)
 	}
 }

@@ -102,8 +102,8 @@ func TestHTMLBoundsWhatItRenders(t *testing.T) {
 			t.Errorf("report lacks %.80q", want)
 		}
 	}
-	// Each bar names its node in each of its 4 parts' tooltips.
-	if got := strings.Count(html, "kwok-"); got != maxTableRows+4*maxStackRows {
+	// Each bar names its node in each of its 6 stages' tooltips.
+	if got := strings.Count(html, "kwok-"); got != maxTableRows+6*maxStackRows {
 		t.Errorf("%d node names shown, want %d in the table and %d bars", got, maxTableRows, maxStackRows)
 	}
 	if got := strings.Count(html, "<figcaption>Reconnects around"); got != maxStormCharts {

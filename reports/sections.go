@@ -109,10 +109,24 @@ func scaleUpChart(ups []results.ScaleUp) template.HTML {
 	if n := len(ups); n > maxStackRows {
 		ups, title = ups[:maxStackRows], fmt.Sprintf("%s: the first %d of %d", title, maxStackRows, n)
 	}
-	stages := []string{"pending → node created", "→ node Ready", "→ pod Running", "→ room Ready"}
+	stages := []string{"pending → nominated", "→ machine started", "→ node registered", "→ node Ready", "→ pod Running", "→ room Ready"}
 	var rows []stackRow
 	for _, u := range ups {
-		rows = append(rows, stackRow{Label: u.Node, Parts: []float64{u.Created, u.Ready - u.Created, u.PodRunning - u.Ready, u.RoomReady - u.PodRunning}})
+		rows = append(rows, stackRow{Label: u.Node, Parts: stageParts(u.Nominated, u.Started, u.Created, u.Ready, u.PodRunning, u.RoomReady)})
 	}
 	return stacked(title, "seconds from the first Unschedulable room", stages, rows)
+}
+
+// stageParts turns times since the trigger into each stage's length; a
+// stage not seen (0: not measured on this provider, or not reached) takes
+// no time, so the next one counts from the last stage seen.
+func stageParts(at ...float64) []float64 {
+	parts := make([]float64, len(at))
+	last := 0.0
+	for i, t := range at {
+		if t > last {
+			parts[i], last = t-last, t
+		}
+	}
+	return parts
 }

@@ -3,6 +3,8 @@
 // written as JSON, with latency metrics in seconds backed by HdrHistograms.
 package results
 
+import "math"
+
 // Sources of a run.
 const (
 	SourceModel    = "model"
@@ -55,7 +57,8 @@ const (
 	// RecoveriesFailed is the disconnected sessions that could not be
 	// restored (each with a reason: recoveries_failed_REASON).
 	RecoveriesFailed = "recoveries_failed"
-	// NodesAdded is the nodes the autoscaler added during the run.
+	// NodesAdded is the nodes the autoscaler launched during the run,
+	// whether or not they joined before it ended.
 	NodesAdded = "nodes_added"
 	// NodesRemoved is the room nodes removed during the run (consolidated
 	// or lost).
@@ -157,14 +160,42 @@ type Event struct {
 
 // ScaleUp is one node added by the autoscaler: its stages in seconds
 // from the first Unschedulable room it was added for. A stage not reached
-// before the run ended is absent (0).
+// before the run ended, or not seen on this provider, is absent (0).
 type ScaleUp struct {
-	Node       string  `json:"node"`
-	At         string  `json:"at"`
+	Node string `json:"node"`
+	At   string `json:"at"`
+	// Nominated: the autoscaler nominated the room to the node's claim.
+	Nominated float64 `json:"nominated,omitempty"`
+	// Started: the node's machine started (kind: its container).
+	Started float64 `json:"started,omitempty"`
+	// Created: the node registered (its Node object appeared).
 	Created    float64 `json:"created"`
 	Ready      float64 `json:"ready,omitempty"`
 	PodRunning float64 `json:"podRunning,omitempty"`
 	RoomReady  float64 `json:"roomReady,omitempty"`
+}
+
+// InOrder reports whether the stages seen come in order: the nomination
+// and the machine's start (where the provider shows them) by the node's
+// registration, then Ready, pod Running and room Ready, each no earlier
+// than the one before or, cut off by the run's end, absent with nothing
+// after it.
+func (u ScaleUp) InOrder() bool {
+	if u.Created <= 0 || u.Nominated > u.Created || u.Started > u.Created || (u.Started > 0 && u.Started < u.Nominated) {
+		return false
+	}
+	prev := u.Created
+	for _, v := range []float64{u.Ready, u.PodRunning, u.RoomReady} {
+		switch {
+		case v == 0:
+			prev = math.Inf(1) // not reached: nothing may follow
+		case v < prev:
+			return false
+		default:
+			prev = v
+		}
+	}
+	return true
 }
 
 // Verdict is one SLO judged.

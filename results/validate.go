@@ -74,7 +74,7 @@ func (r *Run) Validate() error {
 		}
 	}
 	for i, u := range r.ScaleUps {
-		if !nonNegative(u.Created) || !nonNegative(u.Ready) || !nonNegative(u.PodRunning) || !nonNegative(u.RoomReady) {
+		if !nonNegative(u.Nominated) || !nonNegative(u.Started) || !nonNegative(u.Created) || !nonNegative(u.Ready) || !nonNegative(u.PodRunning) || !nonNegative(u.RoomReady) {
 			return fmt.Errorf("scaleUps[%d]: every stage must be a finite number of seconds ≥ 0", i)
 		}
 	}

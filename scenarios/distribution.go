@@ -1,9 +1,6 @@
 package scenarios
 
-import (
-	"math"
-	"math/rand/v2"
-)
+import "github.com/fleetbench/fleetbench/internal/dist"
 
 // Distribution is a random duration; exactly one form is set.
 type Distribution struct {
@@ -50,101 +47,22 @@ func (d Distribution) forms() int {
 	return n
 }
 
-// Sampler draws from a validated Distribution in seconds. It is a plain
-// value (no interface, no allocation) because the model draws millions.
-type Sampler struct {
-	kind sampleKind
-	a, b float64
-}
-
-type sampleKind uint8
-
-const (
-	sampleFixed sampleKind = iota
-	sampleExponential
-	sampleLognormal
-	sampleWeibull
-	sampleUniform
-)
-
 // Sampler compiles the distribution. An unset distribution samples 0.
-func (d Distribution) Sampler() Sampler {
+func (d Distribution) Sampler() dist.Sampler {
 	switch {
 	case d.Exponential != nil:
-		return Sampler{kind: sampleExponential, a: d.Exponential.Mean.Seconds()}
+		return dist.Exponential(d.Exponential.Mean.Duration)
 	case d.Lognormal != nil:
-		return Sampler{kind: sampleLognormal, a: math.Log(d.Lognormal.Median.Seconds()), b: d.Lognormal.Sigma}
+		return dist.Lognormal(d.Lognormal.Median.Duration, d.Lognormal.Sigma)
 	case d.Weibull != nil:
-		return Sampler{kind: sampleWeibull, a: d.Weibull.Scale.Seconds(), b: 1 / d.Weibull.Shape}
+		return dist.Weibull(d.Weibull.Shape, d.Weibull.Scale.Duration)
 	case d.Uniform != nil:
-		return Sampler{kind: sampleUniform, a: d.Uniform.Min.Seconds(), b: d.Uniform.Max.Seconds() - d.Uniform.Min.Seconds()}
+		return dist.Uniform(d.Uniform.Min.Duration, d.Uniform.Max.Duration)
 	case d.Fixed != nil:
-		return Sampler{kind: sampleFixed, a: d.Fixed.Seconds()}
+		return dist.Fixed(d.Fixed.Duration)
 	}
-	return Sampler{}
+	return dist.Sampler{}
 }
-
-// Sample draws one value in seconds.
-func (s Sampler) Sample(r *rand.Rand) float64 {
-	switch s.kind {
-	case sampleExponential:
-		return r.ExpFloat64() * s.a
-	case sampleLognormal:
-		return math.Exp(s.a + s.b*r.NormFloat64())
-	case sampleWeibull:
-		return s.a * math.Pow(r.ExpFloat64(), s.b)
-	case sampleUniform:
-		return s.a + s.b*r.Float64()
-	}
-	return s.a
-}
-
-// Mean is the distribution's expectation in seconds.
-func (s Sampler) Mean() float64 {
-	switch s.kind {
-	case sampleLognormal:
-		return math.Exp(s.a + s.b*s.b/2)
-	case sampleWeibull:
-		return s.a * math.Gamma(1+s.b)
-	case sampleUniform:
-		return s.a + s.b/2
-	}
-	return s.a
-}
-
-// Survival is P(X > x), used by the M_t/G/∞ occupancy formula.
-func (s Sampler) Survival(x float64) float64 {
-	if x < 0 {
-		return 1
-	}
-	switch s.kind {
-	case sampleExponential:
-		return math.Exp(-x / s.a)
-	case sampleLognormal:
-		if x == 0 {
-			return 1
-		}
-		return 0.5 * math.Erfc((math.Log(x)-s.a)/(s.b*math.Sqrt2))
-	case sampleWeibull:
-		return math.Exp(-math.Pow(x/s.a, 1/s.b))
-	case sampleUniform:
-		switch {
-		case x < s.a:
-			return 1
-		case x >= s.a+s.b:
-			return 0
-		}
-		return 1 - (x-s.a)/s.b
-	}
-	if x < s.a {
-		return 1
-	}
-	return 0
-}
-
-// Exponential reports whether the distribution is exponential (the
-// Erlang-C formulas are exact only then).
-func (s Sampler) Exponential() bool { return s.kind == sampleExponential }
 
 // UnmarshalYAML replaces any default form, so that a file's `{fixed: 5s}`
 // does not sit beside a default lognormal. The func-style unmarshaler

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/dist"
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
@@ -38,7 +39,7 @@ type model struct {
 
 	rArrivals, rSessions, rStartup, rNodes, rClients, rFailures, rBackoff *rand.Rand
 
-	session, startup, provision, boot scenarios.Sampler
+	session, startup, provision, boot dist.Sampler
 	// The extras are a real run's fixed overheads (the model of that run,
 	// results.Calibration); 0 in a plain model run. Claims, joins and
 	// handshakes are drawn from rOverheads when their distribution is known.

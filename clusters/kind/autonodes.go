@@ -2,11 +2,13 @@ package kind
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,8 +23,9 @@ import (
 const (
 	providerIDLabel   = "dev.fleetbench.provider-id"
 	instanceTypeLabel = "dev.fleetbench.instance-type"
-	// joinTimeout bounds a node's start, join and registration.
-	joinTimeout = 5 * time.Minute
+	// DefaultJoinTimeout bounds a node's start, join and registration
+	// after its delay (measured: 8 s on an idle 2-core host).
+	DefaultJoinTimeout = 3 * time.Minute
 )
 
 // AutoNode is a node container started for Karpenter.
@@ -36,26 +39,24 @@ type AutoNode struct {
 // NodeRequest is one node Karpenter wants.
 type NodeRequest struct {
 	Name, ProviderID, InstanceType string
+	// Claim is the NodeClaim the node realizes (annotated on the Node).
+	Claim string
 	// MaxPods is the kubelet's pod limit: the pool's rooms per node and
 	// the per-node daemons.
 	MaxPods int
 	// Delay is the scenario's provision and boot time added before the
-	// container starts, a cloud's VM on top of the real join.
-	Delay time.Duration
+	// container starts, a cloud's VM on top of the real join: uniform on
+	// [Delay, DelayMax] as the local cluster's kwok stage draws it.
+	Delay, DelayMax time.Duration
+	// JoinTimeout bounds the start, join and registration (0: the
+	// default); a node not in by then is removed.
+	JoinTimeout time.Duration
 }
 
-// CreateNode starts a node container as kind starts a worker, loads the
-// stack's images, joins it with a fresh bootstrap token and wires it into
-// the pod network; it returns once the node has registered. A node that
-// fails is removed, and the error carries its kubelet's last lines.
-func (c *Cluster) CreateNode(ctx context.Context, r NodeRequest) (err error) {
-	ctx, cancel := context.WithTimeout(ctx, joinTimeout)
-	defer cancel()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-time.After(r.Delay):
-	}
+// CreateNode creates a node's container as kind creates a worker, not
+// yet started: like a cloud's instance, it exists (and is listed) from
+// the moment it is asked for. StartNode boots it.
+func (c *Cluster) CreateNode(ctx context.Context, r NodeRequest) error {
 	template, err := c.templateNode(ctx)
 	if err != nil {
 		return err
@@ -67,29 +68,79 @@ func (c *Cluster) CreateNode(ctx context.Context, r NodeRequest) (err error) {
 			return err
 		}
 	}
-	if err := c.runNode(ctx, r, template); err != nil {
-		return err
-	}
-	n, err := c.nodeByName(r.Name)
+	return c.createContainer(ctx, r, template)
+}
+
+// StartNode waits the request's delay, starts the node's container,
+// loads the stack's images, joins it with a fresh bootstrap token and
+// wires it into the pod network; it returns once the node has registered.
+// A node that fails is removed, and the error, also left as an Event on
+// its claim, carries its kubelet's last lines. A node deleted meanwhile
+// (Karpenter gave up its claim) is no failure.
+func (c *Cluster) StartNode(ctx context.Context, r NodeRequest) (err error) {
+	client, _, err := c.client()
 	if err != nil {
 		return err
 	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(r.delay()):
+	}
+	timeout := cmp.Or(r.JoinTimeout, DefaultJoinTimeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, timeout, fmt.Errorf("kind: node %s did not join within %s", r.Name, timeout))
+	defer cancel()
+	n, err := c.nodeByName(r.Name)
+	if err != nil {
+		return nil // deleted before it started
+	}
 	defer func() {
-		if err != nil {
+		if err != nil && c.containerExists(r.Name) {
 			err = fmt.Errorf("%w; its kubelet said:\n%s", err, kubeletTail(n))
-			_ = c.DeleteNode(context.WithoutCancel(ctx), r.Name)
+			bg := context.WithoutCancel(ctx)
+			err = errors.Join(err, c.DeleteNode(bg, r.Name), c.reportJoinFailure(bg, client, r, err))
 		}
 	}()
+	began := time.Now()
+	stage := func(what string) {
+		fmt.Fprintf(c.opts.Progress, "kind: node %s: %s at +%.1fs\n", r.Name, what, time.Since(began).Seconds())
+	}
+	stage("delays done, starting its container")
+	if out, err := exec.CommandContext(ctx, "docker", "start", r.Name).CombinedOutput(); err != nil {
+		return fmt.Errorf("kind: starting node %s: %s", r.Name, firstLine(string(out), err))
+	}
+	stage("container started")
 	if err := waitActive(ctx, n, "containerd"); err != nil {
 		return err
 	}
+	stage("containerd active")
 	if err := c.loadArchive(n); err != nil {
 		return err
 	}
-	if err := c.join(ctx, n, r); err != nil {
+	stage("stack images loaded")
+	if err := c.join(ctx, client, n, r); err != nil {
 		return err
 	}
-	return c.wireNode(ctx, r.Name)
+	stage("joined")
+	if err := c.wireNode(ctx, client, r.Name); err != nil {
+		return err
+	}
+	stage("kube-proxy synced, pod network wired")
+	return c.annotateNode(ctx, client, r)
+}
+
+// containerExists: the node's container is still there (not deleted by
+// Karpenter while it started).
+func (c *Cluster) containerExists(name string) bool {
+	return exec.Command("docker", "container", "inspect", "--format", "{{.Id}}", name).Run() == nil
+}
+
+// delay draws the request's delay.
+func (r NodeRequest) delay() time.Duration {
+	if r.DelayMax <= r.Delay {
+		return r.Delay
+	}
+	return r.Delay + rand.N(r.DelayMax-r.Delay)
 }
 
 // templateNode is the node image and mode of the cluster's workers.
@@ -107,10 +158,10 @@ func (c *Cluster) templateNode(ctx context.Context) (templateNode, error) {
 	return templateNode{image: image, privileged: priv == "true"}, nil
 }
 
-// runNode starts the container with kind's worker flags and labels (kind
-// deletes it with the cluster).
-func (c *Cluster) runNode(ctx context.Context, r NodeRequest, t templateNode) error {
-	args := []string{"run", "--detach", "--tty", "--net", c.network(), "--restart=on-failure:1", "--init=false", "--cgroupns=private",
+// createContainer creates the container with kind's worker flags and
+// labels (kind deletes it with the cluster).
+func (c *Cluster) createContainer(ctx context.Context, r NodeRequest, t templateNode) error {
+	args := []string{"create", "--tty", "--net", c.network(), "--restart=on-failure:1", "--init=false", "--cgroupns=private",
 		"--hostname", r.Name, "--name", r.Name,
 		"--label", "io.x-k8s.kind.cluster=" + c.opts.Spec.Name, "--label", "io.x-k8s.kind.role=worker",
 		"--label", providerIDLabel + "=" + r.ProviderID, "--label", instanceTypeLabel + "=" + r.InstanceType,
@@ -123,7 +174,7 @@ func (c *Cluster) runNode(ctx context.Context, r NodeRequest, t templateNode) er
 	}
 	args = append(args, t.image)
 	if out, err := exec.CommandContext(ctx, "docker", args...).CombinedOutput(); err != nil {
-		return fmt.Errorf("kind: starting node %s: %s", r.Name, firstLine(string(out), err))
+		return fmt.Errorf("kind: creating node %s: %s", r.Name, firstLine(string(out), err))
 	}
 	return nil
 }

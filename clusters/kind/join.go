@@ -10,13 +10,21 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
+
+	"github.com/fleetbench/fleetbench/clusters"
 )
 
 // joinConfig is the kubeadm JoinConfiguration kind writes for a worker,
 // with the provider ID Karpenter finds the node by and the taint
-// Karpenter lifts once it has registered the node.
-func joinConfig(cluster, token, nodeIP, providerID string, maxPods int) string {
+// Karpenter lifts once it has registered the node; the node registers
+// labelled with its NodeClaim.
+func joinConfig(cluster, token, nodeIP, providerID, claim string, maxPods int) string {
+	labels := ""
+	if claim != "" {
+		labels = fmt.Sprintf("\n  - name: node-labels\n    value: %q", clusters.NodeClaimLabel+"="+claim)
+	}
 	return fmt.Sprintf(`apiVersion: kubeadm.k8s.io/v1beta4
 kind: JoinConfiguration
 nodeRegistration:
@@ -27,7 +35,7 @@ nodeRegistration:
   - name: provider-id
     value: %q
   - name: max-pods
-    value: "%d"
+    value: "%d"%s
   taints:
   - key: karpenter.sh/unregistered
     effect: NoExecute
@@ -38,15 +46,11 @@ discovery:
     unsafeSkipCAVerification: true
 skipPhases:
 - preflight
-`, nodeIP, providerID, maxPods, cluster+"-control-plane:6443", token)
+`, nodeIP, providerID, maxPods, labels, cluster+"-control-plane:6443", token)
 }
 
 // join joins the node with a fresh bootstrap token.
-func (c *Cluster) join(ctx context.Context, n nodes.Node, r NodeRequest) error {
-	client, _, err := c.client()
-	if err != nil {
-		return err
-	}
+func (c *Cluster) join(ctx context.Context, client kubernetes.Interface, n nodes.Node, r NodeRequest) error {
 	token, err := joinToken(ctx, client, time.Hour)
 	if err != nil {
 		return err
@@ -55,7 +59,7 @@ func (c *Cluster) join(ctx context.Context, n nodes.Node, r NodeRequest) error {
 	if err != nil {
 		return fmt.Errorf("kind: node %s's address: %w", r.Name, err)
 	}
-	conf := joinConfig(c.opts.Spec.Name, token, strings.TrimSpace(string(ip)), r.ProviderID, r.MaxPods)
+	conf := joinConfig(c.opts.Spec.Name, token, strings.TrimSpace(string(ip)), r.ProviderID, r.Claim, r.MaxPods)
 	if err := n.CommandContext(ctx, "sh", "-c", "mkdir -p /kind && cat > /kind/kubeadm.conf").SetStdin(strings.NewReader(conf)).Run(); err != nil {
 		return fmt.Errorf("kind: join config on %s: %w", r.Name, err)
 	}
@@ -69,17 +73,23 @@ func (c *Cluster) join(ctx context.Context, n nodes.Node, r NodeRequest) error {
 	return nil
 }
 
-// wireNode waits for the node to register with a pod CIDR, then gives it
-// the pod network and routes every node and this machine to its pods.
-func (c *Cluster) wireNode(ctx context.Context, name string) error {
-	client, _, err := c.client()
-	if err != nil {
-		return err
-	}
+// wireNode waits for the node to register with a pod CIDR and for its
+// kube-proxy to have written the Service rules, then gives it the pod
+// network (which turns it Ready) and routes every node and this machine
+// to its pods. Handed out before kube-proxy's first sync, a node's first
+// room took 33–35 s from Running to Ready (~2 s on static nodes); with
+// this wait, 10–11 s (its 10 s startup and the probe). Why the early
+// node was slow is not confirmed from the room's own log.
+func (c *Cluster) wireNode(ctx context.Context, client kubernetes.Interface, name string) error {
 	for {
 		n, err := client.CoreV1().Nodes().Get(ctx, name, metav1.GetOptions{})
-		if err == nil && n.Spec.PodCIDR != "" {
-			break
+		if err == nil {
+			if r, ok := routeOf(n); ok {
+				if err := waitProxySynced(ctx, name, proxyHealthURL(r.address)); err != nil {
+					return err
+				}
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -101,6 +111,7 @@ func (c *Cluster) wireNode(ctx context.Context, name string) error {
 	if err != nil {
 		return fmt.Errorf("kind: listing nodes: %w", err)
 	}
+	routes = withContainers(all, routes)
 	if err := configurePodNetwork(all, routes); err != nil {
 		return err
 	}

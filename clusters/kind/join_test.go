@@ -10,6 +10,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes/fake"
 	"sigs.k8s.io/yaml"
+
+	"github.com/fleetbench/fleetbench/clusters"
 )
 
 // TestJoinTokenIsABootstrapTokenSecret: the token kubeadm join is given is
@@ -39,7 +41,8 @@ func TestJoinTokenIsABootstrapTokenSecret(t *testing.T) {
 }
 
 // TestJoinConfigCarriesWhatKarpenterMatches: the kubelet registers with
-// the provider ID Karpenter returned and the taint it lifts.
+// the provider ID Karpenter returned, the taint it lifts and its
+// NodeClaim's label.
 func TestJoinConfigCarriesWhatKarpenterMatches(t *testing.T) {
 	var conf struct {
 		NodeRegistration struct {
@@ -53,14 +56,15 @@ func TestJoinConfigCarriesWhatKarpenterMatches(t *testing.T) {
 			} `json:"bootstrapToken"`
 		} `json:"discovery"`
 	}
-	if err := yaml.Unmarshal([]byte(joinConfig("fb", "abcdef.0123456789abcdef", "172.18.0.5", "kind://docker/fb/rooms-x", 25)), &conf); err != nil {
+	if err := yaml.Unmarshal([]byte(joinConfig("fb", "abcdef.0123456789abcdef", "172.18.0.5", "kind://docker/fb/rooms-x", "rooms-x", 25)), &conf); err != nil {
 		t.Fatal(err)
 	}
 	args := map[string]string{}
 	for _, a := range conf.NodeRegistration.KubeletExtraArgs {
 		args[a.Name] = a.Value
 	}
-	if args["provider-id"] != "kind://docker/fb/rooms-x" || args["max-pods"] != "25" || args["node-ip"] != "172.18.0.5" {
+	if args["provider-id"] != "kind://docker/fb/rooms-x" || args["max-pods"] != "25" || args["node-ip"] != "172.18.0.5" ||
+		args["node-labels"] != clusters.NodeClaimLabel+"=rooms-x" {
 		t.Errorf("kubelet args %v", args)
 	}
 	if len(conf.NodeRegistration.Taints) != 1 || conf.NodeRegistration.Taints[0].Key != "karpenter.sh/unregistered" || conf.NodeRegistration.Taints[0].Effect != corev1.TaintEffectNoExecute {

@@ -62,8 +62,19 @@ func (c *Cluster) startKarpenter(ctx context.Context) error {
 			return fmt.Errorf("kind: Karpenter CRD %s: %w", e.Name(), err)
 		}
 	}
+	if err := clusters.WaitServed(ctx, cfg, "karpenter.sh/v1", "nodepools", "nodeclaims"); err != nil {
+		return fmt.Errorf("kind: Karpenter's CRDs: %w", err)
+	}
 	s := c.opts.Spec
-	types, err := clusters.KarpenterInstanceTypes(s.Nodes.HourlyCost, map[string]string{"cpu": "64", "memory": "256Gi", "pods": strconv.Itoa(s.Nodes.PodsPerNode + perNodeDaemons)})
+	h, err := readHost()
+	if err != nil {
+		return err
+	}
+	// Every kind node reports the host's cores and memory: the instance
+	// type says so too (Karpenter checks a node against its claim), and
+	// the kubelet's max-pods bounds the rooms.
+	types, err := clusters.KarpenterInstanceTypes(s.Nodes.HourlyCost, map[string]string{"cpu": strconv.Itoa(h.cores),
+		"memory": fmt.Sprintf("%dMi", h.totalMiB), "pods": strconv.Itoa(s.Nodes.PodsPerNode + perNodeDaemons)})
 	if err != nil {
 		return err
 	}
@@ -76,7 +87,7 @@ func (c *Cluster) startKarpenter(ctx context.Context) error {
 		return err
 	}
 	nodes := append(append([]string{}, c.opts.NodeCommand...), "--name", s.Name, "--kubeconfig", c.opts.Kubeconfig,
-		"--max-pods", strconv.Itoa(s.Nodes.PodsPerNode+perNodeDaemons), "--delay", s.Nodes.Boot.String())
+		"--max-pods", strconv.Itoa(s.Nodes.PodsPerNode+perNodeDaemons), "--delay", s.Nodes.Boot.String(), "--delay-max", s.Nodes.BootMax.String())
 	argv, _ := json.Marshal(nodes)
 	env := []string{"KUBECONFIG=" + c.opts.Kubeconfig, "INSTANCE_TYPES_FILE_PATH=" + typesFile, "DISABLE_LEADER_ELECTION=true",
 		"METRICS_PORT=" + strconv.Itoa(ports[0]), "HEALTH_PROBE_PORT=" + strconv.Itoa(ports[1]), "LOG_LEVEL=info",

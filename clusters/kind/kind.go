@@ -96,7 +96,7 @@ func (c *Cluster) Name() string { return "kind" }
 // Capabilities of this provider's clusters: fixed nodes, and pods that
 // players in this process reach through routes to the node containers.
 func (c *Cluster) Capabilities() clusters.Capabilities {
-	caps := clusters.Capabilities{Overlay: "kind", OwnsNodes: true, Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)}}
+	caps := clusters.Capabilities{Overlay: "kind", OwnsNodes: true, RoomsDrawStartup: true, Reachable: []netip.Prefix{netip.MustParsePrefix(PodSubnet)}}
 	if !c.autoscales() {
 		caps.NotMeasured = "node autoscaling (kind's room pool is fixed at the scenario's nodes.initial nodes)"
 	}
@@ -138,6 +138,16 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 	}
 	// Refused before a build of minutes, not after.
 	if err := c.checkFree(ctx); err != nil {
+		return err
+	}
+	h, err := readHost()
+	if err != nil {
+		return err
+	}
+	if err := h.fits(c.largestPool()); err != nil {
+		return err
+	}
+	if err := ensureInotify(c.largestPool(), c.opts.Progress); err != nil {
 		return err
 	}
 	image, offline, err := c.nodeImage(ctx)

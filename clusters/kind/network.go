@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -120,6 +122,56 @@ func configurePodNetwork(all []nodes.Node, routes []podRoute) error {
 		}
 	}
 	return nil
+}
+
+// kubeProxyHealthPort is where kube-proxy answers whether its rules are
+// synced (kubeadm's default healthzBindAddress).
+const kubeProxyHealthPort = "10256"
+
+// proxyHealthURL is the health of the kube-proxy of the node at address.
+func proxyHealthURL(address string) string {
+	return "http://" + net.JoinHostPort(address, kubeProxyHealthPort) + "/healthz"
+}
+
+// waitProxySynced waits until the node's kube-proxy reports its rules
+// written: 200 on /healthz.
+func waitProxySynced(ctx context.Context, node, url string) error {
+	hc := &http.Client{Timeout: 2 * time.Second}
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		resp, err := hc.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("kind: node %s's kube-proxy never synced its rules (%s): %w", node, url, context.Cause(ctx))
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// withContainers drops the routes of Nodes whose container is gone: a
+// node Karpenter removed leaves its Node object behind for a while, and a
+// node joining then must not fail on it (nor route to it).
+func withContainers(all []nodes.Node, routes []podRoute) []podRoute {
+	live := map[string]bool{}
+	for _, n := range all {
+		live[n.String()] = true
+	}
+	var kept []podRoute
+	for _, r := range routes {
+		if live[r.node] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
 }
 
 // hostRoutes routes the pod CIDRs from this machine to their nodes, so

@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -85,6 +88,15 @@ func TestPodNetworkPerNode(t *testing.T) {
 	if err := configurePodNetwork(all[:1], routes); err == nil || !strings.Contains(err.Error(), "node b") {
 		t.Errorf("a route for a node that is no container of the cluster: %v", err)
 	}
+	// A node joining while Karpenter removes another: the removed one's
+	// Node outlives its container, and is neither configured nor routed to.
+	ran = nil
+	if err := configurePodNetwork(all[:1], withContainers(all[:1], routes)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(ran, "\n"); strings.Contains(got, "10.244.1.0/24") || !strings.Contains(got, "10.244.0.0/24") {
+		t.Errorf("with b's container gone:\n%s", got)
+	}
 }
 
 func TestCNIConfigIsValidJSONWithTheNodesRange(t *testing.T) {
@@ -143,5 +155,30 @@ func TestNoDockerDaemonIsOneLine(t *testing.T) {
 	}
 	if err := c.Down(context.Background()); err == nil || !strings.Contains(err.Error(), "no Docker daemon answers") {
 		t.Errorf("Down without a daemon: %v", err)
+	}
+}
+
+// A node is wired only once its kube-proxy says its rules are synced;
+// one that never does is named with the address it was asked at.
+func TestWaitProxySynced(t *testing.T) {
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if asked.Add(1) < 3 {
+			http.Error(w, "not synced", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	if err := waitProxySynced(context.Background(), "n1", srv.URL); err != nil || asked.Load() != 3 {
+		t.Errorf("%v after %d asks, want success at the third", err, asked.Load())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	defer cancel()
+	never := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	defer never.Close()
+	if err := waitProxySynced(ctx, "n2", never.URL); err == nil || !strings.Contains(err.Error(), "n2") || !strings.Contains(err.Error(), never.URL) {
+		t.Errorf("a kube-proxy that never syncs: %v", err)
+	}
+	if got := proxyHealthURL("172.18.0.5"); got != "http://172.18.0.5:10256/healthz" {
+		t.Errorf("health URL %s", got)
 	}
 }

@@ -20,7 +20,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/fleetbench/fleetbench/clusters"
-	"github.com/fleetbench/fleetbench/scenarios"
+	"github.com/fleetbench/fleetbench/internal/dist"
 )
 
 // Runner watches the runner's pods and keeps one worker per pod.
@@ -39,7 +39,7 @@ type Runner struct {
 	workers  map[types.UID]*worker
 	finished map[types.UID]bool // pods whose worker has returned
 	rng      *rand.Rand         // startup delays; guarded by mu
-	startup  scenarios.Sampler
+	startup  dist.Sampler
 	wg       sync.WaitGroup
 }
 

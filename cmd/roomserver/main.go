@@ -5,7 +5,9 @@ package main
 import (
 	"context"
 	"flag"
+	"hash/fnv"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"time"
 
@@ -42,6 +44,10 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return err
 	}
 	cfg.Capacity, cfg.AfterMatch = st.Capacity, st.AfterMatch
+	// Each room its own draw, the same one when it restarts.
+	seed := fnv.New64a()
+	seed.Write([]byte(cfg.Room))
+	cfg.Startup = time.Duration(st.Startup.Sample(rand.New(rand.NewPCG(seed.Sum64(), 0))) * float64(time.Second))
 	window, grace := &st.Window, &st.Grace
 	if cfg.Address == "" {
 		cfg.Address = *listen
@@ -69,6 +75,6 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	}
 	rdb := redis.NewClient(room.RedisOptions(*redisAddr))
 	defer rdb.Close()
-	log.Info("room server", "room", cfg.Room, "listen", *listen, "redis", *redisAddr)
+	log.Info("room server", "room", cfg.Room, "listen", *listen, "redis", *redisAddr, "startup", cfg.Startup)
 	return room.Serve(ctx, room.New(cfg, room.NewStore(rdb, *window, *streamLen), pub, log), ln, *grace)
 }

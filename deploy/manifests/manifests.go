@@ -69,7 +69,8 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	s := Settings{TokenKey: key}
 	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: onTimeout,
 		OnNoServer: onNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Placement: fl.Scheduling.Placement()}
-	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: afterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second}
+	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: afterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second,
+		Startup: fl.PodStartup.Sampler().Scaled(1 / sc.Speedup)}
 	f := settings.DefaultFleetd()
 	f.SyncInterval, f.IdleTimeout = wall(fl.SyncInterval), wall(fl.IdleTimeout)
 	f.SetSpec(fl.Policy.Spec())

@@ -45,6 +45,29 @@ func TestRenderWithScenario(t *testing.T) {
 	}
 }
 
+// The room server gets the scenario's pod startup at the scenario's
+// speedup (the deploy drops it where the cluster realizes it).
+func TestRoomStartupIsTheScenariosAtItsSpeedup(t *testing.T) {
+	sc, err := scenarios.Parse([]byte("apiVersion: fleetbench/v1alpha1\nkind: Scenario\nname: x\nspeedup: 2\nfleet: {podStartup: {uniform: {min: 2s, max: 6s}}}\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := SettingsFor(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.RoomServer.Startup.String(); got != "uniform 1s 3s" {
+		t.Errorf("room startup %q, want uniform 1s 3s", got)
+	}
+	out, err := Render("kind", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(out), "--startup-delay=uniform 1s 3s") {
+		t.Errorf("the room's args lack its startup:\n%s", out)
+	}
+}
+
 // The known answers add the room's readiness period to a real run's
 // time to a starting room; they must add the period the stack deploys.
 func TestRoomReadinessPeriodIsConformances(t *testing.T) {

@@ -291,3 +291,25 @@ func TestRestartInPlaceRetiresTheRoom(t *testing.T) {
 		t.Errorf("a dial after a restart in place: %v (%v), want 503", err, resp)
 	}
 }
+
+// A room with a startup to wait (a pod startup kind does not realize)
+// publishes nothing and is not Ready until it has passed.
+func TestStartupDelaysTheRoomsFirstPublish(t *testing.T) {
+	rs := redistest.Start(t)
+	cfg := testConfig("room-a")
+	cfg.Startup = 3 * time.Second
+	r := startRoom(t, rs, cfg, time.Minute, 1000)
+	ready := func() bool {
+		resp, err := r.http.Client().Get(r.http.URL + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}
+	testkit.Stays(t, time.Second, "a starting room unpublished and not Ready", func() bool {
+		published, _ := r.ops.Published(context.Background())
+		return !published && !ready()
+	})
+	testkit.Eventually(t, 10*time.Second, "the room Ready once its startup passed", ready)
+}

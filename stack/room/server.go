@@ -32,6 +32,9 @@ type Config struct {
 	// ClaimTimeout frees an allocation no player has used: once the join
 	// tokens have expired, the room goes back to None.
 	ClaimTimeout time.Duration
+	// Startup is waited before the room first publishes None (it is not
+	// Ready meanwhile): a pod startup the cluster does not realize.
+	Startup time.Duration
 }
 
 // touchEvery is how often connected players' sessions get a new expiry.
@@ -133,6 +136,11 @@ func (s *Server) Run(ctx context.Context) error {
 		s.log.Warn("restarted in place: room marked Kill for replacement, taking no players", "room", s.cfg.Room)
 		<-ctx.Done()
 		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-time.After(s.cfg.Startup):
 	}
 	if err := s.pub.Publish(ctx, policy.None, s.cfg.Address); err != nil {
 		return fmt.Errorf("publishing opsState: %w", err)

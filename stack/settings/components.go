@@ -4,6 +4,7 @@ import (
 	"flag"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/dist"
 	"github.com/fleetbench/fleetbench/policy"
 )
 
@@ -107,6 +108,10 @@ type RoomServer struct {
 	AfterMatch AfterMatch
 	Window     time.Duration
 	Grace      time.Duration
+	// Startup is drawn once, before the room first publishes None: the
+	// scenario's pod startup where the cluster starts containers at once
+	// (kind's preloaded images); the local runner realizes it itself.
+	Startup dist.Sampler
 }
 
 // DefaultRoomServer is the room server without flags.
@@ -120,6 +125,7 @@ func (r *RoomServer) Register(fs *flag.FlagSet) {
 	fs.TextVar(&r.AfterMatch, "after-match", r.AfterMatch, "reuse (back to None) or recycle (WaitToBeDeleted)")
 	fs.DurationVar(&r.Window, "window", r.Window, "session recovery window")
 	fs.DurationVar(&r.Grace, "grace", r.Grace, "drain limit after SIGTERM (keep below the pod's grace period)")
+	fs.TextVar(&r.Startup, "startup-delay", r.Startup, `wait a draw of this before taking players ("fixed 10s", "lognormal 8s 0.4", "uniform 1s 3s"): a pod startup the cluster does not realize`)
 }
 
 // Args is the command line that gives a room server r.
@@ -129,6 +135,7 @@ func (r RoomServer) Args() []string {
 	a.add("after-match", string(r.AfterMatch))
 	a.add("window", r.Window)
 	a.add("grace", r.Grace)
+	a.add("startup-delay", r.Startup)
 	return a
 }
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fleetbench/fleetbench/internal/dist"
 	"github.com/fleetbench/fleetbench/policy"
 )
 
@@ -28,7 +29,7 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(mb, m) {
 		t.Errorf("matchmaker:\n got %+v\nwant %+v", mb, m)
 	}
-	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second}
+	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second, Startup: dist.Uniform(time.Second, 3*time.Second)}
 	rb := DefaultRoomServer()
 	roundTrip(t, "roomserver", r.Args(), rb.Register)
 	if !reflect.DeepEqual(rb, r) {
@@ -85,6 +86,7 @@ func TestEnumsRefuseOtherWords(t *testing.T) {
 		{m.Register, "--on-no-server=Wait", []string{"-on-no-server", "wait fail"}},
 		{m.Register, "--placement=spread", []string{"-placement", "packed distributed"}},
 		{r.Register, "--after-match=delete", []string{"-after-match", "reuse recycle"}},
+		{r.Register, "--startup-delay=fixed -1s", []string{"-startup-delay", "negative"}},
 	} {
 		fs := flag.NewFlagSet("test", flag.ContinueOnError)
 		fs.SetOutput(new(strings.Builder))

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -35,24 +36,41 @@ func nodeCommandFromEnv() (nodeCommand, error) {
 }
 
 func (c nodeCommand) run(ctx context.Context, args ...string) ([]byte, error) {
+	var out bytes.Buffer
+	if err := c.runTo(ctx, &out, args...); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// runTo runs the command with its stdout to w.
+func (c nodeCommand) runTo(ctx context.Context, w io.Writer, args ...string) error {
 	cmd := exec.CommandContext(ctx, c.argv[0], append(append([]string{}, c.argv[1:]...), args...)...)
-	var out, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &stderr
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
 	if err := cmd.Run(); err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		if msg == "" {
 			msg = err.Error()
 		}
-		return nil, fmt.Errorf("node %s: %s", args[0], msg)
+		return fmt.Errorf("node %s: %s", args[0], msg)
 	}
-	return out.Bytes(), nil
+	return nil
 }
 
-// create starts, joins and wires a node; it returns once the node has
-// registered (Karpenter then finds it by its provider ID).
-func (c nodeCommand) create(ctx context.Context, name, providerID, instanceType string) error {
-	_, err := c.run(ctx, "create", name, providerID, instanceType)
+// create makes a node's container, not yet started: the instance exists
+// (List shows it) from the moment Karpenter asks for it.
+func (c nodeCommand) create(ctx context.Context, name, providerID, instanceType, claim string) error {
+	_, err := c.run(ctx, "create", name, providerID, instanceType, claim)
 	return err
+}
+
+// start boots, joins and wires a created node; it returns once the node
+// has registered (Karpenter then finds it by its provider ID), or has
+// failed and been removed. Its progress, the node's stages timed, goes
+// to this process's log.
+func (c nodeCommand) start(ctx context.Context, name, providerID, instanceType, claim string) error {
+	return c.runTo(ctx, os.Stderr, "start", name, providerID, instanceType, claim)
 }
 
 // remove deletes the node's container; a node already gone is no error.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"strings"
 	"time"
 
@@ -48,8 +49,11 @@ func (p *provider) IsDrifted(context.Context, *v1.NodeClaim) (cloudprovider.Drif
 // something to repair under it.
 func (p *provider) RepairPolicies() []cloudprovider.RepairPolicy { return nil }
 
-// Create starts a node container for the claim and returns once it has
-// joined the cluster.
+// Create makes a node container for the claim and boots it in the
+// background, as a cloud returns an instance before it boots: Karpenter
+// waits for the node to register (its registration TTL bounds a node
+// that never does), and keeps provisioning meanwhile — a create that
+// blocked for the boot held every other claim behind it.
 func (p *provider) Create(ctx context.Context, nc *v1.NodeClaim) (*v1.NodeClaim, error) {
 	it, offering, err := p.choose(nc)
 	if err != nil {
@@ -59,9 +63,16 @@ func (p *provider) Create(ctx context.Context, nc *v1.NodeClaim) (*v1.NodeClaim,
 	// name, as kind's own nodes do: two clusters' claims never collide.
 	name := p.cluster + "-" + nc.Name
 	id := providerPrefix + p.cluster + "/" + name
-	if err := p.nodes.create(ctx, name, id, it.Name); err != nil {
-		return nil, cloudprovider.NewCreateError(err, "NodeJoinFailed", err.Error())
+	if err := p.nodes.create(ctx, name, id, it.Name, nc.Name); err != nil {
+		return nil, cloudprovider.NewCreateError(err, "NodeCreateFailed", err.Error())
 	}
+	go func() {
+		// A node that fails is removed (List no longer shows it, and
+		// Karpenter collects its claim) and leaves an Event saying why.
+		if err := p.nodes.start(context.WithoutCancel(ctx), name, id, it.Name, nc.Name); err != nil {
+			fmt.Fprintf(os.Stderr, "kind provider: node %s: %v\n", name, err)
+		}
+	}()
 	labels := maps.Clone(nc.Labels)
 	if labels == nil {
 		labels = map[string]string{}
