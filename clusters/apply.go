@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -52,6 +53,12 @@ func Apply(ctx context.Context, cfg *rest.Config, manifests []byte) error {
 	if err != nil {
 		return err
 	}
+	return applyObjects(ctx, cfg, objs)
+}
+
+// ApplyObjects is Apply of decoded objects, checking no images: for
+// cluster add-ons whose images the provider itself loaded.
+func ApplyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured) error {
 	return applyObjects(ctx, cfg, objs)
 }
 
@@ -156,4 +163,39 @@ func WaitServed(ctx context.Context, cfg *rest.Config, groupVersion string, reso
 		return fmt.Errorf("%s %v not served: %w", groupVersion, missing, err)
 	}
 	return nil
+}
+
+// DeleteObjects deletes objects in reverse order (what was applied last
+// goes first), ignoring those already gone or whose kind is no longer
+// served.
+func DeleteObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured) error {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
+	var errs []error
+	for _, obj := range slices.Backward(objs) {
+		gvk := obj.GroupVersionKind()
+		m, err := mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+		if meta.IsNoMatchError(err) {
+			continue // its CRD went first
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var r dynamic.ResourceInterface = dyn.Resource(m.Resource)
+		if m.Scope.Name() == meta.RESTScopeNameNamespace {
+			r = dyn.Resource(m.Resource).Namespace(obj.GetNamespace())
+		}
+		if err := r.Delete(ctx, obj.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("deleting %s %q: %w", gvk.Kind, obj.GetName(), err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -57,7 +57,17 @@ type Spec struct {
 	// Packed scheduling scores nodes MostAllocated (Agones' Packed).
 	Packed bool
 	Seed   uint64
+	// Controller is the fleet controller the cluster hosts beside the
+	// stack: ControllerFleetd (nothing to install; "" means it too) or
+	// ControllerOKG (OpenKruise, kruise-game and KEDA).
+	Controller string
 }
+
+// The fleet controllers a cluster can host.
+const (
+	ControllerFleetd = "fleetd"
+	ControllerOKG    = "okg"
+)
 
 // NodePool is the room-server node pool: Karpenter's NodePool plus the
 // static nodes below its minimum.

@@ -5,7 +5,7 @@
 set -euo pipefail
 dir=$(cd "$(dirname "$0")/../clusters/toolchain/modules" && pwd)
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(etcd kubernetes kubernetes-node kwok karpenter coredns)
+[ ${#names[@]} -gt 0 ] || names=(etcd kubernetes kubernetes-node kwok karpenter coredns kruise kruise-game keda)
 for n in "${names[@]}"; do
   tmp=$(mktemp -d)
   cp "$dir/$n.mod" "$tmp/go.mod"

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"sigs.k8s.io/kind/pkg/cluster/nodes"
-	"sigs.k8s.io/kind/pkg/cluster/nodeutils"
 
 	"github.com/fleetbench/fleetbench/clusters/kind/ociarchive"
 )
@@ -76,13 +75,7 @@ func (c *Cluster) loadImages(ctx context.Context, all []nodes.Node) error {
 		if role, _ := n.Role(); role == "control-plane" {
 			continue
 		}
-		f, err := os.Open(archive)
-		if err != nil {
-			return err
-		}
-		err = nodeutils.LoadImageArchive(n, f)
-		f.Close()
-		if err != nil {
+		if err := loadArchive(n, archive); err != nil {
 			return fmt.Errorf("kind: loading the stack's images into %s: %w", n, err)
 		}
 	}

@@ -129,12 +129,21 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 	if err := checkDocker(ctx); err != nil {
 		return err
 	}
+	var parts *okgParts
+	if c.opts.Spec.Controller == clusters.ControllerOKG {
+		if parts, err = c.prepareOKG(ctx); err != nil {
+			return err
+		}
+	}
 	ok, err := c.exists()
 	if err != nil {
 		return err
 	}
 	if ok {
-		return c.checkPool(ctx)
+		if err := c.checkPool(ctx); err != nil || parts == nil {
+			return err
+		}
+		return c.installOKG(ctx, parts)
 	}
 	// Refused before a build of minutes, not after.
 	if err := c.checkFree(ctx); err != nil {
@@ -182,6 +191,11 @@ func (c *Cluster) Up(ctx context.Context) (err error) {
 	}
 	if err := c.finish(ctx, offline); err != nil {
 		return err
+	}
+	if parts != nil {
+		if err := c.installOKG(ctx, parts); err != nil {
+			return err
+		}
 	}
 	if c.autoscales() {
 		if err := c.startKarpenter(ctx); err != nil {

@@ -2,6 +2,7 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,13 @@ import (
 
 // Names lists the providers.
 var Names = []string{"local", "kind", "kube"}
+
+// ErrOKGOnKindOnly: OpenKruiseGame's and KEDA's webhooks and metrics
+// API reach their pods through Services, and their images are loaded
+// into kind's nodes; the local provider's pods have no Service network
+// for the API server to call, and a kubeconfig's cluster would need the
+// images in a registry.
+var ErrOKGOnKindOnly = errors.New("the okg controller (OpenKruise, kruise-game, KEDA) is installed on kind only")
 
 // Options configure whichever provider is chosen; each uses its part.
 type Options struct {
@@ -32,6 +40,9 @@ type Options struct {
 
 // New returns the named provider.
 func New(name string, o Options) (clusters.Provider, error) {
+	if o.Spec.Controller == clusters.ControllerOKG && name != "kind" {
+		return nil, fmt.Errorf("%w, not on %s", ErrOKGOnKindOnly, name)
+	}
 	switch name {
 	case "local":
 		return local.New(local.Options{

@@ -4,13 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -48,6 +48,9 @@ func (c Component) build(ctx context.Context, goBin, dir string, w io.Writer) er
 		cmd := exec.CommandContext(ctx, goBin, append(args, t.Pkg)...)
 		cmd.Dir = src
 		cmd.Env = append(os.Environ(), "GOFLAGS=-mod=readonly", "GOWORK=off")
+		if c.Static {
+			cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
+		}
 		if err := runCounting(cmd, logFile, w, t.Name); err != nil {
 			return err
 		}
@@ -141,6 +144,9 @@ func copyAsset(ctx context.Context, goBin, src string, a Asset, into string) err
 	if info.Error != "" || info.Dir == "" {
 		return fmt.Errorf("locating %s@%s: %s", a.Module, a.Version, info.Error)
 	}
+	if a.Tree {
+		return copyTree(filepath.Join(info.Dir, a.Dir), into)
+	}
 	entries, err := os.ReadDir(filepath.Join(info.Dir, a.Dir))
 	if err != nil {
 		return err
@@ -150,7 +156,7 @@ func copyAsset(ctx context.Context, goBin, src string, a Asset, into string) err
 	}
 	copied := 0
 	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".yaml") || (len(a.Files) > 0 && !slices.Contains(a.Files, e.Name())) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(info.Dir, a.Dir, e.Name()))
@@ -162,8 +168,31 @@ func copyAsset(ctx context.Context, goBin, src string, a Asset, into string) err
 		}
 		copied++
 	}
-	if copied == 0 {
-		return errors.New("no CRDs in " + a.Module + "/" + a.Dir)
+	if want := len(a.Files); copied == 0 || (want > 0 && copied != want) {
+		return fmt.Errorf("%s/%s: %d of the YAML files wanted (%v)", a.Module, a.Dir, copied, a.Files)
 	}
 	return nil
+}
+
+// copyTree copies the regular files under from into into, writable (the
+// module cache's are read-only).
+func copyTree(from, into string) error {
+	return filepath.WalkDir(from, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		rel, err := filepath.Rel(from, path)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(into, rel)
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
 }

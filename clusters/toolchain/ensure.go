@@ -26,7 +26,7 @@ func Ensure(ctx context.Context, cacheDir string, w io.Writer, cs []Component) (
 	if err != nil {
 		return Toolchain{}, fmt.Errorf("building the cluster components needs the go command: %w", err)
 	}
-	tc := Toolchain{bins: map[string]string{}}
+	tc := Toolchain{bins: map[string]string{}, assets: map[string]string{}}
 	for i, c := range cs {
 		dir, err := c.cacheDir(cacheDir)
 		if err != nil {
@@ -41,6 +41,7 @@ func Ensure(ctx context.Context, cacheDir string, w io.Writer, cs []Component) (
 			tc.bins[t.Name] = filepath.Join(dir, "bin", t.Name)
 		}
 		for _, a := range c.Assets {
+			tc.assets[a.Into] = filepath.Join(dir, a.Into)
 			if a.Into == "crds" {
 				tc.KarpenterCRDs = filepath.Join(dir, a.Into)
 			}
@@ -72,9 +73,10 @@ func ensureOne(ctx context.Context, goBin string, c Component, dir string, w io.
 }
 
 // cacheDir is keyed by the build module's content, the tools, the link
-// flags and the Go version, so an edited go.sum or a new Go release gets a
-// fresh build. Without LDFlags the key is what it was before they existed,
-// keeping older caches valid.
+// flags, cgo, what assets are copied and the Go version, so an edited
+// go.sum or a new Go release gets a fresh build. Without LDFlags, Static,
+// Files or Tree the key is what it was before they existed, keeping older
+// caches valid.
 func (c Component) cacheDir(root string) (string, error) {
 	h := sha256.New()
 	for _, ext := range []string{".mod", ".sum"} {
@@ -92,6 +94,14 @@ func (c Component) cacheDir(root string) (string, error) {
 	}
 	if c.LDFlags != "" {
 		fmt.Fprintf(h, " -ldflags=%q", c.LDFlags)
+	}
+	if c.Static {
+		fmt.Fprint(h, " static")
+	}
+	for _, a := range c.Assets {
+		if a.Tree || len(a.Files) > 0 {
+			fmt.Fprintf(h, " asset=%v", a)
+		}
 	}
 	return filepath.Join(root, "components", c.name()+"-"+c.Version+"-"+hex.EncodeToString(h.Sum(nil))[:12]), nil
 }

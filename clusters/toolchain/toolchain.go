@@ -53,6 +53,9 @@ type Component struct {
 	Assets []Asset
 	// LDFlags is passed as go build -ldflags when set.
 	LDFlags string
+	// Static builds without cgo: the binaries run in images holding
+	// nothing else.
+	Static bool
 	// Sources are packages of our own built inside the build module (a
 	// provider compiled against the upstream's libraries): each file of
 	// the FS lands under the module's directory Dir.
@@ -66,7 +69,14 @@ type Tool struct{ Name, Pkg string }
 // Asset is a directory of YAML files in an upstream module.
 type Asset struct {
 	Module, Version, Dir string // upstream module and directory in it
-	Into                 string // directory under the component's cache
+	// Files, when set, are the only files of Dir copied.
+	Files []string
+	// Tree copies every file under Dir, keeping the layout (a
+	// kustomization and the bases it names).
+	Tree bool
+	// Into is the directory under the component's cache, and the name
+	// Toolchain.Assets finds it by: unique among the components.
+	Into string
 }
 
 func (c Component) name() string {
@@ -151,10 +161,15 @@ func kubeVersionLDFlags(version string) string {
 
 // Toolchain is where the built binaries and assets are.
 type Toolchain struct {
-	bins map[string]string // binary name → path
+	bins   map[string]string // binary name → path
+	assets map[string]string // Asset.Into → directory
 	// KarpenterCRDs is the directory of Karpenter's and its kwok provider's CRDs.
 	KarpenterCRDs string
 }
+
+// Assets returns the directory of the ensured asset copied into into
+// ("kruise-crds", …), or "" when none of the ensured components has it.
+func (t Toolchain) Assets(into string) string { return t.assets[into] }
 
 // Binary returns the path of a built binary ("kube-apiserver", "etcd", …),
 // or "" when none of the ensured components has it.

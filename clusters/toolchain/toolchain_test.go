@@ -44,6 +44,13 @@ func TestCacheDirKeyedByNameAndLDFlags(t *testing.T) {
 	if dir(a) == dir(stamped) {
 		t.Errorf("LDFlags do not change the cache key %s", dir(a))
 	}
+	static := a
+	static.Static = true
+	tree := a
+	tree.Assets = []Asset{{Module: "m", Version: "v1", Dir: "config", Tree: true, Into: "m-config"}}
+	if dir(a) == dir(static) || dir(a) == dir(tree) {
+		t.Errorf("Static or a copied tree do not change the cache key %s", dir(a))
+	}
 	unnamed := a
 	unnamed.Name = ""
 	if got := filepath.Base(dir(unnamed)); !strings.HasPrefix(got, "kubernetes-v1-") {
@@ -73,7 +80,7 @@ func TestPruneStaleKeepsComponentsSharingAPrefix(t *testing.T) {
 }
 
 func TestListsResolve(t *testing.T) {
-	for _, cs := range [][]Component{Local(), KindNode()} {
+	for _, cs := range [][]Component{Local(), KindNode(), OKG()} {
 		for _, c := range cs {
 			if _, err := c.cacheDir("/cache"); err != nil {
 				t.Errorf("%s: %v", c.name(), err)

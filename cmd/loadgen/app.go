@@ -22,7 +22,8 @@ const usage = `usage:
   loadgen cluster down   [--provider local|kind|kube] [--name NAME]
   loadgen cluster status [--provider local|kind|kube] [--name NAME] [--json]
   loadgen cluster deploy [--scenario FILE]   (the stack: Redis, matchmaker, fleetd, room servers)
-  loadgen cluster build  [--provider local|kind]  (build the provider's components into the cache)
+  loadgen cluster build  [--provider local|kind] [--controller fleetd|okg]
+                 (build the provider's components, and OpenKruiseGame's and KEDA's for okg, into the cache)
   loadgen cluster node   (kind node containers for Karpenter's kind provider; run by it, not by hand)
   loadgen worker         (a worker pod of run --workers; started by the Job, not by hand)
 Run "loadgen cluster up -h" for every flag.

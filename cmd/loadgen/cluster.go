@@ -26,6 +26,7 @@ import (
 // clusterFlags are shared by up, down and status.
 type clusterFlags struct {
 	provider, scenario, name, stateDir, kubeconfig, binDir, nodeImage string
+	controller                                                        string
 	apiPort                                                           int
 	images                                                            imageFlag
 	sets                                                              []scenarios.Override
@@ -42,6 +43,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.apiPort, "api-port", 0, "local, kind: kube-apiserver port on 127.0.0.1 (default: a free port)")
 	fs.StringVar(&f.nodeImage, "node-image", "", `kind: node image; default: kind's published image when Docker holds it, else fleetbench's offline build; "kind": kind's published image (pulled)`)
 	fs.Var(&f.images, "image", "local: IMAGE=COMMAND maps a container image to a local command (repeatable)")
+	fs.StringVar(&f.controller, "controller", clusters.ControllerFleetd, "fleet controller the cluster hosts: fleetd (the stack's) or okg (installs OpenKruise, kruise-game and KEDA; kind only)")
 	fs.BoolVar(&f.verbose, "v", false, "log progress details")
 	fs.Func("set", "override a scenario field: PATH=VALUE (repeatable)", func(v string) error {
 		o, err := scenarios.ParseOverride(v)
@@ -163,6 +165,16 @@ func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider
 		spec = clusters.SpecFor(sc)
 	}
 	spec.Name = f.name
+	switch f.controller {
+	case clusters.ControllerFleetd, "":
+	case clusters.ControllerOKG:
+		if f.provider != "kind" {
+			return nil, cli.Inputf("--controller okg: %w, not on %s", providers.ErrOKGOnKindOnly, f.provider)
+		}
+		spec.Controller = clusters.ControllerOKG
+	default:
+		return nil, cli.Inputf("--controller %q: want fleetd or okg", f.controller)
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -184,6 +196,7 @@ func (e env) buildCmd(args []string) error {
 	fs := flag.NewFlagSet("cluster build", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	provider := fs.String("provider", "local", "local (the control plane's components) or kind (the offline node image)")
+	controller := fs.String("controller", "fleetd", "fleetd (built with the stack) or okg (OpenKruise, kruise-game and KEDA too)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -193,9 +206,17 @@ func (e env) buildCmd(args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
+	if *controller != "fleetd" && *controller != "okg" {
+		return usageError{fmt.Errorf("--controller %q: cluster build knows fleetd and okg", *controller)}
+	}
 	dir, err := toolchain.DefaultCacheDir()
 	if err != nil {
 		return err
+	}
+	if *controller == "okg" {
+		if _, err := toolchain.Ensure(e.ctx, dir, e.stdout, toolchain.OKG()); err != nil {
+			return err
+		}
 	}
 	switch *provider {
 	case "local":
