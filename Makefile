@@ -1,7 +1,7 @@
 GO ?= go
 OUT ?= out
 
-.PHONY: simulate test test-short fuzz deps bins kind-image nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
+.PHONY: simulate test test-okg test-short fuzz deps bins kind-image nightly baseline loadtest bench bench-cluster bench-stack bench-loadgen components cluster-up cluster-down lint clean
 
 ## simulate: run the model on the evening-peak scenario and size its buffer: $(OUT)/model.json,
 ## check.json and report.html (the run, the sizing check and the recommended value)
@@ -56,6 +56,12 @@ deps:
 ## and the stack's binaries into bin/ (the local runner's fleetbench/* images)
 components: bins
 	bin/loadgen cluster build
+
+## test-okg: OpenKruise, kruise-game and KEDA built (cold: tens of minutes, then cached) and
+## installed on kind; the manifests `sim plan --emit okg` writes, run against the real HPA
+test-okg: deps kind-image
+	bin/loadgen cluster build --provider kind --controller okg
+	$(GO) test -tags okg -count=1 -timeout 60m -v ./clusters/okg
 
 ## kind-image: the kind provider's offline node image (Debian rootfs, Kubernetes and its images
 ## built here; cached in Docker and under ~/.cache/fleetbench)

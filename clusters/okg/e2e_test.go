@@ -1,0 +1,275 @@
+//go:build okg
+
+package okg_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/fleetbench/fleetbench/clusters"
+	"github.com/fleetbench/fleetbench/clusters/kind"
+	"github.com/fleetbench/fleetbench/emit"
+	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
+)
+
+var (
+	gssResource = schema.GroupVersionResource{Group: "game.kruise.io", Version: "v1alpha1", Resource: "gameserversets"}
+	gsResource  = schema.GroupVersionResource{Group: "game.kruise.io", Version: "v1alpha1", Resource: "gameservers"}
+	soResource  = schema.GroupVersionResource{Group: "keda.sh", Version: "v1alpha1", Resource: "scaledobjects"}
+)
+
+// ns is where the test's rooms run.
+const ns = "okg-e2e"
+
+// TestEmittedManifestsOnRealOKG: on kind with OpenKruise, kruise-game and
+// KEDA installed, the manifests `sim plan --emit okg` writes for a plan
+// of 10 idle rooms keep 10, and the real HPA answers as upstream's
+// algorithm says (kruise-game's scaler asks for replicas + minAvailable −
+// None; the HPA keeps the replicas while ask/replicas is within its
+// tolerance, both ends included):
+//   - emitted behaviour (tolerance 0): 1 room allocated → ask 11 → 11;
+//   - Kubernetes' default behaviour (tolerance 10%): 1 more allocated →
+//     ask 12, 12/11 = 1.09 → stays 11 for four HPA syncs; 1 more → ask 13,
+//     13/11 = 1.18 → 13.
+func TestEmittedManifestsOnRealOKG(t *testing.T) {
+	if testing.Short() {
+		t.Skip("creates a kind cluster with OpenKruiseGame")
+	}
+	if err := exec.Command("docker", "version").Run(); err != nil || os.Geteuid() != 0 {
+		t.Skip("needs a Docker daemon and root (the offline kind node image)")
+	}
+	spec := clusters.DefaultSpec()
+	spec.Name = fmt.Sprintf("fbokg-%d", os.Getpid())
+	spec.Controller = clusters.ControllerOKG
+	spec.Nodes = clusters.NodePool{PodsPerNode: 20, Min: 1, Max: 1, Initial: 1}
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	p, err := kind.New(kind.Options{Spec: spec, Kubeconfig: kubeconfig, Progress: testWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+	defer cancel()
+	t.Cleanup(func() { p.Down(context.Background()) })
+	start := time.Now()
+	if err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("kind with OpenKruiseGame up in %s", time.Since(start).Round(time.Second))
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn := dynamic.NewForConfigOrDie(cfg)
+	if err := clusters.ApplyObjects(ctx, cfg, roomsManifests(t)); err != nil {
+		t.Fatal(err)
+	}
+	answers := modelAnswers(t)
+	waitReplicas(ctx, t, dyn, 10, 3*time.Minute, "the plan's 10 idle rooms")
+
+	allocate(ctx, t, dyn, 1)
+	waitReplicas(ctx, t, dyn, answers[0], 2*time.Minute, "emitted behaviour, 1 allocated: ask 11 with tolerance 0")
+
+	// Kubernetes' default behaviour: KEDA drops the HPA's behavior.
+	if _, err := dyn.Resource(soResource).Namespace(ns).Patch(ctx, "rooms", types.JSONPatchType,
+		[]byte(`[{"op":"remove","path":"/spec/advanced"}]`), metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitDefaultBehaviour(ctx, t, dyn)
+	waitNone(ctx, t, dyn, 10)
+	allocate(ctx, t, dyn, 1)
+	holdReplicas(ctx, t, dyn, answers[1], 4*15*time.Second, "default tolerance, ask 12 of 11 (1.09)")
+	allocate(ctx, t, dyn, 1)
+	waitReplicas(ctx, t, dyn, answers[2], 2*time.Minute, "default tolerance, ask 13 of 11 (1.18)")
+}
+
+// modelAnswers are the model's HPA layer's answers to the same steps
+// (policy.MinAvailable's scaler ask through policy.HPA), which must be
+// the ones derived by hand: 11, 11, 13.
+func modelAnswers(t *testing.T) []int64 {
+	t.Helper()
+	rule := policy.MinAvailable{Count: 10}
+	ask := func(replicas, none int) int {
+		return rule.ScalerAsk(policy.ScalerStatus{Replicas: replicas, Pods: replicas, None: none})
+	}
+	emitted := policy.DefaultHPA()
+	emitted.TolUp, emitted.TolDown, emitted.Down.Window = 0, 0, 0
+	first := emitted.Next(15, 10, ask(10, 9))
+	def := policy.DefaultHPA()
+	def.Next(0, first, first) // the HPA KEDA remade: its first recommendation
+	second := def.Next(15, first, ask(first, first-2))
+	third := def.Next(30, second, ask(second, second-3))
+	out := []int64{int64(first), int64(second), int64(third)}
+	if fmt.Sprint(out) != "[11 11 13]" {
+		t.Fatalf("the model's HPA answers %v, derived by hand [11 11 13]", out)
+	}
+	return out
+}
+
+// TestModelAnswersAreTheDerivedOnes runs without a cluster.
+func TestModelAnswersAreTheDerivedOnes(t *testing.T) { modelAnswers(t) }
+
+// roomsManifests are the manifests emit.OKG writes for a flat plan of 10
+// rooms, with the room server's image (a Running pod is all the scaler
+// counts) on the rooms' node.
+func roomsManifests(t *testing.T) []*unstructured.Unstructured {
+	t.Helper()
+	doc, dir, err := scenarios.Read("evening-peak")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := scenarios.Parse(doc, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &results.Plan{Scenario: sc.Name, Knob: "minAvailable", Step: "1h0m0s", LeadSeconds: 95, Found: true,
+		Steps: []results.PlanStep{{At: "0s", Count: 10, Analytic: 10, PeakRate: 1}}}
+	b, err := emit.OKG(plan, sc, emit.Options{Fleet: "rooms", Namespace: ns, Timezone: "UTC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs, err := clusters.DecodeObjects(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	namespace := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}
+	for _, o := range objs {
+		if o.GetKind() != "GameServerSet" {
+			continue
+		}
+		pod := map[string]any{
+			"nodeSelector": map[string]any{clusters.PoolLabel: clusters.PoolRooms},
+			"containers": []any{map[string]any{
+				"name": "game-server", "image": "fleetbench/roomserver:" + kind.ImageTag, "imagePullPolicy": "Never",
+				"env":       []any{map[string]any{"name": "FLEETBENCH_TOKEN_KEY", "value": strings.Repeat("ab", 32)}},
+				"resources": map[string]any{"requests": map[string]any{"cpu": "10m"}},
+			}},
+		}
+		if err := unstructured.SetNestedMap(o.Object, pod, "spec", "gameServerTemplate", "spec"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return append([]*unstructured.Unstructured{namespace}, objs...)
+}
+
+func replicas(ctx context.Context, dyn dynamic.Interface) (spec, pods int64, err error) {
+	gss, err := dyn.Resource(gssResource).Namespace(ns).Get(ctx, "rooms", metav1.GetOptions{})
+	if err != nil {
+		return 0, 0, err
+	}
+	spec, _, _ = unstructured.NestedInt64(gss.Object, "spec", "replicas")
+	pods, _, _ = unstructured.NestedInt64(gss.Object, "status", "replicas")
+	return spec, pods, nil
+}
+
+// waitReplicas waits for the GameServerSet's spec and pods to be want.
+func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want int64, limit time.Duration, why string) {
+	t.Helper()
+	start := time.Now()
+	var spec, pods int64
+	err := wait.PollUntilContextTimeout(ctx, time.Second, limit, true, func(ctx context.Context) (bool, error) {
+		var err error
+		spec, pods, err = replicas(ctx, dyn)
+		return err == nil && spec == want && pods == want, nil
+	})
+	if err != nil {
+		t.Fatalf("%s: replicas %d, pods %d after %s; want %d", why, spec, pods, limit, want)
+	}
+	t.Logf("%s: %d rooms after %s", why, want, time.Since(start).Round(time.Second))
+}
+
+// holdReplicas fails if the replicas leave want within d.
+func holdReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want int64, d time.Duration, why string) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(time.Second) {
+		spec, _, err := replicas(ctx, dyn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spec != want {
+			t.Fatalf("%s: replicas %d, want %d held for %s", why, spec, want, d)
+		}
+	}
+	t.Logf("%s: %d rooms held for %s", why, want, d)
+}
+
+// allocate sets n None GameServers' opsState to Allocated, as a
+// matchmaker claims rooms under OpenKruiseGame.
+func allocate(ctx context.Context, t *testing.T, dyn dynamic.Interface, n int) {
+	t.Helper()
+	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, gs := range list.Items {
+		if n == 0 {
+			return
+		}
+		if state, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); state != "" && state != "None" {
+			continue
+		}
+		if _, err := dyn.Resource(gsResource).Namespace(ns).Patch(ctx, gs.GetName(), types.MergePatchType,
+			[]byte(`{"spec":{"opsState":"Allocated"}}`), metav1.PatchOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		n--
+	}
+	if n > 0 {
+		t.Fatalf("%d rooms short of None GameServers to allocate", n)
+	}
+}
+
+// waitNone waits until want pods carry opsState None (kruise-game copies
+// a GameServer's opsState onto its pod's label, which the scaler counts).
+func waitNone(ctx context.Context, t *testing.T, dyn dynamic.Interface, want int) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, func(ctx context.Context) (bool, error) {
+		pods, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "pods"}).Namespace(ns).List(ctx,
+			metav1.ListOptions{LabelSelector: "game.kruise.io/gs-opsState=None"})
+		return err == nil && len(pods.Items) == want, nil
+	})
+	if err != nil {
+		t.Fatalf("%d None rooms not reached: %v", want, err)
+	}
+}
+
+// waitDefaultBehaviour waits for KEDA to have taken the behaviour off
+// the HPA it made ("keda-hpa-" + the ScaledObject's name), so that no
+// sync after it runs with tolerance 0.
+func waitDefaultBehaviour(ctx context.Context, t *testing.T, dyn dynamic.Interface) {
+	t.Helper()
+	hpa := schema.GroupVersionResource{Group: "autoscaling", Version: "v2", Resource: "horizontalpodautoscalers"}
+	err := wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, func(ctx context.Context) (bool, error) {
+		h, err := dyn.Resource(hpa).Namespace(ns).Get(ctx, "keda-hpa-rooms", metav1.GetOptions{})
+		if err != nil {
+			return false, nil
+		}
+		_, set, _ := unstructured.NestedFieldNoCopy(h.Object, "spec", "behavior", "scaleUp", "tolerance")
+		return !set, nil
+	})
+	if err != nil {
+		t.Fatalf("KEDA kept the emitted behaviour on its HPA: %v", err)
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
