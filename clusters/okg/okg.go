@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,16 +35,18 @@ type controller struct {
 }
 
 // image is a one-layer image holding a toolchain binary at the path
-// upstream's manifests run.
-type image struct{ repo, binary, path string }
+// upstream's manifests run, as the user upstream's image runs it.
+type image struct{ repo, binary, path, user string }
 
 func controllers() []controller {
 	return []controller{
-		{"kruise", "OpenKruise", toolchain.KruiseVersion, []image{{"fleetbench/kruise-manager", "kruise-manager", "/manager"}}},
-		{"kruise-game", "kruise-game", toolchain.KruiseGameVersion, []image{{"fleetbench/kruise-game-manager", "kruise-game-manager", "/manager"}}},
+		// Its manifest sets the user (65534).
+		{"kruise", "OpenKruise", toolchain.KruiseVersion, []image{{"fleetbench/kruise-manager", "kruise-manager", "/manager", ""}}},
+		{"kruise-game", "kruise-game", toolchain.KruiseGameVersion, []image{{"fleetbench/kruise-game-manager", "kruise-game-manager", "/manager", ""}}},
+		// KEDA's manifests ask for a non-root user; its Dockerfiles name it.
 		{"keda", "KEDA", toolchain.KEDAVersion, []image{
-			{"fleetbench/keda", "keda", "/keda"},
-			{"fleetbench/keda-metrics-apiserver", "keda-adapter", "/keda-adapter"}}},
+			{"fleetbench/keda", "keda", "/keda", "65532:65532"},
+			{"fleetbench/keda-metrics-apiserver", "keda-adapter", "/keda-adapter", "65532:65532"}}},
 	}
 }
 
@@ -60,6 +63,7 @@ func Images(tc toolchain.Toolchain) ([]ociarchive.Image, error) {
 				Ref:        im.repo + ":" + c.version,
 				Layers:     []ociarchive.Layer{{Files: map[string]string{im.path: bin}}},
 				Entrypoint: []string{im.path},
+				User:       im.user,
 			})
 		}
 	}
@@ -130,9 +134,23 @@ func render(config func(name string) string) ([]Controller, error) {
 				ctl.Objects = append(ctl.Objects, o)
 			}
 		}
+		// kustomize keeps its inputs' order, in which kruise's Namespace
+		// follows objects in it: Namespaces and CRDs go first.
+		slices.SortStableFunc(ctl.Objects, func(a, b *unstructured.Unstructured) int { return first(a) - first(b) })
 		out = append(out, ctl)
 	}
 	return out, nil
+}
+
+// first orders what other objects need before them.
+func first(o *unstructured.Unstructured) int {
+	switch o.GetKind() {
+	case "Namespace":
+		return 0
+	case "CustomResourceDefinition":
+		return 1
+	}
+	return 2
 }
 
 // skipped are upstream objects not installed here: kruise-daemon (its

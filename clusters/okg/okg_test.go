@@ -55,6 +55,16 @@ func TestRenderIsUpstreamsInstallWithOurImages(t *testing.T) {
 	if got := strings.Join(names, " "); got != "OpenKruise kruise-game KEDA" {
 		t.Errorf("install order %s, want OpenKruise first", got)
 	}
+	for _, c := range ctls {
+		namespaces := map[string]bool{}
+		for _, o := range c.Objects {
+			if o.GetKind() == "Namespace" {
+				namespaces[o.GetName()] = true
+			} else if ns := o.GetNamespace(); ns != "" && !namespaces[ns] && ns != "kube-system" {
+				t.Errorf("%s: %s %s/%s comes before its Namespace", c.Name, o.GetKind(), ns, o.GetName())
+			}
+		}
+	}
 	kinds := map[string]int{}
 	var deployments []string
 	for _, o := range objs {

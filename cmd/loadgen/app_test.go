@@ -56,6 +56,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cluster", "up", "--provider", "eks"}, `--provider "eks": want one of [local kind kube]`},
 		{[]string{"cluster", "up", "--scenario", "no/such.yaml"}, "scenario"},
 		{[]string{"cluster", "status", "extra"}, `unexpected argument "extra"`},
+		{[]string{"cluster", "up", "--controller", "agones"}, `--controller "agones": want fleetd or okg`},
+		{[]string{"cluster", "up", "--controller", "okg"}, "installed on kind only, not on local"},
+		{[]string{"cluster", "up", "--controller", "okg", "--provider", "kube"}, "installed on kind only, not on kube"},
+		{[]string{"cluster", "build", "--controller", "agones"}, `--controller "agones": cluster build knows fleetd and okg`},
 	} {
 		code, out, errb := runArgs(tc.args...)
 		if code != cli.Usage || !strings.Contains(out+errb, tc.want) {

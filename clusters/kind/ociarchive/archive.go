@@ -34,6 +34,8 @@ type Image struct {
 	Labels map[string]string
 	// StopSignal is the signal `docker stop` sends (systemd wants SIGRTMIN+3).
 	StopSignal string
+	// User runs the entrypoint ("65532:65532"); empty, root.
+	User string
 }
 
 // Layer is a filesystem change set.
@@ -137,7 +139,7 @@ func (im Image) build(shared map[string]v1.Layer) (name.Reference, v1.Image, err
 	cfg = cfg.DeepCopy()
 	cfg.OS, cfg.Architecture = "linux", "amd64"
 	cfg.Config.Entrypoint, cfg.Config.Cmd, cfg.Config.Env, cfg.Config.Labels = im.Entrypoint, im.Cmd, im.Env, im.Labels
-	cfg.Config.StopSignal = im.StopSignal
+	cfg.Config.StopSignal, cfg.Config.User = im.StopSignal, im.User
 	if img, err = mutate.ConfigFile(img, cfg); err != nil {
 		return nil, nil, err
 	}
