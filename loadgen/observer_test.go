@@ -280,3 +280,30 @@ func TestObserverReportsANodeThatNeverJoined(t *testing.T) {
 		t.Errorf("events %+v, want the one failure at 30s", run.Events)
 	}
 }
+
+// TestObserverNominationNeverFollowsItsNode: Karpenter's Nominated Event
+// may reach the watch after the Node its launch made (kwok: at once);
+// the nomination preceded the launch, so the stage is the node's
+// creation at the latest, and the scale-up stays in order.
+func TestObserverNominationNeverFollowsItsNode(t *testing.T) {
+	w := newScaleUpWorld(t)
+	o := w.o
+	w.at(0)
+	o.pod(nil, room("room-a", "", corev1.PodPending, false))
+	w.at(2)
+	o.node(nil, roomNode("node-a", "rooms-a", false))
+	w.at(2.001)
+	o.event(&corev1.Event{Reason: "Nominated", InvolvedObject: corev1.ObjectReference{Kind: "Pod", Name: "room-a"},
+		Message: "Pod should schedule on: nodeclaim/rooms-a"})
+	w.at(9)
+	o.node(nil, roomNode("node-a", "rooms-a", true))
+	o.pod(nil, room("room-a", "node-a", corev1.PodRunning, true))
+	run := &results.Run{Histograms: map[string]*results.Histogram{}, Counters: map[string]int64{}, Series: results.Series{Values: map[string][]float64{}}}
+	o.fill(run, 0)
+	if len(run.ScaleUps) != 1 {
+		t.Fatalf("scale-ups = %+v, want 1", run.ScaleUps)
+	}
+	if up := run.ScaleUps[0]; up.Nominated != up.Created || !up.InOrder() {
+		t.Errorf("%+v: want the nomination at the node's creation (%g), in order", up, up.Created)
+	}
+}

@@ -161,10 +161,17 @@ func (o *observer) scaleUp(st *nodeState) (results.ScaleUp, bool) {
 		return results.ScaleUp{}, false
 	}
 	up := results.ScaleUp{Node: st.name, At: o.clock.stamp(st.created).String(), Created: o.span(trigger, st.created)}
+	// Karpenter nominates before it launches, but publishes the Nominated
+	// Event asynchronously: where the Node is made at launch (kwok), the
+	// Event can reach its watch a few milliseconds after the Node does.
+	nominated := o.nominatedAt[st.claim]
+	if !nominated.IsZero() && nominated.After(st.created) {
+		nominated = st.created
+	}
 	for _, stage := range []struct {
 		at  time.Time
 		out *float64
-	}{{o.nominatedAt[st.claim], &up.Nominated}, {st.started, &up.Started}, {st.ready, &up.Ready},
+	}{{nominated, &up.Nominated}, {st.started, &up.Started}, {st.ready, &up.Ready},
 		{st.podRunning, &up.PodRunning}, {st.roomReady, &up.RoomReady}} {
 		if !stage.at.IsZero() {
 			*stage.out = o.span(trigger, stage.at)
