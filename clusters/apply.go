@@ -63,15 +63,10 @@ func ApplyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Un
 }
 
 func applyObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured) error {
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dyn, mapper, err := dynamicClients(cfg)
 	if err != nil {
 		return err
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
 	for _, obj := range objs {
 		if err := applyOne(ctx, dyn, mapper, obj); err != nil {
 			return err
@@ -169,15 +164,10 @@ func WaitServed(ctx context.Context, cfg *rest.Config, groupVersion string, reso
 // goes first), ignoring those already gone or whose kind is no longer
 // served.
 func DeleteObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.Unstructured) error {
-	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	dyn, mapper, err := dynamicClients(cfg)
 	if err != nil {
 		return err
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
-	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc))
 	var errs []error
 	for _, obj := range slices.Backward(objs) {
 		gvk := obj.GroupVersionKind()
@@ -198,4 +188,18 @@ func DeleteObjects(ctx context.Context, cfg *rest.Config, objs []*unstructured.U
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// dynamicClients are a dynamic client and a REST mapper that rediscovers
+// kinds on Reset (a CRD just installed).
+func dynamicClients(cfg *rest.Config) (dynamic.Interface, *restmapper.DeferredDiscoveryRESTMapper, error) {
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dyn, restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(dc)), nil
 }
