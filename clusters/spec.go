@@ -110,6 +110,9 @@ func SpecFor(sc *scenarios.Scenario) Spec {
 	s.PodStartup = sc.Fleet.PodStartup
 	s.Packed = sc.Fleet.Scheduling != scenarios.Distributed
 	s.Seed = sc.Seed
+	if sc.Fleet.Controller == scenarios.OKG {
+		s.Controller = ControllerOKG
+	}
 	if sc.Nodes.PodsPerNode == 0 {
 		s.Nodes.PodsPerNode, s.Nodes.Min, s.Nodes.Max, s.Nodes.Initial = MaxPodsPerNode, 1, 1, 1
 	}

@@ -116,16 +116,15 @@ func (c *Stack) waitRooms(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	sel := wire.RoomServerSelector + "," + wire.OpsStateLabel + "=None"
 	var ready int
 	err = wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, stackReadyLimit, true, func(ctx context.Context) (bool, error) {
-		list, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: sel})
+		list, err := client.CoreV1().Pods(manifests.Namespace).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector})
 		if err != nil {
 			return false, nil
 		}
 		ready = 0
 		for i := range list.Items {
-			if wire.PodReady(&list.Items[i]) {
+			if p := &list.Items[i]; wire.PodOpsState(p) == "None" && wire.PodReady(p) {
 				ready++
 			}
 		}

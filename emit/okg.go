@@ -2,6 +2,7 @@ package emit
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -25,9 +26,12 @@ type okg struct {
 	ws                []window
 	schedule          bool // more than one window: CronJobs change minAvailable
 	start, max, sync  int
+	minAvailable      string // the trigger's: a count, or a fraction of the pods
 	startWhy, maxWhy  string
 	syncWhy           string
 	deadband, ignored int
+	deadbandWhy       string
+	heading           []string // what the manifests implement
 	unavailable       *yaml.Node
 	unavailableWhy    string
 }
@@ -44,18 +48,8 @@ func OKG(p *results.Plan, sc *scenarios.Scenario, o Options) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := sc.Fleet.Policy.MinAvailable
-	k := okg{p: p, fleet: fleetName(sc, o), ns: o.Namespace, tz: o.Timezone, ws: ws,
-		unavailable: str("25%"), unavailableWhy: "OpenKruiseGame's default"}
-	k.plan = k.fleet + "-plan"
-	k.max, k.maxWhy = replicaCap(sc, m.Max)
-	k.sync, k.syncWhy = syncSeconds(sc)
-	if r := sc.Fleet.Update.RollingUpdate; r != nil {
-		k.unavailable, k.unavailableWhy = str(r.MaxUnavailable.String()), "fleet.update.rollingUpdate.maxUnavailable"
-		if !r.MaxUnavailable.Percent {
-			k.unavailable = num(int(r.MaxUnavailable.Value))
-		}
-	}
+	k := newOKG(sc, o, ws)
+	k.p, k.heading = p, planLines(p)
 	k.start, k.startWhy = ws[0].Count, "the plan's one count"
 	if k.schedule = len(ws) > 1; k.schedule {
 		for _, w := range ws {
@@ -63,14 +57,12 @@ func OKG(p *results.Plan, sc *scenarios.Scenario, o Options) ([]byte, error) {
 		}
 		k.startWhy = "the plan's largest count, until the first CronJob sets the step's"
 	}
-	// At the plan's largest fleet (the day simulated, else the cap), what
-	// the HPA's default tolerance hides.
-	k.deadband = k.max
 	if d := p.Day; d != nil {
-		k.deadband = peakFleet(d)
+		k.deadband, k.deadbandWhy = peakFleet(d), "the plan's busiest minute"
 	}
 	k.ignored = k.deadband / 10
-	docs := []*yaml.Node{k.gameServerSet(), k.scaledObject()}
+	k.minAvailable = strconv.Itoa(k.start)
+	docs := []*yaml.Node{k.gameServerSet(), k.scaledObject(sc)}
 	if k.schedule {
 		docs = append(docs, k.rbac()...)
 		for _, w := range ws {
@@ -80,59 +72,94 @@ func OKG(p *results.Plan, sc *scenarios.Scenario, o Options) ([]byte, error) {
 	return encode(docs...)
 }
 
+// OKGFleet writes the GameServerSet and ScaledObject for the scenario's
+// own minAvailable count: a real run's fleet under the okg controller
+// (the caller gives the GameServerSet its pod template). They are OKG's
+// manifests for a plan of that one count.
+func OKGFleet(sc *scenarios.Scenario, o Options) ([]byte, error) {
+	if err := Check(KindOKG, sc, o); err != nil {
+		return nil, err
+	}
+	if len(sc.Fleet.Policy.Schedule) > 0 {
+		return nil, errors.New("fleet.policy.schedule: a real run's ScaledObject carries one minAvailable (sim plan --emit okg writes a schedule's CronJobs)")
+	}
+	count := *sc.Fleet.Policy.MinAvailable.Count // Check: a count
+	k := newOKG(sc, o, []window{{Count: count}})
+	k.heading = []string{fmt.Sprintf("scenario %s: fleet.policy.minAvailable.count %d.", sc.Name, count)}
+	k.start, k.startWhy = count, "fleet.policy.minAvailable.count"
+	k.ignored = k.deadband / 10
+	k.minAvailable = strconv.Itoa(count)
+	return encode(k.gameServerSet(), k.scaledObject(sc))
+}
+
+// newOKG is what OKG and OKGFleet share: the fleet's names, caps, sync
+// and update strategy.
+func newOKG(sc *scenarios.Scenario, o Options, ws []window) okg {
+	k := okg{fleet: fleetName(sc, o), ns: o.Namespace, tz: o.Timezone, ws: ws,
+		unavailable: str("25%"), unavailableWhy: "OpenKruiseGame's default"}
+	k.plan = k.fleet + "-plan"
+	k.max, k.maxWhy = replicaCap(sc, sc.Fleet.Policy.MinAvailable.Max)
+	k.sync, k.syncWhy = syncSeconds(sc)
+	if r := sc.Fleet.Update.RollingUpdate; r != nil {
+		k.unavailable, k.unavailableWhy = str(r.MaxUnavailable.String()), "fleet.update.rollingUpdate.maxUnavailable"
+		if !r.MaxUnavailable.Percent {
+			k.unavailable = num(int(r.MaxUnavailable.Value))
+		}
+	}
+	// At the fleet's largest (OKG: the plan's day, when simulated), what
+	// the HPA's default tolerance hides.
+	k.deadband, k.deadbandWhy = k.max, "its cap"
+	return k
+}
+
+// firstWhy says where the first count came from.
+func (k okg) firstWhy() string {
+	if k.p == nil {
+		return k.startWhy
+	}
+	return "the plan's first count"
+}
+
 func (k okg) gameServerSet() *yaml.Node {
 	return lead(obj(
 		"apiVersion", gssAPI,
 		"kind", "GameServerSet",
 		"metadata", meta(k.fleet, k.ns),
 		"spec", obj(
-			"replicas", note(num(k.ws[0].Count), "the plan's first count: idle rooms to start with"),
+			"replicas", note(num(k.ws[0].Count), "%s: idle rooms to start with", k.firstWhy()),
 			"updateStrategy", obj("rollingUpdate", obj(
 				"podUpdatePolicy", "ReCreate",
 				"maxUnavailable", note(k.unavailable, "%s", k.unavailableWhy))),
 			"gameServerTemplate", obj("spec", obj("containers", list(obj(
 				"name", "game-server",
 				"image", note(str("REPLACE-WITH-YOUR-GAME-SERVER-IMAGE"), "fleetbench models the fleet, not your image"))))))),
-		append(append([]string{"OpenKruiseGame manifests that implement fleetbench's buffer plan for"}, planLines(k.p)...),
+		append(append([]string{"OpenKruiseGame manifests that implement fleetbench's buffer plan for"}, k.heading...),
 			"kruise-game's KEDA external scaler asks for replicas + minAvailable − None",
 			"rooms while fewer are None, else for replicas − WaitToBeDeleted; KEDA turns",
 			"that into a HorizontalPodAutoscaler.")...)
 }
 
-func (k okg) scaledObject() *yaml.Node {
-	behavior := obj(
-		head("scaleUp",
-			"tolerance 0 (honoured from Kubernetes 1.35, HPAConfigurableTolerance; ignored before):",
-			fmt.Sprintf("the HPA's default 10%% deadband would leave a fleet of %d rooms (the", k.deadband),
-			fmt.Sprintf("plan's busiest minute) short of up to %d rooms the scaler asks for.", k.ignored)),
-		obj(
-			"stabilizationWindowSeconds", note(num(0), "scale up on the first poll that asks"),
-			"tolerance", 0,
-			"selectPolicy", "Max",
-			"policies", list(obj(
-				"type", "Pods",
-				"value", note(num(k.max), "as many as asked in one period: the scaler asks only for what is missing"),
-				"periodSeconds", 15))),
-		"scaleDown", obj(
-			"stabilizationWindowSeconds", note(num(0), "recycled rooms go only at a sync that asks for less; a window would hold them"),
-			"tolerance", 0,
-			"policies", list(obj("type", "Percent", "value", 100, "periodSeconds", 15))))
+func (k okg) scaledObject(sc *scenarios.Scenario) *yaml.Node {
+	spec := obj(
+		"scaleTargetRef", obj("apiVersion", gssAPI, "kind", "GameServerSet", "name", k.fleet),
+		"pollingInterval", note(num(k.sync), "%s", k.syncWhy),
+		"minReplicaCount", 0,
+		"maxReplicaCount", note(num(k.max), "%s", k.maxWhy))
+	if b := k.behaviour(sc); b != nil {
+		spec.Content = append(spec.Content, obj("advanced", obj("horizontalPodAutoscalerConfig", obj("behavior", b))).Content...)
+	}
+	spec.Content = append(spec.Content, obj(
+		"triggers", list(obj(
+			"type", "external",
+			"metricType", "AverageValue",
+			"metadata", obj(
+				"scalerAddress", "kruise-game-external-scaler.kruise-game-system:6000",
+				"minAvailable", note(quoted(k.minAvailable), "%s", k.startWhy))))).Content...)
 	return obj(
 		"apiVersion", "keda.sh/v1alpha1",
 		"kind", "ScaledObject",
 		"metadata", obj("name", note(str(k.fleet), "kruise-game's scaler finds the GameServerSet by this name"), "namespace", k.ns),
-		"spec", obj(
-			"scaleTargetRef", obj("apiVersion", gssAPI, "kind", "GameServerSet", "name", k.fleet),
-			"pollingInterval", note(num(k.sync), "%s", k.syncWhy),
-			"minReplicaCount", 0,
-			"maxReplicaCount", note(num(k.max), "%s", k.maxWhy),
-			"advanced", obj("horizontalPodAutoscalerConfig", obj("behavior", behavior)),
-			"triggers", list(obj(
-				"type", "external",
-				"metricType", "AverageValue",
-				"metadata", obj(
-					"scalerAddress", "kruise-game-external-scaler.kruise-game-system:6000",
-					"minAvailable", note(quoted(strconv.Itoa(k.start)), "%s", k.startWhy))))))
+		"spec", spec)
 }
 
 // rbac lets the schedule's CronJobs patch the ScaledObject, and that only.

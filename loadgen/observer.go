@@ -127,7 +127,7 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		}
 		o.pods[p.Name] = r
 	}
-	r.state, _ = policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+	r.state, _ = policy.ParseOpsState(wire.PodOpsState(p))
 	r.pending = p.Spec.NodeName == ""
 	if _, seen := o.unschedulable[p.Name]; r.pending && !seen && unschedulable(p) {
 		o.unschedulable[p.Name] = now

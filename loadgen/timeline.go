@@ -65,11 +65,17 @@ func fire(ctx context.Context, c *deploy.Stack, ev scenarios.Event, rng *rand.Ra
 		return scenarios.KindRollingDeploy, "version " + ev.RollingDeploy.Version, c.SetVersion(ctx, ns, "roomserver", ev.RollingDeploy.Version)
 	case ev.Crash != nil:
 		// Crashes hit rooms in play: that is where sessions are at stake.
-		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector + "," + wire.OpsStateLabel + "=" + policy.Allocated.String()})
+		pods, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: wire.RoomServerSelector})
 		if err != nil {
 			return scenarios.KindCrash, "", err
 		}
-		victims := pick(rng, pods.Items, ev.Crash.Rooms)
+		inPlay := pods.Items[:0]
+		for _, p := range pods.Items {
+			if wire.PodOpsState(&p) == policy.Allocated.String() {
+				inPlay = append(inPlay, p)
+			}
+		}
+		victims := pick(rng, inPlay, ev.Crash.Rooms)
 		for _, p := range victims {
 			if err := c.KillPod(ctx, ns, p.Name); err != nil {
 				return scenarios.KindCrash, "", err

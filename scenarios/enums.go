@@ -27,6 +27,9 @@ type AfterMatch string
 // Scheduling is how rooms are packed onto nodes and chosen for matches.
 type Scheduling string
 
+// Controller is the fleet's controller in a real run.
+type Controller string
+
 // The words.
 const (
 	Poisson         Process = "poisson"
@@ -43,6 +46,14 @@ const (
 
 	Packed      Scheduling = "packed"
 	Distributed Scheduling = "distributed"
+
+	// Fleetd is fleetbench's own controller (minAvailable or the Agones
+	// buffer, straight onto the fleet).
+	Fleetd Controller = "fleetd"
+	// OKG is OpenKruiseGame as deployed: a GameServerSet whose
+	// minAvailable reaches it through kruise-game's external scaler, a
+	// KEDA ScaledObject and the HPA.
+	OKG Controller = "okg"
 )
 
 func wordYAML[T ~string](dst *T, n *yaml.Node, allowed ...T) error {
@@ -70,3 +81,6 @@ func (v *AfterMatch) UnmarshalYAML(n *yaml.Node) error { return wordYAML(v, n, R
 
 // UnmarshalYAML refuses any other word, with the field's path.
 func (v *Scheduling) UnmarshalYAML(n *yaml.Node) error { return wordYAML(v, n, Packed, Distributed) }
+
+// UnmarshalYAML refuses any other word, with the field's path.
+func (v *Controller) UnmarshalYAML(n *yaml.Node) error { return wordYAML(v, n, Fleetd, OKG) }

@@ -129,6 +129,11 @@ type Fleet struct {
 	IdleTimeout  Duration     `yaml:"idleTimeout"`
 	Scheduling   Scheduling   `yaml:"scheduling"` // packed | distributed
 	Update       Update       `yaml:"update"`
+	// Controller is what runs the fleet: fleetd (also when unset, which
+	// keeps the hash of scenarios written before it) or okg. Under okg the
+	// model puts the HPA in front of the fleet as `sim plan --emit okg`
+	// writes it, unless fleet.hpa says otherwise.
+	Controller Controller `yaml:"controller,omitempty"`
 	// HPA, when set, puts Kubernetes' HorizontalPodAutoscaler between the
 	// minAvailable rule and the fleet, as KEDA does when it serves
 	// OpenKruiseGame's external scaler (OpenKruiseGame as deployed): the

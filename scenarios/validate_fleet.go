@@ -60,6 +60,9 @@ func (s *Scenario) validateFleet(e *Errors) {
 	}
 	s.validateSchedule(e)
 	s.validateHPA(e)
+	if f.Controller == OKG && p.MinAvailable == nil {
+		e.add("fleet.controller", "okg is OpenKruiseGame, whose rule is minAvailable: it needs fleet.policy.minAvailable, not the Agones buffer")
+	}
 	period(e, "fleet.syncInterval", f.SyncInterval)
 	distribution(e, "fleet.podStartup", f.PodStartup)
 	nonNegativeDuration(e, "fleet.idleTimeout", f.IdleTimeout)

@@ -93,3 +93,27 @@ func TestCheckWritable(t *testing.T) {
 		t.Errorf("past the bound: %v", err)
 	}
 }
+
+// fleet.controller takes fleetd or okg; okg is OpenKruiseGame, whose
+// rule is minAvailable.
+func TestControllerWords(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ doc, want string }{
+		{"fleet: {controller: agones}\n", "want one of [fleetd okg]"},
+		{"fleet: {controller: okg, policy: {buffer: {size: 3}}}\n", "fleet.controller: okg is OpenKruiseGame, whose rule is minAvailable"},
+	} {
+		if _, err := Parse([]byte(head+c.doc), "."); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want %q", c.doc, err, c.want)
+		}
+	}
+	sc, err := Parse([]byte(head+"fleet: {controller: okg}\n"), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := sc.FleetHPA(); h == nil || *h.ScaleUp.Tolerance != 0 || h.ScaleUp.Policies[0].Value != sc.ReplicaCap() {
+		t.Errorf("okg's HPA %+v: want the emitted behaviour (tolerance 0, up by the cap %d)", h, sc.ReplicaCap())
+	}
+	if sc, _ := Parse([]byte(head), "."); sc.FleetHPA() != nil || sc.Fleet.Tick() != sc.Fleet.SyncInterval.Duration {
+		t.Error("fleetd has an HPA in front of it")
+	}
+}

@@ -53,8 +53,8 @@ func (f *fleet) init(sc *scenarios.Scenario) error {
 		return fmt.Errorf("fleet.policy: no policy set")
 	}
 	f.policy = p.Spec().Buffer()
-	if sc.Fleet.HPA != nil {
-		h := hpaOf(sc.Fleet.HPA, p.MinAvailable.Max)
+	if hpa := sc.FleetHPA(); hpa != nil {
+		h := hpaOf(hpa, p.MinAvailable.Max)
 		f.hpa = &h
 	}
 	f.tick = sc.Fleet.Tick().Seconds()

@@ -63,3 +63,37 @@ func TestKEDAKeepsRecycledRoomsWhileTheScalerAsks(t *testing.T) {
 		}
 	}
 }
+
+// Under fleet.controller okg without fleet.hpa the model puts the HPA the
+// emitted manifests configure in front of the fleet (tolerance 0, no
+// windows): the step of 50 rooms is taken, as with fleet.hpa tolerance 0
+// and not as under the default tolerance, and with fleet.hpa the
+// scenario's HPA is the one modelled.
+func TestOKGModelsTheEmittedHPA(t *testing.T) {
+	end := func(over ...scenarios.Override) float64 {
+		t.Helper()
+		sc, err := scenarios.LoadWith("testdata/quiet.yaml", append([]scenarios.Override{
+			{Path: "duration", Value: "2h"},
+			{Path: "fleet.policy", Value: "{minAvailable: {count: 600}, schedule: [{at: 1h, count: 650}]}"},
+			{Path: "fleet.controller", Value: "okg"},
+		}, over...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sc.Fleet.Tick() != scenarios.DefaultHPASync {
+			t.Errorf("okg ticks every %s, want the HPA's sync", sc.Fleet.Tick())
+		}
+		r, err := Run(t.Context(), sc, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ready := r.Series.Values[results.SeriesReadyBuffer]
+		return ready[len(ready)-1]
+	}
+	if got := end(); got != 650 {
+		t.Errorf("okg, emitted HPA: %g rooms at the end, want 650", got)
+	}
+	if got := end(scenarios.Override{Path: "fleet.hpa", Value: "{tolerance: 0.1}"}); got != 600 {
+		t.Errorf("okg, fleet.hpa tolerance 0.1: %g rooms at the end, want 600", got)
+	}
+}

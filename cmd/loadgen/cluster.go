@@ -166,14 +166,21 @@ func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider
 	}
 	spec.Name = f.name
 	switch f.controller {
-	case clusters.ControllerFleetd, "":
-	case clusters.ControllerOKG:
-		if f.provider != "kind" {
-			return nil, cli.Inputf("--controller okg: %w, not on %s", providers.ErrOKGOnKindOnly, f.provider)
+	case "":
+	case clusters.ControllerFleetd, clusters.ControllerOKG:
+		if sc != nil && spec.Controller != "" && spec.Controller != f.controller {
+			return nil, cli.Inputf("--controller %s: the scenario's fleet.controller is %s", f.controller, spec.Controller)
 		}
-		spec.Controller = clusters.ControllerOKG
+		spec.Controller = f.controller
 	default:
 		return nil, cli.Inputf("--controller %q: want fleetd or okg", f.controller)
+	}
+	if spec.Controller == clusters.ControllerOKG && f.provider != "kind" {
+		at := "--controller okg"
+		if sc != nil && sc.Fleet.Controller == scenarios.OKG {
+			at = "fleet.controller okg"
+		}
+		return nil, cli.Inputf("%s: %w, not on %s", at, providers.ErrOKGOnKindOnly, f.provider)
 	}
 	self, err := os.Executable()
 	if err != nil {

@@ -85,11 +85,8 @@ func (e env) runCmd(args []string) (int, error) {
 	if err := budget.Check(sim.Estimate(sc)); err != nil {
 		return 0, cli.Inputf("scenario %s: %w", file, err)
 	}
-	if len(sc.Fleet.Policy.Schedule) > 0 {
-		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrSchedule)
-	}
-	if sc.Fleet.HPA != nil {
-		return 0, cli.Inputf("scenario %s: %w", file, manifests.ErrHPA)
+	if err := manifests.Check(sc); err != nil {
+		return 0, cli.Inputf("scenario %s: %w", file, err)
 	}
 	p, err := e.provider(f, sc) // the scenario is read once
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -57,6 +58,13 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 		return err
 	}
 	alloc := matchmaker.NewAllocator(client, *namespace, st.Placement, log)
+	if st.Controller == settings.OKG {
+		dyn, err := dynamic.NewForConfig(rc)
+		if err != nil {
+			return err
+		}
+		alloc.ClaimGameServers(dyn)
+	}
 	if err := alloc.Start(ctx); err != nil {
 		return err
 	}

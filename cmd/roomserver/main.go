@@ -1,5 +1,6 @@
 // Command roomserver is the stack's game server: one room of players over
-// WebSocket, session state in Redis, opsState on its pod.
+// WebSocket, session state in Redis, opsState on its pod (or, under
+// OpenKruiseGame, on its GameServer).
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -43,7 +45,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
-	cfg.Capacity, cfg.AfterMatch = st.Capacity, st.AfterMatch
+	cfg.Capacity, cfg.AfterMatch, cfg.IdleTimeout = st.Capacity, st.AfterMatch, st.IdleTimeout
 	// Each room its own draw, the same one when it restarts.
 	seed := fnv.New64a()
 	seed.Write([]byte(cfg.Room))
@@ -68,6 +70,13 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 			return err
 		}
 		pub = room.PodPublisher{Client: client, Namespace: *namespace, Pod: cfg.Room}
+		if st.Controller == settings.OKG {
+			dyn, err := dynamic.NewForConfig(rc)
+			if err != nil {
+				return err
+			}
+			pub = &room.GameServerPublisher{Pods: client, GameServers: dyn, Namespace: *namespace, Pod: cfg.Room}
+		}
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -35,22 +35,53 @@ type Settings struct {
 	Fleetd     settings.Fleetd
 	RoomServer settings.RoomServer
 	TokenKey   []byte // shared join-token key (random per deploy)
+	// OKG, under the okg controller, is the rooms' GameServerSet and
+	// ScaledObject as `sim plan --emit okg` writes them (fleetd is not
+	// deployed); nil under fleetd.
+	OKG []byte
 }
 
 // ErrSchedule: fleetd keeps one count; a buffer schedule is the model's.
 var ErrSchedule = errors.New("fleet.policy.schedule: the real run's fleetd keeps one count and does not follow a schedule; model it with sim, or apply the schedule with the manifests `sim plan --emit` writes")
 
-// ErrHPA: the stack's fleet is fleetd, which has no HPA in front of it.
-var ErrHPA = errors.New("fleet.hpa: the real run's fleet is fleetd, with no KEDA or HPA in front of it; model it with sim, or leave fleet.hpa out")
+// ErrHPA: fleetd has no HPA in front of it.
+var ErrHPA = errors.New("fleet.hpa: the real run's fleet is fleetd, with no KEDA or HPA in front of it; set fleet.controller: okg (OpenKruiseGame with KEDA and the real HPA, on kind), model it with sim, or leave fleet.hpa out")
+
+// ErrOKGSpeedup: the real HPA's clock is the wall's.
+var ErrOKGSpeedup = errors.New("speedup: under fleet.controller okg the real HPA syncs every 15 s of wall time and its windows are wall seconds; run at speedup 1")
+
+// ErrOKGSync: the HPA's sync period is the cluster's, not the scenario's.
+var ErrOKGSync = errors.New("fleet.hpa.syncPeriod: the real HPA syncs at kube-controller-manager's period (15s on the clusters fleetbench makes); leave it unset or 15s")
+
+// Check refuses what the real run's stack cannot do that the model can
+// (the model runs every valid scenario): before a cluster comes up.
+func Check(sc *scenarios.Scenario) error {
+	okg := sc.Fleet.Controller == scenarios.OKG
+	switch {
+	case len(sc.Fleet.Policy.Schedule) > 0:
+		return ErrSchedule
+	case !okg && sc.Fleet.HPA != nil:
+		return ErrHPA
+	case okg && sc.Speedup != 1:
+		return ErrOKGSpeedup
+	case okg && sc.Fleet.HPA != nil && sc.Fleet.HPA.Sync() != scenarios.DefaultHPASync:
+		return ErrOKGSync
+	case okg && sc.Fleet.Policy.MinAvailable.Count == nil:
+		return errors.New("fleet.policy.minAvailable.fraction: the real run under okg carries a count to kruise-game's scaler; set minAvailable.count")
+	}
+	for i, ev := range sc.Timeline {
+		if okg && ev.RollingDeploy != nil {
+			return fmt.Errorf("timeline[%d].rollingDeploy: a new room version under okg (the GameServerSet's own update) is not run yet; run it under fleetd", i)
+		}
+	}
+	return nil
+}
 
 // SettingsFor maps a scenario's players and fleet sections to the
 // stack's flags (the same semantics the model simulates).
 func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
-	switch {
-	case len(sc.Fleet.Policy.Schedule) > 0:
-		return Settings{}, ErrSchedule
-	case sc.Fleet.HPA != nil:
-		return Settings{}, ErrHPA
+	if err := Check(sc); err != nil {
+		return Settings{}, err
 	}
 	// Printable: the key reaches processes as an environment variable.
 	raw := make([]byte, 32)
@@ -83,6 +114,15 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 		f.Update = settings.OnDelete
 	}
 	s.Fleetd = f
+	s.Matchmaker.Controller, s.RoomServer.Controller = settings.ByFleetd, settings.ByFleetd
+	if fl.Controller == scenarios.OKG {
+		s.Matchmaker.Controller, s.RoomServer.Controller = settings.OKG, settings.OKG
+		s.RoomServer.IdleTimeout = wall(fl.IdleTimeout)
+		var err error
+		if s.OKG, err = okgFleet(sc); err != nil {
+			return Settings{}, fmt.Errorf("fleet.controller okg: %w", err)
+		}
+	}
 	return s, nil
 }
 
@@ -155,7 +195,11 @@ patches:
 	if err != nil {
 		return nil, fmt.Errorf("manifests: %w", err)
 	}
-	return res.AsYaml()
+	out, err := res.AsYaml()
+	if err != nil || s.OKG == nil {
+		return out, err
+	}
+	return underOKG(out, s.OKG)
 }
 
 // jsonList quotes args as a JSON array (inside a single-quoted YAML string).

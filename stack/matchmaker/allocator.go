@@ -19,6 +19,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/cache"
@@ -50,6 +51,8 @@ type Allocator struct {
 	log       *slog.Logger
 	store     cache.Store
 	synced    cache.InformerSynced
+	// gameServers, under OpenKruiseGame, is where claims go.
+	gameServers dynamic.NamespaceableResourceInterface
 
 	conflicts atomic.Int64 // claims refused: another writer changed the room first
 
@@ -70,6 +73,13 @@ func NewAllocator(client kubernetes.Interface, ns string, placement policy.Place
 	}
 	return &Allocator{client: client, ns: ns, placement: placement, log: log, reserved: map[string]string{},
 		changed: make(chan struct{}), waitingChanged: make(chan struct{})}
+}
+
+// ClaimGameServers makes the allocator claim rooms as OpenKruiseGame's
+// users do, on each room's GameServer (call before Start); the view
+// reads opsState from the pod label kruise-game copies it to.
+func (a *Allocator) ClaimGameServers(dyn dynamic.Interface) {
+	a.gameServers = dyn.Resource(wire.GameServers)
 }
 
 // Start runs the informer and waits for its cache.
@@ -151,7 +161,7 @@ func (a *Allocator) pick() *corev1.Pod {
 	var free []*corev1.Pod
 	for _, o := range a.store.List() {
 		p := o.(*corev1.Pod)
-		state, _ := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+		state, _ := policy.ParseOpsState(wire.PodOpsState(p))
 		if state == policy.Allocated {
 			load[p.Spec.NodeName]++
 		}
@@ -159,7 +169,7 @@ func (a *Allocator) pick() *corev1.Pod {
 			continue
 		}
 		delete(a.reserved, p.Name)
-		if p.Labels[wire.OpsStateLabel] == policy.None.String() && ready(p) {
+		if wire.PodOpsState(p) == policy.None.String() && ready(p) {
 			free = append(free, p)
 		}
 	}
@@ -186,7 +196,7 @@ func (a *Allocator) Serving(name string) bool {
 		return false
 	}
 	p := o.(*corev1.Pod)
-	state, _ := policy.ParseOpsState(p.Labels[wire.OpsStateLabel])
+	state, _ := policy.ParseOpsState(wire.PodOpsState(p))
 	return p.DeletionTimestamp == nil && state != policy.WaitToBeDeleted
 }
 
@@ -200,12 +210,35 @@ func (a *Allocator) release(name string) {
 // the informer saw it: a merge patch carrying resourceVersion is refused
 // with 409 Conflict otherwise.
 func (a *Allocator) claim(ctx context.Context, pod *corev1.Pod, match string) (Room, error) {
+	if a.gameServers != nil {
+		return a.claimGameServer(ctx, pod)
+	}
 	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{
 		"resourceVersion": pod.ResourceVersion,
 		"labels":          map[string]string{wire.OpsStateLabel: policy.Allocated.String()},
 		"annotations":     map[string]string{wire.MatchAnnotation: match},
 	}})
 	_, err := a.client.CoreV1().Pods(a.ns).Patch(ctx, pod.Name, types.MergePatchType, patch, metav1.PatchOptions{FieldManager: "matchmaker"})
+	if err != nil {
+		return Room{}, err
+	}
+	return Room{Name: pod.Name, Address: pod.Annotations[wire.AddressAnnotation], Version: version(pod)}, nil
+}
+
+// claimOpsState is OpenKruiseGame's test-and-set of a GameServer's
+// opsState: the patch fails unless the room is still None.
+var claimOpsState = []byte(`[{"op":"test","path":"/spec/opsState","value":"None"},{"op":"replace","path":"/spec/opsState","value":"Allocated"}]`)
+
+// claimGameServer marks the room's GameServer Allocated if it is still
+// None. A failed test comes back as 422 Invalid (the patch is fixed, so
+// nothing else makes it invalid): it is reported as the conflict it is.
+// kruise-game then copies Allocated to the pod's label, which moves the
+// pod's version and ends the room's reservation here.
+func (a *Allocator) claimGameServer(ctx context.Context, pod *corev1.Pod) (Room, error) {
+	_, err := a.gameServers.Namespace(a.ns).Patch(ctx, pod.Name, types.JSONPatchType, claimOpsState, metav1.PatchOptions{FieldManager: "matchmaker"})
+	if apierrors.IsInvalid(err) {
+		return Room{}, apierrors.NewConflict(wire.GameServers.GroupResource(), pod.Name, err)
+	}
 	if err != nil {
 		return Room{}, err
 	}

@@ -313,3 +313,23 @@ func TestStartupDelaysTheRoomsFirstPublish(t *testing.T) {
 	})
 	testkit.Eventually(t, 10*time.Second, "the room Ready once its startup passed", ready)
 }
+
+// Under OpenKruiseGame a room idle for the idle timeout marks itself
+// WaitToBeDeleted; an allocated room, or one that was allocated and
+// freed again, starts its idle time over.
+func TestIdleRoomRetiresItself(t *testing.T) {
+	rs := redistest.Start(t)
+	cfg := testConfig("room-a")
+	cfg.IdleTimeout = 400 * time.Millisecond
+	r := startRoom(t, rs, cfg, 300*time.Millisecond, 1000)
+	testkit.Eventually(t, 10*time.Second, "the room to publish itself None", func() bool {
+		_, v, _ := r.ops.Observe(context.Background())
+		return v != "0"
+	})
+	c, _ := r.join(t, "p1") // a match: the room is not idle
+	c.next(wire.TypeState)
+	testkit.Stays(t, time.Second, "a room in use Allocated", func() bool { return r.ops.get() == policy.Allocated })
+	c.drop() // abandoned past the window: None again, its idle time from now
+	testkit.Eventually(t, 5*time.Second, "the abandoned room to be free", func() bool { return r.ops.get() == policy.None })
+	testkit.Eventually(t, 5*time.Second, "the idle room to retire", func() bool { return r.ops.get() == policy.WaitToBeDeleted })
+}

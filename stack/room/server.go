@@ -35,6 +35,10 @@ type Config struct {
 	// Startup is waited before the room first publishes None (it is not
 	// Ready meanwhile): a pod startup the cluster does not realize.
 	Startup time.Duration
+	// IdleTimeout, when above 0, marks a room None this long with no
+	// match WaitToBeDeleted: OpenKruiseGame leaves that to the game
+	// server (fleetd times idle rooms itself).
+	IdleTimeout time.Duration
 }
 
 // touchEvery is how often connected players' sessions get a new expiry.
@@ -72,6 +76,7 @@ type Server struct {
 	published     bool      // the first opsState is out: only then is the room Ready
 	lastTouch     time.Time // connected players' sessions last had their expiry renewed
 	lastConnected time.Time // a player was last connected (abandoned matches end)
+	noneSince     time.Time // the room last became free (IdleTimeout)
 	ops           policy.OpsState
 	wg            sync.WaitGroup // connection goroutines
 }
@@ -146,7 +151,7 @@ func (s *Server) Run(ctx context.Context) error {
 		return fmt.Errorf("publishing opsState: %w", err)
 	}
 	s.mu.Lock()
-	s.published = true
+	s.published, s.noneSince = true, time.Now()
 	s.mu.Unlock()
 	go s.publisher(ctx)
 	t := time.NewTicker(s.cfg.Tick)
@@ -242,6 +247,9 @@ func (s *Server) setOps(state policy.OpsState) {
 		return
 	}
 	s.ops = state
+	if state == policy.None {
+		s.noneSince = time.Now()
+	}
 	select {
 	case s.opsCh <- struct{}{}:
 	default: // a publish is pending and will read the latest state
@@ -253,7 +261,7 @@ func (s *Server) setOps(state policy.OpsState) {
 func (s *Server) publisher(ctx context.Context) {
 	retry := time.NewTimer(time.Hour)
 	retry.Stop()
-	claims := time.NewTicker(min(claimCheck, max(s.cfg.ClaimTimeout/4, time.Millisecond)))
+	claims := time.NewTicker(s.cfg.checkEvery())
 	defer claims.Stop()
 	var unusedSince time.Time
 	for {
@@ -261,7 +269,7 @@ func (s *Server) publisher(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-claims.C:
-			unusedSince = s.reclaim(ctx, unusedSince)
+			unusedSince = s.checkClaims(ctx, unusedSince)
 			continue
 		case <-s.opsCh:
 		case <-retry.C:
@@ -274,42 +282,6 @@ func (s *Server) publisher(ctx context.Context) {
 			retry.Reset(time.Second)
 		}
 	}
-}
-
-// claimCheck is how often (at most) the room looks for an allocation
-// nobody used; shorter claim timeouts are checked four times as often.
-const claimCheck = 5 * time.Second
-
-// reclaim returns a room to None when the matchmaker allocated it but no
-// player joined within ClaimTimeout (say, every player gave up first).
-// The conditional write loses to any allocation made meanwhile.
-func (s *Server) reclaim(ctx context.Context, unusedSince time.Time) time.Time {
-	if s.cfg.ClaimTimeout <= 0 {
-		return time.Time{}
-	}
-	s.mu.Lock()
-	idle := s.ops == policy.None && len(s.game.players) == 0 && !s.draining
-	s.mu.Unlock()
-	if !idle {
-		return time.Time{}
-	}
-	state, version, err := s.pub.Observe(ctx)
-	if err != nil || state != policy.Allocated {
-		return time.Time{}
-	}
-	now := time.Now()
-	if unusedSince.IsZero() || now.Sub(unusedSince) < s.cfg.ClaimTimeout {
-		if unusedSince.IsZero() {
-			return now
-		}
-		return unusedSince
-	}
-	if err := s.pub.PublishIf(ctx, policy.None, s.cfg.Address, version); err != nil {
-		s.log.Info("unused allocation kept (the room changed meanwhile)", "err", err)
-	} else {
-		s.log.Info("allocation unused past the claim timeout: room free again", "timeout", s.cfg.ClaimTimeout)
-	}
-	return time.Time{}
 }
 
 // Drain is the SIGTERM path: refuse new players, write every session,

@@ -73,11 +73,15 @@ type Matchmaker struct {
 	OnTimeout                  OnTimeout
 	OnNoServer                 OnNoServer
 	Placement                  policy.Placement
+	// Controller says where a claim is written: the pod's label (fleetd)
+	// or its GameServer's spec.opsState (okg).
+	Controller Controller
 }
 
 // DefaultMatchmaker is the matchmaker without flags.
 func DefaultMatchmaker() Matchmaker {
-	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: StartShort, OnNoServer: Wait, Placement: policy.Packed}
+	return Matchmaker{PerMatch: 4, AllocTimeout: 30 * time.Second, OnTimeout: StartShort, OnNoServer: Wait, Placement: policy.Packed,
+		Controller: ByFleetd}
 }
 
 // Register binds m's fields to the matchmaker's flags.
@@ -88,6 +92,7 @@ func (m *Matchmaker) Register(fs *flag.FlagSet) {
 	fs.TextVar(&m.OnNoServer, "on-no-server", m.OnNoServer, "wait (FIFO, up to --alloc-timeout) or fail (503)")
 	fs.DurationVar(&m.AllocTimeout, "alloc-timeout", m.AllocTimeout, "how long a match waits for a room")
 	fs.Var(placement{&m.Placement}, "placement", "room choice among equal versions: packed or distributed")
+	fs.TextVar(&m.Controller, "controller", m.Controller, "the rooms' controller: fleetd (claims on the pod) or okg (on its OpenKruiseGame GameServer)")
 }
 
 // Args is the command line that gives the matchmaker m.
@@ -99,6 +104,7 @@ func (m Matchmaker) Args() []string {
 	a.add("on-no-server", string(m.OnNoServer))
 	a.add("alloc-timeout", m.AllocTimeout)
 	a.add("placement", placement{&m.Placement})
+	a.add("controller", string(m.Controller))
 	return a
 }
 
@@ -112,11 +118,17 @@ type RoomServer struct {
 	// scenario's pod startup where the cluster starts containers at once
 	// (kind's preloaded images); the local runner realizes it itself.
 	Startup dist.Sampler
+	// Controller says where the room publishes its opsState.
+	Controller Controller
+	// IdleTimeout (okg only: fleetd times idle rooms itself): a room None
+	// this long with no match marks itself WaitToBeDeleted, as an
+	// OpenKruiseGame game server does; 0 never.
+	IdleTimeout time.Duration
 }
 
 // DefaultRoomServer is the room server without flags.
 func DefaultRoomServer() RoomServer {
-	return RoomServer{Capacity: 4, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 25 * time.Second}
+	return RoomServer{Capacity: 4, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 25 * time.Second, Controller: ByFleetd}
 }
 
 // Register binds r's fields to the room server's flags.
@@ -126,6 +138,8 @@ func (r *RoomServer) Register(fs *flag.FlagSet) {
 	fs.DurationVar(&r.Window, "window", r.Window, "session recovery window")
 	fs.DurationVar(&r.Grace, "grace", r.Grace, "drain limit after SIGTERM (keep below the pod's grace period)")
 	fs.TextVar(&r.Startup, "startup-delay", r.Startup, `wait a draw of this before taking players ("fixed 10s", "lognormal 8s 0.4", "uniform 1s 3s"): a pod startup the cluster does not realize`)
+	fs.TextVar(&r.Controller, "controller", r.Controller, "the rooms' controller: fleetd (opsState on the pod) or okg (on its OpenKruiseGame GameServer)")
+	fs.DurationVar(&r.IdleTimeout, "idle-timeout", r.IdleTimeout, "okg: mark the room WaitToBeDeleted after idling this long in None (0: never)")
 }
 
 // Args is the command line that gives a room server r.
@@ -136,6 +150,8 @@ func (r RoomServer) Args() []string {
 	a.add("window", r.Window)
 	a.add("grace", r.Grace)
 	a.add("startup-delay", r.Startup)
+	a.add("controller", string(r.Controller))
+	a.add("idle-timeout", r.IdleTimeout)
 	return a
 }
 

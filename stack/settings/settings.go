@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fleetbench/fleetbench/policy"
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // parseChoice reads an enum-like value: one of a fixed set of words.
@@ -116,6 +117,35 @@ func (v *AfterMatch) UnmarshalText(b []byte) (err error) {
 
 // MarshalText implements encoding.TextMarshaler.
 func (v AfterMatch) MarshalText() ([]byte, error) { return []byte(v), nil }
+
+// Controller is what runs the room fleet: where opsState lives.
+type Controller string
+
+// The controllers.
+const (
+	// ByFleetd: opsState is a label on the room's pod, written there.
+	ByFleetd Controller = "fleetd"
+	// OKG: OpenKruiseGame; opsState is the GameServer's spec.opsState,
+	// which kruise-game copies to the pod's label.
+	OKG Controller = "okg"
+)
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (v *Controller) UnmarshalText(b []byte) (err error) {
+	*v, err = parseChoice(b, ByFleetd, OKG)
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (v Controller) MarshalText() ([]byte, error) { return []byte(v), nil }
+
+// OpsStateLabel is the pod label that shows a room's opsState.
+func (v Controller) OpsStateLabel() string {
+	if v == OKG {
+		return wire.GameServerOpsStateLabel
+	}
+	return wire.OpsStateLabel
+}
 
 // placementWords are --placement's words, indexed by the placement.
 var placementWords = [...]string{policy.Packed: "packed", policy.Distributed: "distributed"}

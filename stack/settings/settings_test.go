@@ -23,13 +23,15 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(back, f) {
 		t.Errorf("fleetd:\n got %+v\nwant %+v", back, f)
 	}
-	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: Requeue, OnNoServer: Fail, Placement: policy.Distributed}
+	m := Matchmaker{PerMatch: 10, MatchTimeout: 20 * time.Second, AllocTimeout: 90 * time.Second, OnTimeout: Requeue, OnNoServer: Fail, Placement: policy.Distributed,
+		Controller: OKG}
 	mb := DefaultMatchmaker()
 	roundTrip(t, "matchmaker", m.Args(), mb.Register)
 	if !reflect.DeepEqual(mb, m) {
 		t.Errorf("matchmaker:\n got %+v\nwant %+v", mb, m)
 	}
-	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second, Startup: dist.Uniform(time.Second, 3*time.Second)}
+	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second, Startup: dist.Uniform(time.Second, 3*time.Second),
+		Controller: OKG, IdleTimeout: 40 * time.Second}
 	rb := DefaultRoomServer()
 	roundTrip(t, "roomserver", r.Args(), rb.Register)
 	if !reflect.DeepEqual(rb, r) {
@@ -86,6 +88,8 @@ func TestEnumsRefuseOtherWords(t *testing.T) {
 		{m.Register, "--on-no-server=Wait", []string{"-on-no-server", "wait fail"}},
 		{m.Register, "--placement=spread", []string{"-placement", "packed distributed"}},
 		{r.Register, "--after-match=delete", []string{"-after-match", "reuse recycle"}},
+		{r.Register, "--controller=agones", []string{"-controller", "fleetd okg"}},
+		{m.Register, "--controller=OKG", []string{"-controller", "fleetd okg"}},
 		{r.Register, "--startup-delay=fixed -1s", []string{"-startup-delay", "negative"}},
 	} {
 		fs := flag.NewFlagSet("test", flag.ContinueOnError)

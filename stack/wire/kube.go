@@ -1,6 +1,9 @@
 package wire
 
-import corev1 "k8s.io/api/core/v1"
+import (
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
 
 // The Kubernetes conventions the stack's components share: the room
 // server publishes, the matchmaker allocates, fleetd scales by them.
@@ -18,6 +21,24 @@ const (
 	// RoomServerSelector selects room server pods.
 	RoomServerSelector = "app=roomserver"
 )
+
+// Under OpenKruiseGame a room's opsState is its GameServer's
+// spec.opsState (the GameServer has the pod's name), which kruise-game
+// copies onto the pod as GameServerOpsStateLabel: the room server and the
+// matchmaker write the GameServer, and everyone reads the pod's label.
+const GameServerOpsStateLabel = "game.kruise.io/gs-opsState"
+
+// PodOpsState is the opsState a room pod shows, under either controller
+// (a pod carries one of the two labels); "" when it shows none yet.
+func PodOpsState(p *corev1.Pod) string {
+	if v, ok := p.Labels[GameServerOpsStateLabel]; ok {
+		return v
+	}
+	return p.Labels[OpsStateLabel]
+}
+
+// GameServers is OpenKruiseGame's GameServer resource.
+var GameServers = schema.GroupVersionResource{Group: "game.kruise.io", Version: "v1alpha1", Resource: "gameservers"}
 
 // VersionLabel is a room pod's version ("v1", "v2", …): rolling deploys
 // bump it and the matchmaker prefers the highest.
