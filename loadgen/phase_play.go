@@ -11,6 +11,7 @@ import (
 	"github.com/fleetbench/fleetbench/deploy"
 	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/results"
+	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
@@ -43,9 +44,12 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 		started = started.Add(startMargin)
 	}
 	clk := newClock(started, sc.Speedup)
-	// fleetd's ticks start with the run's clock, as the model's do.
-	if err := st.AnnotateTemplate(ctx, manifests.Namespace, "roomserver", wire.TickEpochAnnotation, started.UTC().Format(time.RFC3339Nano)); err != nil {
-		return nil, err
+	// fleetd's ticks start with the run's clock, as the model's do (the
+	// real HPA under okg syncs on kube-controller-manager's own clock).
+	if sc.Fleet.Controller != scenarios.OKG {
+		if err := st.AnnotateTemplate(ctx, manifests.Namespace, "roomserver", wire.TickEpochAnnotation, started.UTC().Format(time.RFC3339Nano)); err != nil {
+			return nil, err
+		}
 	}
 	if d.workers != nil {
 		if err := d.workers.release(ctx, started); err != nil {

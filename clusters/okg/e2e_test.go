@@ -6,7 +6,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -51,9 +50,7 @@ func TestEmittedManifestsOnRealOKG(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates a kind cluster with OpenKruiseGame")
 	}
-	if err := exec.Command("docker", "version").Run(); err != nil || os.Geteuid() != 0 {
-		t.Skip("needs a Docker daemon and root (the offline kind node image)")
-	}
+	needsKind(t)
 	spec := clusters.DefaultSpec()
 	spec.Name = fmt.Sprintf("fbokg-%d", os.Getpid())
 	spec.Controller = clusters.ControllerOKG
