@@ -4,6 +4,7 @@ package okg_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,7 +46,14 @@ const ns = "okg-e2e"
 //   - emitted behaviour (tolerance 0): 1 room allocated → ask 11 → 11;
 //   - Kubernetes' default behaviour (tolerance 10%): 1 more allocated →
 //     ask 12, 12/11 = 1.09 → stays 11 for four HPA syncs; 1 more → ask 13,
-//     13/11 = 1.18 → 13.
+//     13/11 = 1.18 → 13;
+//   - emitted again: the 3 Allocated recycled (WaitToBeDeleted) and 1
+//     more allocated → 9 None < 10, so the scaler asks 13 + 10 − 9 = 14
+//     and keeps the recycled; with the new room None, 14 − 3 = 11, and
+//     the GameServerSet deletes the recycled first;
+//   - a 60 s scale-down window: 2 allocated → 13; those 3 recycled → ask
+//     10, held at 13 for the window (the last 13 recommended at most 15 s
+//     before the recycling, so at least 45 s after it), then 10.
 func TestEmittedManifestsOnRealOKG(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates a kind cluster with OpenKruiseGame")
@@ -93,6 +101,31 @@ func TestEmittedManifestsOnRealOKG(t *testing.T) {
 	holdReplicas(ctx, t, dyn, answers[1], 4*15*time.Second, "default tolerance, ask 12 of 11 (1.09)")
 	allocate(ctx, t, dyn, 1)
 	waitReplicas(ctx, t, dyn, answers[2], 2*time.Minute, "default tolerance, ask 13 of 11 (1.18)")
+
+	// The emitted behaviour again: recycled rooms linger while fewer than
+	// minAvailable are None, then go at the next sync.
+	setBehaviour(ctx, t, dyn, emittedBehaviour(t))
+	waitNone(ctx, t, dyn, 10)
+	setOps(ctx, t, dyn, "Allocated", "WaitToBeDeleted", 3)
+	allocate(ctx, t, dyn, 1)
+	waitReplicas(ctx, t, dyn, answers[3], 2*time.Minute, "3 recycled, 9 None: ask 13 + 10 − 9 = 14, the recycled kept")
+	waitReplicas(ctx, t, dyn, answers[4], 2*time.Minute, "10 None again: ask 14 − 3 recycled = 11")
+	if n := countOps(ctx, t, dyn, "WaitToBeDeleted"); n != 0 {
+		t.Errorf("%d recycled rooms left: the GameServerSet deletes them first", n)
+	}
+
+	// A scale-down window holds the surplus for its length.
+	behaviour := emittedBehaviour(t)
+	if err := unstructured.SetNestedField(behaviour, int64(60), "scaleDown", "stabilizationWindowSeconds"); err != nil {
+		t.Fatal(err)
+	}
+	setBehaviour(ctx, t, dyn, behaviour)
+	allocate(ctx, t, dyn, 2)
+	waitReplicas(ctx, t, dyn, answers[5], 2*time.Minute, "2 more allocated: ask 11 + 10 − 8 = 13")
+	waitNone(ctx, t, dyn, 10)
+	setOps(ctx, t, dyn, "Allocated", "WaitToBeDeleted", 3)
+	holdReplicas(ctx, t, dyn, answers[5], 40*time.Second, "3 recycled, ask 10, inside the 60 s scale-down window")
+	waitReplicas(ctx, t, dyn, answers[6], 2*time.Minute, "the window over: 13 − 3 recycled = 10")
 }
 
 // modelAnswers are the model's HPA layer's answers to the same steps
@@ -111,9 +144,31 @@ func modelAnswers(t *testing.T) []int64 {
 	def.Next(0, first, first) // the HPA KEDA remade: its first recommendation
 	second := def.Next(15, first, ask(first, first-2))
 	third := def.Next(30, second, ask(second, second-3))
-	out := []int64{int64(first), int64(second), int64(third)}
-	if fmt.Sprint(out) != "[11 11 13]" {
-		t.Fatalf("the model's HPA answers %v, derived by hand [11 11 13]", out)
+	// Emitted again, 3 Allocated rooms recycled and 1 more allocated.
+	withWTD := func(replicas, none, wtd int) int {
+		return rule.ScalerAsk(policy.ScalerStatus{Replicas: replicas, Pods: replicas, None: none, WaitToBeDeleted: wtd})
+	}
+	emitted = policy.DefaultHPA()
+	emitted.TolUp, emitted.TolDown, emitted.Down.Window = 0, 0, 0
+	emitted.Next(0, third, third)
+	fourth := emitted.Next(15, third, withWTD(third, 9, 3))
+	fifth := emitted.Next(30, fourth, withWTD(fourth, 10, 3))
+	// A 60 s scale-down window: 2 allocated, then those 3 recycled; the
+	// recommendations of 13 keep it until the window has passed them.
+	windowed := policy.DefaultHPA()
+	windowed.TolUp, windowed.TolDown, windowed.Down.Window = 0, 0, 60
+	windowed.Next(0, fifth, fifth)
+	sixth := windowed.Next(15, fifth, withWTD(fifth, 8, 0))
+	held := 0
+	seventh := sixth
+	for at := 30.0; seventh == sixth && at < 300; at += 15 {
+		if seventh = windowed.Next(at, sixth, withWTD(sixth, 10, 3)); seventh == sixth {
+			held++
+		}
+	}
+	out := []int64{int64(first), int64(second), int64(third), int64(fourth), int64(fifth), int64(sixth), int64(seventh)}
+	if fmt.Sprint(out) != "[11 11 13 14 11 13 10]" || held != 3 {
+		t.Fatalf("the model's HPA answers %v, held %d syncs; derived by hand [11 11 13 14 11 13 10], held 3 (60 s window, 15 s syncs: the last 13 at 15 s, gone at 75 s)", out, held)
 	}
 	return out
 }
@@ -209,6 +264,12 @@ func holdReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want
 // matchmaker claims rooms under OpenKruiseGame.
 func allocate(ctx context.Context, t *testing.T, dyn dynamic.Interface, n int) {
 	t.Helper()
+	setOps(ctx, t, dyn, "None", "Allocated", n)
+}
+
+// setOps moves n GameServers from opsState from to to.
+func setOps(ctx context.Context, t *testing.T, dyn dynamic.Interface, from, to string, n int) {
+	t.Helper()
 	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -217,17 +278,77 @@ func allocate(ctx context.Context, t *testing.T, dyn dynamic.Interface, n int) {
 		if n == 0 {
 			return
 		}
-		if state, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); state != "" && state != "None" {
+		if state, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); state != from && (from != "None" || state != "") {
 			continue
 		}
 		if _, err := dyn.Resource(gsResource).Namespace(ns).Patch(ctx, gs.GetName(), types.MergePatchType,
-			[]byte(`{"spec":{"opsState":"Allocated"}}`), metav1.PatchOptions{}); err != nil {
+			[]byte(`{"spec":{"opsState":"`+to+`"}}`), metav1.PatchOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		n--
 	}
 	if n > 0 {
-		t.Fatalf("%d rooms short of None GameServers to allocate", n)
+		t.Fatalf("%d GameServers short of %s ones to make %s", n, from, to)
+	}
+}
+
+// countOps counts the GameServers in opsState state.
+func countOps(ctx context.Context, t *testing.T, dyn dynamic.Interface, state string) int {
+	t.Helper()
+	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, gs := range list.Items {
+		if s, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); s == state {
+			n++
+		}
+	}
+	return n
+}
+
+// emittedBehaviour is the HPA behaviour emit.OKG writes.
+func emittedBehaviour(t *testing.T) map[string]any {
+	t.Helper()
+	for _, o := range roomsManifests(t) {
+		if o.GetKind() == "ScaledObject" {
+			b, _, err := unstructured.NestedMap(o.Object, "spec", "advanced", "horizontalPodAutoscalerConfig", "behavior")
+			if err != nil || b == nil {
+				t.Fatalf("the emitted ScaledObject has no behaviour: %v", err)
+			}
+			return b
+		}
+	}
+	t.Fatal("no ScaledObject emitted")
+	return nil
+}
+
+// setBehaviour gives the ScaledObject's HPA behaviour b and waits until
+// KEDA has put it on the HPA (its scale-down window, as given).
+func setBehaviour(ctx context.Context, t *testing.T, dyn dynamic.Interface, b map[string]any) {
+	t.Helper()
+	patch, err := json.Marshal([]map[string]any{{"op": "add", "path": "/spec/advanced", "value": map[string]any{
+		"horizontalPodAutoscalerConfig": map[string]any{"behavior": b}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dyn.Resource(soResource).Namespace(ns).Patch(ctx, "rooms", types.JSONPatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := unstructured.NestedInt64(b, "scaleDown", "stabilizationWindowSeconds")
+	hpa := schema.GroupVersionResource{Group: "autoscaling", Version: "v2", Resource: "horizontalpodautoscalers"}
+	err = wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, func(ctx context.Context) (bool, error) {
+		h, err := dyn.Resource(hpa).Namespace(ns).Get(ctx, "keda-hpa-rooms", metav1.GetOptions{})
+		if err != nil {
+			return false, nil
+		}
+		_, tol, _ := unstructured.NestedFieldNoCopy(h.Object, "spec", "behavior", "scaleUp", "tolerance")
+		w, _, _ := unstructured.NestedInt64(h.Object, "spec", "behavior", "scaleDown", "stabilizationWindowSeconds")
+		return tol && w == want, nil
+	})
+	if err != nil {
+		t.Fatalf("KEDA did not put the behaviour on its HPA: %v", err)
 	}
 }
 
