@@ -13,8 +13,10 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 
@@ -121,39 +123,51 @@ func TestStackUnderOKG(t *testing.T) {
 	if math.Abs(ms-mm) > 0.15*mm {
 		t.Errorf("room server-seconds measured %.0f, the model %.0f: more than 15%% apart", ms, mm)
 	}
-	checkGameServers(ctx, t, kubeconfig)
+	checkGameServers(ctx, t, kubeconfig, run.Counters[results.Allocations])
 }
 
-// checkGameServers: the rooms are GameServers, their opsState written
-// there (rooms in play at the end are Allocated), and the GameServerSet
-// deleted the recycled rooms (it made more pods than it has).
-func checkGameServers(ctx context.Context, t *testing.T, kubeconfig string) {
+// checkGameServers: the rooms are GameServers whose opsState the stack
+// wrote there: every allocated room was recycled on its GameServer (the
+// run's end closes the last matches, so none is left Allocated); and on
+// this API server the matchmaker's test-and-set claims a None GameServer
+// once, a second claim failing its test with 422 (which the allocator
+// counts as a lost race).
+func checkGameServers(ctx context.Context, t *testing.T, kubeconfig string, allocations int64) {
 	t.Helper()
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dyn := dynamic.NewForConfigOrDie(cfg)
-	list, err := dyn.Resource(wire.GameServers).Namespace(manifests.Namespace).List(ctx, metav1.ListOptions{})
+	dyn := dynamic.NewForConfigOrDie(cfg).Resource(wire.GameServers).Namespace(manifests.Namespace)
+	list, err := dyn.List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	states := map[string]int{}
+	states := map[string]int64{}
+	var free string
 	for _, gs := range list.Items {
 		s, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState")
 		states[s]++
+		if s == "None" {
+			free = gs.GetName()
+		}
 	}
 	t.Logf("GameServers at the end: %v", states)
-	if states["Allocated"] == 0 {
-		t.Error("no GameServer Allocated at the end: the claims did not reach OpenKruiseGame")
+	if got := states["WaitToBeDeleted"] + states["Allocated"]; got != allocations {
+		t.Errorf("%d GameServers Allocated or recycled, want the %d allocations", got, allocations)
 	}
-	gss, err := dyn.Resource(gssResource).Namespace(manifests.Namespace).Get(ctx, manifests.Fleet, metav1.GetOptions{})
-	if err != nil {
-		t.Fatal(err)
+	if free == "" {
+		t.Fatal("no None GameServer left to claim")
 	}
-	replicas, _, _ := unstructured.NestedInt64(gss.Object, "spec", "replicas")
-	pods, _, _ := unstructured.NestedInt64(gss.Object, "status", "replicas")
-	t.Logf("GameServerSet at the end: %d replicas, %d pods", replicas, pods)
+	claim := []byte(`[{"op":"test","path":"/spec/opsState","value":"None"},{"op":"replace","path":"/spec/opsState","value":"Allocated"}]`)
+	if _, err := dyn.Patch(ctx, free, types.JSONPatchType, claim, metav1.PatchOptions{}); err != nil {
+		t.Fatalf("claiming None GameServer %s: %v", free, err)
+	}
+	_, err = dyn.Patch(ctx, free, types.JSONPatchType, claim, metav1.PatchOptions{})
+	if !apierrors.IsInvalid(err) {
+		t.Errorf("a second claim of %s: %v, want 422 Invalid (the failed test)", free, err)
+	}
+	t.Logf("a second claim of %s: %v", free, err)
 }
 
 // needsKind skips, with one line, where kind cannot run.
