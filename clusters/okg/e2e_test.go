@@ -234,13 +234,13 @@ func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want
 	t.Helper()
 	start := time.Now()
 	var spec, pods int64
+	var last error
 	err := wait.PollUntilContextTimeout(ctx, time.Second, limit, true, func(ctx context.Context) (bool, error) {
-		var err error
-		spec, pods, err = replicas(ctx, dyn)
-		return err == nil && spec == want && pods == want, nil
+		spec, pods, last = replicas(ctx, dyn)
+		return last == nil && spec == want && pods == want, nil
 	})
 	if err != nil {
-		t.Fatalf("%s: replicas %d, pods %d after %s; want %d", why, spec, pods, limit, want)
+		t.Fatalf("%s: replicas %d, pods %d after %s (last read: %v); want %d", why, spec, pods, limit, last, want)
 	}
 	t.Logf("%s: %d rooms after %s", why, want, time.Since(start).Round(time.Second))
 }
