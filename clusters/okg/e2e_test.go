@@ -234,13 +234,22 @@ func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want
 	t.Helper()
 	start := time.Now()
 	var spec, pods int64
+	var failed int
 	var last error
+	seen := map[[2]int64]int{} // (replicas, pods) → polls that read it
 	err := wait.PollUntilContextTimeout(ctx, time.Second, limit, true, func(ctx context.Context) (bool, error) {
-		spec, pods, last = replicas(ctx, dyn)
-		return last == nil && spec == want && pods == want, nil
+		s, p, err := replicas(ctx, dyn)
+		if err != nil {
+			failed, last = failed+1, err
+			return false, nil
+		}
+		spec, pods = s, p
+		seen[[2]int64{s, p}]++
+		return spec == want && pods == want, nil
 	})
 	if err != nil {
-		t.Fatalf("%s: replicas %d, pods %d after %s (last read: %v); want %d", why, spec, pods, limit, last, want)
+		t.Fatalf("%s: replicas %d, pods %d after %s (read as (replicas, pods) → polls %v; %d reads failed, the last: %v); want %d",
+			why, spec, pods, limit, seen, failed, last, want)
 	}
 	t.Logf("%s: %d rooms after %s", why, want, time.Since(start).Round(time.Second))
 }
