@@ -248,8 +248,9 @@ func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want
 		return spec == want && pods == want, nil
 	})
 	if err != nil {
-		t.Fatalf("%s: replicas %d, pods %d after %s (read as (replicas, pods) → polls %v; %d reads failed, the last: %v); want %d",
+		t.Errorf("%s: replicas %d, pods %d after %s (read as (replicas, pods) → polls %v; %d reads failed, the last: %v); want %d",
 			why, spec, pods, limit, seen, failed, last, want)
+		t.Fatalf("KEDA's view: %s", kedaView(context.WithoutCancel(ctx), dyn))
 	}
 	t.Logf("%s: %d rooms after %s", why, want, time.Since(start).Round(time.Second))
 }
@@ -392,6 +393,34 @@ func waitDefaultBehaviour(ctx context.Context, t *testing.T, dyn dynamic.Interfa
 	if err != nil {
 		t.Fatalf("KEDA kept the emitted behaviour on its HPA: %v", err)
 	}
+}
+
+// kedaView is what KEDA says of the ScaledObject (its conditions and
+// last active time) and the namespace's events: whether KEDA itself
+// scaled the fleet (KEDAScaleTargetDeactivated) or its scaler failed.
+func kedaView(ctx context.Context, dyn dynamic.Interface) string {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var b strings.Builder
+	if so, err := dyn.Resource(soResource).Namespace(ns).Get(ctx, "rooms", metav1.GetOptions{}); err != nil {
+		fmt.Fprintf(&b, "ScaledObject: %v; ", err)
+	} else {
+		status, _, _ := unstructured.NestedMap(so.Object, "status")
+		fmt.Fprintf(&b, "ScaledObject status %v; ", status)
+	}
+	events, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "events"}).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		fmt.Fprintf(&b, "events: %v", err)
+		return b.String()
+	}
+	for _, e := range events.Items {
+		reason, _, _ := unstructured.NestedString(e.Object, "reason")
+		msg, _, _ := unstructured.NestedString(e.Object, "message")
+		if !strings.HasPrefix(reason, "Successful") && reason != "Scheduled" && reason != "Pulled" && reason != "Created" && reason != "Started" {
+			fmt.Fprintf(&b, "\n  event %s: %s", reason, msg)
+		}
+	}
+	return b.String()
 }
 
 type testWriter struct{ t *testing.T }
