@@ -2,6 +2,7 @@ package matchmaker
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"k8s.io/client-go/kubernetes/fake"
 	k8stesting "k8s.io/client-go/testing"
 
+	"github.com/fleetbench/fleetbench/internal/testkit"
 	"github.com/fleetbench/fleetbench/policy"
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
@@ -51,7 +53,8 @@ func TestClaimsGoToGameServers(t *testing.T) {
 	if err := alloc.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 2 {
+	addRoom := func(i int) {
+		t.Helper()
 		pod := &corev1.Pod{
 			ObjectMeta: metav1.ObjectMeta{
 				Name: fmt.Sprintf("room-%03d", i), Namespace: "default",
@@ -64,13 +67,20 @@ func TestClaimsGoToGameServers(t *testing.T) {
 		if _, err := client.CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{}); err != nil {
 			t.Fatal(err)
 		}
+		testkit.Eventually(t, 10*time.Second, pod.Name+" in the allocator's view", func() bool { return alloc.Serving(pod.Name) })
 	}
-	room, err := alloc.Allocate(ctx, "m1", true)
+	// room-000 alone: its claim fails the test, and nothing else is free.
+	addRoom(0)
+	if _, err := alloc.Allocate(ctx, "m0", false); !errors.Is(err, ErrNoRoom) || alloc.Conflicts() != 1 {
+		t.Fatalf("room-000 only, its GameServer Allocated: %v after %d conflicts, want ErrNoRoom after 1", err, alloc.Conflicts())
+	}
+	addRoom(1)
+	room, err := alloc.Allocate(ctx, "m1", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if room.Name != "room-001" || room.Address != "127.2.0.2:7777" || alloc.Conflicts() != 1 {
-		t.Errorf("room %+v after %d conflicts, want room-001 after room-000's failed test", room, alloc.Conflicts())
+	if room.Name != "room-001" || room.Address != "127.2.0.2:7777" {
+		t.Errorf("room %+v, want room-001", room)
 	}
 	gs, err := dyn.Resource(wire.GameServers).Namespace("default").Get(ctx, "room-001", metav1.GetOptions{})
 	if err != nil {
