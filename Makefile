@@ -59,7 +59,8 @@ components: bins
 	bin/loadgen cluster build
 
 ## test-okg: OpenKruise, kruise-game and KEDA built (cold: tens of minutes, then cached) and
-## installed on kind; the manifests `sim plan --emit okg` writes, run against the real HPA
+## installed on kind; the manifests `sim plan --emit okg` writes, run against the real HPA, and
+## the whole stack under fleet.controller okg against the model of the run
 test-okg: deps kind-image
 	bin/loadgen cluster build --provider kind --controller okg
 	$(GO) test -tags okg -count=1 -timeout 60m -v ./clusters/okg
