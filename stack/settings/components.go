@@ -104,7 +104,7 @@ func (m Matchmaker) Args() []string {
 	a.add("on-no-server", string(m.OnNoServer))
 	a.add("alloc-timeout", m.AllocTimeout)
 	a.add("placement", placement{&m.Placement})
-	a.add("controller", string(m.Controller))
+	a.addController(m.Controller)
 	return a
 }
 
@@ -150,7 +150,7 @@ func (r RoomServer) Args() []string {
 	a.add("window", r.Window)
 	a.add("grace", r.Grace)
 	a.add("startup-delay", r.Startup)
-	a.add("controller", string(r.Controller))
+	a.addController(r.Controller)
 	a.add("idle-timeout", r.IdleTimeout)
 	return a
 }

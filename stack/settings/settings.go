@@ -147,6 +147,14 @@ func (v Controller) OpsStateLabel() string {
 	return wire.OpsStateLabel
 }
 
+// addController writes --controller, unless it is unset (the flag's
+// default, fleetd: settings written before it had one mean fleetd).
+func (a *args) addController(c Controller) {
+	if c != "" {
+		a.add("controller", string(c))
+	}
+}
+
 // placementWords are --placement's words, indexed by the placement.
 var placementWords = [...]string{policy.Packed: "packed", policy.Distributed: "distributed"}
 

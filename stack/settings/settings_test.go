@@ -37,6 +37,14 @@ func TestArgsRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(rb, r) {
 		t.Errorf("roomserver:\n got %+v\nwant %+v", rb, r)
 	}
+	// Settings made without a controller are fleetd's (the stack's e2e
+	// tests write them so): no empty --controller the flags refuse.
+	unset := RoomServer{Capacity: 2, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 5 * time.Second}
+	rb = DefaultRoomServer()
+	roundTrip(t, "roomserver", unset.Args(), rb.Register)
+	if rb.Controller != ByFleetd {
+		t.Errorf("roomserver without a controller: %q, want fleetd", rb.Controller)
+	}
 	// And the defaults' words, read over the others.
 	roundTrip(t, "matchmaker", DefaultMatchmaker().Args(), m.Register)
 	if !reflect.DeepEqual(m, DefaultMatchmaker()) {
