@@ -92,11 +92,12 @@ func windows(p *results.Plan, sc *scenarios.Scenario) ([]window, error) {
 // replicaCap is the most rooms the fleet may have: the policy's max, or
 // what the node pool holds, or (neither set) 0.
 func replicaCap(sc *scenarios.Scenario, policyMax int) (int, string) {
+	n := sc.ReplicaCap() // the model's cap too (its emitted HPA scales up by it)
 	switch {
 	case policyMax > 0:
-		return policyMax, "the policy's max"
-	case sc.Nodes.PodsPerNode > 0:
-		return sc.Nodes.Max * sc.Nodes.PodsPerNode, fmt.Sprintf("nodes.max %d × podsPerNode %d", sc.Nodes.Max, sc.Nodes.PodsPerNode)
+		return n, "the policy's max"
+	case n > 0:
+		return n, fmt.Sprintf("nodes.max %d × podsPerNode %d", sc.Nodes.Max, sc.Nodes.PodsPerNode)
 	}
 	return 0, ""
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,24 +57,13 @@ func TestEmittedManifestsOnRealOKG(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates a kind cluster with OpenKruiseGame")
 	}
-	needsKind(t)
 	spec := clusters.DefaultSpec()
 	spec.Name = fmt.Sprintf("fbokg-%d", os.Getpid())
 	spec.Controller = clusters.ControllerOKG
 	spec.Nodes = clusters.NodePool{PodsPerNode: 20, Min: 1, Max: 1, Initial: 1}
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	p, err := kind.New(kind.Options{Spec: spec, Kubeconfig: kubeconfig, Progress: testWriter{t}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	t.Cleanup(func() { p.Down(context.Background()) })
-	start := time.Now()
-	if err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("kind with OpenKruiseGame up in %s", time.Since(start).Round(time.Second))
+	_, kubeconfig := upWithOKG(ctx, t, spec)
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
 		t.Fatal(err)

@@ -75,7 +75,6 @@ func TestStackUnderOKG(t *testing.T) {
 	if testing.Short() {
 		t.Skip("creates a kind cluster with OpenKruiseGame")
 	}
-	needsKind(t)
 	sc, err := scenarios.Parse([]byte(underOKG), ".")
 	if err != nil {
 		t.Fatal(err)
@@ -85,19 +84,9 @@ func TestStackUnderOKG(t *testing.T) {
 		t.Fatalf("SpecFor: controller %q for fleet.controller okg", spec.Controller)
 	}
 	spec.Name = fmt.Sprintf("fbokgs-%d", os.Getpid())
-	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
-	p, err := kind.New(kind.Options{Spec: spec, Kubeconfig: kubeconfig, Progress: testWriter{t}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	t.Cleanup(func() { p.Down(context.Background()) })
-	start := time.Now()
-	if err := p.Up(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("kind with OpenKruiseGame up in %s", time.Since(start).Round(time.Second))
+	p, kubeconfig := upWithOKG(ctx, t, spec)
 	res, err := loadgen.Run(ctx, loadgen.Config{Scenario: sc, Cluster: clusters.New(p, slog.New(slog.DiscardHandler)), OutDir: t.TempDir(),
 		Version: "test", Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	if err != nil {
@@ -170,10 +159,23 @@ func checkGameServers(ctx context.Context, t *testing.T, kubeconfig string, allo
 	t.Logf("a second claim of %s: %v", free, err)
 }
 
-// needsKind skips, with one line, where kind cannot run.
-func needsKind(t *testing.T) {
+// upWithOKG brings up a kind cluster of spec with OpenKruiseGame (skipped
+// where kind cannot run), removed when the test ends.
+func upWithOKG(ctx context.Context, t *testing.T, spec clusters.Spec) (*kind.Cluster, string) {
 	t.Helper()
 	if err := exec.Command("docker", "version").Run(); err != nil || os.Geteuid() != 0 {
 		t.Skip("needs a Docker daemon and root (the offline kind node image)")
 	}
+	kubeconfig := filepath.Join(t.TempDir(), "kubeconfig")
+	p, err := kind.New(kind.Options{Spec: spec, Kubeconfig: kubeconfig, Progress: testWriter{t}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Down(context.Background()) })
+	start := time.Now()
+	if err := p.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("kind with OpenKruiseGame up in %s", time.Since(start).Round(time.Second))
+	return p, kubeconfig
 }
