@@ -96,7 +96,7 @@ func (c *Cluster) StartNode(ctx context.Context, r NodeRequest) (err error) {
 	}
 	defer func() {
 		if err != nil && c.containerExists(r.Name) {
-			err = fmt.Errorf("%w; its kubelet said:\n%s", err, kubeletTail(n))
+			err = fmt.Errorf("%w; its kubelet said:\n%s\nits kube-proxy said:\n%s", err, kubeletTail(n), kubeProxyTail(n))
 			bg := context.WithoutCancel(ctx)
 			err = errors.Join(err, c.DeleteNode(bg, r.Name), c.reportJoinFailure(bg, client, r, err))
 		}

@@ -142,6 +142,32 @@ func kubeletTail(n nodes.Node) string {
 	return strings.TrimSpace(out.String())
 }
 
+// kubeProxyTail is the state and last lines of the node's kube-proxy
+// container: a node that registers but whose kube-proxy never reports its
+// rules synced (seen once in CI, on a fourth added node) says why.
+func kubeProxyTail(n nodes.Node) string {
+	var ps bytes.Buffer
+	cmd := n.Command("crictl", "ps", "-a", "--name", "kube-proxy", "-o", "table")
+	cmd.SetStdout(&ps)
+	if err := cmd.Run(); err != nil {
+		return "(no kube-proxy container list: " + err.Error() + ")"
+	}
+	var id bytes.Buffer
+	cmd = n.Command("crictl", "ps", "-a", "--name", "kube-proxy", "-q", "--latest")
+	cmd.SetStdout(&id)
+	if err := cmd.Run(); err != nil || strings.TrimSpace(id.String()) == "" {
+		return strings.TrimSpace(ps.String()) + "\n(no kube-proxy container)"
+	}
+	var logs bytes.Buffer
+	cmd = n.Command("crictl", "logs", "--tail", "5", strings.TrimSpace(id.String()))
+	cmd.SetStdout(&logs)
+	cmd.SetStderr(&logs)
+	if err := cmd.Run(); err != nil {
+		return strings.TrimSpace(ps.String()) + "\n(no kube-proxy log: " + err.Error() + ")"
+	}
+	return strings.TrimSpace(ps.String()) + "\n" + strings.TrimSpace(logs.String())
+}
+
 // Down deletes the cluster and its network, and returns once no container,
 // volume or network of it is left.
 func (c *Cluster) Down(ctx context.Context) error {

@@ -58,6 +58,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"cluster", "status", "extra"}, `unexpected argument "extra"`},
 		{[]string{"cluster", "up", "--controller", "agones"}, `--controller "agones": want fleetd or okg`},
 		{[]string{"cluster", "up", "--controller", "okg"}, "installed on kind only, not on local"},
+		// The scenario's controller is the default: no flag, no conflict.
+		{[]string{"cluster", "up", "--scenario", "../../scenarios/suite/peak-okg-short.yaml"}, "fleet.controller okg: the okg controller (OpenKruise, kruise-game, KEDA) is installed on kind only, not on local"},
+		{[]string{"run", "../../scenarios/suite/peak-okg-short.yaml"}, "fleet.controller okg: the okg controller (OpenKruise, kruise-game, KEDA) is installed on kind only, not on local"},
+		{[]string{"cluster", "up", "--scenario", "../../scenarios/suite/peak-okg-short.yaml", "--controller", "fleetd"}, "--controller fleetd: the scenario's fleet.controller is okg"},
+		{[]string{"cluster", "up", "--scenario", "../../scenarios/suite/peak-fleetd-short.yaml", "--controller", "okg", "--provider", "kind"}, "--controller okg: the scenario's fleet.controller is fleetd"},
 		{[]string{"cluster", "up", "--controller", "okg", "--provider", "kube"}, "installed on kind only, not on kube"},
 		{[]string{"cluster", "build", "--controller", "agones"}, `--controller "agones": cluster build knows fleetd and okg`},
 	} {

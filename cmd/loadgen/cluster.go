@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -43,7 +44,7 @@ func (f *clusterFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.apiPort, "api-port", 0, "local, kind: kube-apiserver port on 127.0.0.1 (default: a free port)")
 	fs.StringVar(&f.nodeImage, "node-image", "", `kind: node image; default: kind's published image when Docker holds it, else fleetbench's offline build; "kind": kind's published image (pulled)`)
 	fs.Var(&f.images, "image", "local: IMAGE=COMMAND maps a container image to a local command (repeatable)")
-	fs.StringVar(&f.controller, "controller", clusters.ControllerFleetd, "fleet controller the cluster hosts: fleetd (the stack's) or okg (installs OpenKruise, kruise-game and KEDA; kind only)")
+	fs.StringVar(&f.controller, "controller", "", "fleet controller the cluster hosts: fleetd (the stack's) or okg (installs OpenKruise, kruise-game and KEDA; kind only) (default: the scenario's fleet.controller, else fleetd)")
 	fs.BoolVar(&f.verbose, "v", false, "log progress details")
 	fs.Func("set", "override a scenario field: PATH=VALUE (repeatable)", func(v string) error {
 		o, err := scenarios.ParseOverride(v)
@@ -168,8 +169,8 @@ func (e env) provider(f clusterFlags, sc *scenarios.Scenario) (clusters.Provider
 	switch f.controller {
 	case "":
 	case clusters.ControllerFleetd, clusters.ControllerOKG:
-		if sc != nil && spec.Controller != "" && spec.Controller != f.controller {
-			return nil, cli.Inputf("--controller %s: the scenario's fleet.controller is %s", f.controller, spec.Controller)
+		if sc != nil && cmp.Or(spec.Controller, clusters.ControllerFleetd) != f.controller {
+			return nil, cli.Inputf("--controller %s: the scenario's fleet.controller is %s", f.controller, cmp.Or(spec.Controller, clusters.ControllerFleetd))
 		}
 		spec.Controller = f.controller
 	default:
