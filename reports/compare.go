@@ -78,6 +78,16 @@ func compareView(model, ofRun, measured *results.Run) (*comparison, error) {
 		}
 		c.Counters = append(c.Counters, row)
 	}
+	// The rooms' server-seconds: what separates the fleet controllers
+	// (OpenKruiseGame keeps recycled rooms as pods), shown, not judged.
+	cost := counterRow{Name: serverSeconds, Measured: seconds(measured.Cost.ServerSeconds), OfRun: -1}
+	if model != nil {
+		cost.Model = seconds(model.Cost.ServerSeconds)
+	}
+	if ofRun != nil {
+		cost.OfRun = seconds(ofRun.Cost.ServerSeconds)
+	}
+	c.Counters = append(c.Counters, cost)
 	c.Charts = append(c.Charts,
 		overlayPercentiles(judge, measured, results.TimeToRoom, results.AllocWait, results.ReconnectLatency),
 		overlaySeries(judge, measured, "Arrivals per second", "per second", results.SeriesArrivals),
@@ -87,6 +97,12 @@ func compareView(model, ofRun, measured *results.Run) (*comparison, error) {
 	)
 	return c, nil
 }
+
+// serverSeconds names the rooms' cost row beside the counters.
+const serverSeconds = "room server-seconds"
+
+// seconds rounds a cost in seconds to a whole second for its row.
+func seconds(s float64) int64 { return int64(math.Round(s)) }
 
 func accuracyRows(model, measured *results.Run) ([]accuracyRow, error) {
 	acc, err := results.CompareModel(model, measured)

@@ -55,6 +55,9 @@ type runView struct {
 	Reasons    []kv
 	ScaleUps   template.HTML
 	Failed     int // SLOs missed
+	// ServerHours is the rooms' cost in scenario time: under
+	// OpenKruiseGame it counts the recycled rooms that wait for deletion.
+	ServerHours float64
 	// The rows of the scale-up, event and storm tables, each cut to
 	// maxTableRows; More* count the rows not shown.
 	ScaleUpRows                          []results.ScaleUp
@@ -116,7 +119,7 @@ func HTML(w io.Writer, in Input) error {
 
 func view(r *results.Run) runView {
 	name := short(r.Meta.Scenario, maxLabel)
-	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", name, r.Meta.Source, r.Meta.Seed)}
+	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", name, r.Meta.Source, r.Meta.Seed), ServerHours: r.Cost.ServerSeconds / 3600}
 	if n := r.Meta.Replications; n > 1 {
 		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", name, r.Meta.Source, n, r.Meta.Seed)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -125,6 +127,7 @@ func TestModelBesideMeasurement(t *testing.T) {
 	measured, _ := results.ReadFile("testdata/node-loss.model.json")
 	measured.Meta.Source, measured.Meta.Speedup, measured.Meta.Provider = results.SourceMeasured, 60, "local"
 	measured.Counters[results.Players] += 7
+	measured.Cost.ServerSeconds = model.Cost.ServerSeconds * 2
 	var b bytes.Buffer
 	if err := HTML(&b, Input{Title: "pair", Runs: []*results.Run{model, measured}}); err != nil {
 		t.Fatal(err)
@@ -139,6 +142,11 @@ func TestModelBesideMeasurement(t *testing.T) {
 	players := regexp.MustCompile(`<tr><td>players</td><td>(\d+)</td><td>(\d+)</td></tr>`).FindStringSubmatch(html)
 	if players == nil || players[1] == players[2] {
 		t.Errorf("counters not side by side: %v", players)
+	}
+	// The rooms' cost beside the counters (what tells fleetd from OKG).
+	cost := regexp.MustCompile(`<tr><td>room server-seconds</td><td>(\d+)</td><td>(\d+)</td></tr>`).FindStringSubmatch(html)
+	if cost == nil || cost[1] != fmt.Sprintf("%.0f", math.Round(model.Cost.ServerSeconds)) || cost[2] != fmt.Sprintf("%.0f", math.Round(2*model.Cost.ServerSeconds)) {
+		t.Errorf("server-seconds row %v, want the model's %.0f beside the measured %.0f", cost, model.Cost.ServerSeconds, 2*model.Cost.ServerSeconds)
 	}
 }
 
