@@ -118,10 +118,13 @@ func HTML(w io.Writer, in Input) error {
 }
 
 func view(r *results.Run) runView {
-	name := short(r.Meta.Scenario, maxLabel)
-	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", name, r.Meta.Source, r.Meta.Seed), ServerHours: r.Cost.ServerSeconds / 3600}
+	name, source := short(r.Meta.Scenario, maxLabel), r.Meta.Source
+	if source == results.SourceModel && r.Calibration != nil {
+		source = "model of this run" // the model with the real run's measured overheads
+	}
+	v := runView{Run: r, Label: fmt.Sprintf("%s · %s · seed %d", name, source, r.Meta.Seed), ServerHours: r.Cost.ServerSeconds / 3600}
 	if n := r.Meta.Replications; n > 1 {
-		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", name, r.Meta.Source, n, r.Meta.Seed)
+		v.Label = fmt.Sprintf("%s · %s · %d days pooled from seed %d", name, source, n, r.Meta.Seed)
 	}
 	if r.Meta.Provider != "" {
 		v.Label += " · " + short(r.Meta.Provider, maxLabel)

@@ -69,8 +69,8 @@ func CheckInputs(runs int, bytes int64) error {
 	return nil
 }
 
-// RunFiles lists the run files under dir as results.ReadDir reads them
-// (model.json and measured.json at any depth, in path order) with their
+// RunFiles lists the run files under dir (model.json, measured.json and
+// a real run's model-of-run.json, at any depth, in path order) with their
 // total size, without reading them: a caller checks the whole report
 // with CheckInputs first. It stops as soon as dir alone is past a bound.
 func RunFiles(dir string) (paths []string, bytes int64, err error) {
@@ -78,7 +78,7 @@ func RunFiles(dir string) (paths []string, bytes int64, err error) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || (d.Name() != "model.json" && d.Name() != "measured.json") {
+		if d.IsDir() || !isRunFile(d.Name()) {
 			return nil
 		}
 		st, err := os.Stat(path) // the size of what a symlink names, as ReadFile reads it
@@ -92,9 +92,20 @@ func RunFiles(dir string) (paths []string, bytes int64, err error) {
 		return nil, 0, fmt.Errorf("runs under %s: %w", dir, err)
 	}
 	if len(paths) == 0 {
-		return nil, 0, fmt.Errorf("no model.json or measured.json under %s", dir)
+		return nil, 0, fmt.Errorf("no model.json, measured.json or model-of-run.json under %s", dir)
 	}
 	return paths, bytes, nil
+}
+
+// isRunFile names the files RunFiles lists: without model-of-run.json a
+// real run's directory was set beside the plain model only, and its
+// counters had no "model of this run".
+func isRunFile(name string) bool {
+	switch name {
+	case "model.json", "measured.json", "model-of-run.json":
+		return true
+	}
+	return false
 }
 
 // firstN is xs cut to n, and how many were cut.

@@ -32,8 +32,8 @@ func TestCheckInputsNamesTheBound(t *testing.T) {
 	}
 }
 
-// RunFiles lists what results.ReadDir reads, sizes included, and stops
-// at the bound without reading a file.
+// RunFiles lists the run files a real run writes (the model of the run
+// too), sizes included, and stops at the bound without reading a file.
 func TestRunFiles(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, size int) {
@@ -47,18 +47,19 @@ func TestRunFiles(t *testing.T) {
 	}
 	write("a/model.json", 10)
 	write("a/measured.json", 20)
+	write("a/model-of-run.json", 5)
 	write("b/c/model.json", 30)
 	write("b/notes.json", 1000)
 	paths, size, err := RunFiles(dir)
-	want := []string{filepath.Join(dir, "a/measured.json"), filepath.Join(dir, "a/model.json"), filepath.Join(dir, "b/c/model.json")}
-	if err != nil || size != 60 || fmt.Sprint(paths) != fmt.Sprint(want) {
-		t.Errorf("RunFiles = %v, %d, %v; want %v, 60", paths, size, err, want)
+	want := []string{filepath.Join(dir, "a/measured.json"), filepath.Join(dir, "a/model-of-run.json"), filepath.Join(dir, "a/model.json"), filepath.Join(dir, "b/c/model.json")}
+	if err != nil || size != 65 || fmt.Sprint(paths) != fmt.Sprint(want) {
+		t.Errorf("RunFiles = %v, %d, %v; want %v, 65", paths, size, err, want)
 	}
 	if _, _, err := RunFiles(filepath.Join(dir, "b/notes.json")); err == nil {
 		t.Error("a file without runs gave no error")
 	}
 	empty := t.TempDir()
-	if _, _, err := RunFiles(empty); err == nil || !strings.Contains(err.Error(), "no model.json or measured.json") {
+	if _, _, err := RunFiles(empty); err == nil || !strings.Contains(err.Error(), "no model.json, measured.json or model-of-run.json") {
 		t.Errorf("an empty directory: %v", err)
 	}
 	for i := range MaxRuns {

@@ -80,7 +80,7 @@ func TestReportAndCompareRefuseHostileFiles(t *testing.T) {
 			code: 2, says: "series.step", leaves: noReport},
 		{name: "report a foreign source", cmd: "report", args: report, files: runFile(mutated(t, func(r map[string]any) { field(r, "meta")["source"] = "guess" })),
 			code: 2, says: `meta.source is "guess"`, leaves: noReport},
-		{name: "report a directory without runs", cmd: "report", args: []string{"$D/empty", "-o", "$D/r.html"}, files: map[string]string{"empty/readme": "x"}, code: 2, says: "no model.json or measured.json", leaves: noReport},
+		{name: "report a directory without runs", cmd: "report", args: []string{"$D/empty", "-o", "$D/r.html"}, files: map[string]string{"empty/readme": "x"}, code: 2, says: "no model.json, measured.json or model-of-run.json", leaves: noReport},
 		{name: "report a sweep that is not JSON", cmd: "report", args: []string{"$D/sweep.json", "-o", "$D/r.html"}, files: map[string]string{"sweep.json": "[1,2"}, code: 2, says: "sweep", leaves: noReport},
 		{name: "report a sweep without points", cmd: "report", args: []string{"$D/sweep.json", "-o", "$D/r.html"}, files: map[string]string{"sweep.json": `{"points":[]}`}, code: 2, says: "no points", leaves: noReport},
 		{name: "report a sweep with a negative cost", cmd: "report", args: []string{"$D/sweep.json", "-o", "$D/r.html"},
