@@ -46,8 +46,8 @@ const ns = "okg-e2e"
 //   - Kubernetes' default behaviour (tolerance 10%): 1 more allocated →
 //     ask 12, 12/11 = 1.09 → stays 11 for four HPA syncs; 1 more → ask 13,
 //     13/11 = 1.18 → 13;
-//   - emitted again: the 3 Allocated recycled (WaitToBeDeleted) and 1
-//     more allocated → 9 None < 10, so the scaler asks 13 + 10 − 9 = 14
+//   - emitted again: 1 more allocated and the 3 Allocated before it
+//     recycled (WaitToBeDeleted) → 9 None < 10, so the scaler asks 13 + 10 − 9 = 14
 //     and keeps the recycled; with the new room None, 14 − 3 = 11, and
 //     the GameServerSet deletes the recycled first;
 //   - a 60 s scale-down window: 2 allocated → 13; those 3 recycled → ask
@@ -94,12 +94,27 @@ func TestEmittedManifestsOnRealOKG(t *testing.T) {
 	// minAvailable are None, then go at the next sync.
 	setBehaviour(ctx, t, dyn, emittedBehaviour(t))
 	waitNone(ctx, t, dyn, 10)
-	setOps(ctx, t, dyn, "Allocated", "WaitToBeDeleted", 3)
+	// One more allocated before the three are recycled: 9 None at every
+	// sync whichever of the two changes it sees (recycled first, a sync
+	// between them sees 10 None and asks 13 − 3 = 10).
+	played := named(ctx, t, dyn, "Allocated")
+	if len(played) != 3 {
+		t.Fatalf("%d Allocated rooms, want the 3 allocated so far", len(played))
+	}
 	allocate(ctx, t, dyn, 1)
+	setOpsOf(ctx, t, dyn, played, "WaitToBeDeleted")
 	waitReplicas(ctx, t, dyn, answers[3], 2*time.Minute, "3 recycled, 9 None: ask 13 + 10 − 9 = 14, the recycled kept")
 	waitReplicas(ctx, t, dyn, answers[4], 2*time.Minute, "10 None again: ask 14 − 3 recycled = 11")
-	if n := countOps(ctx, t, dyn, "WaitToBeDeleted"); n != 0 {
-		t.Errorf("%d recycled rooms left: the GameServerSet deletes them first", n)
+	// A GameServer goes with its pod (owner reference), after the pod's
+	// termination and the garbage collector: the recycled ones are gone
+	// within a minute and the Allocated room is kept.
+	if err := wait.PollUntilContextTimeout(ctx, time.Second, time.Minute, true, func(ctx context.Context) (bool, error) {
+		return len(named(ctx, t, dyn, "WaitToBeDeleted")) == 0, nil
+	}); err != nil {
+		t.Errorf("recycled rooms left a minute after the fleet reached 11: %s", gameServers(ctx, dyn))
+	}
+	if kept := named(ctx, t, dyn, "Allocated"); len(kept) != 1 {
+		t.Errorf("%d Allocated rooms left, want the one in play: the GameServerSet deletes the recycled first: %s", len(kept), gameServers(ctx, dyn))
 	}
 
 	// A scale-down window holds the surplus for its length.
@@ -218,13 +233,20 @@ func replicas(ctx context.Context, dyn dynamic.Interface) (spec, pods int64, err
 }
 
 // waitReplicas waits for the GameServerSet's spec and pods to be want.
+// Each poll's reading, with the opsState labels the scaler counts, is
+// kept: a wrong answer says which state the fleet passed through.
 func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want int64, limit time.Duration, why string) {
 	t.Helper()
 	start := time.Now()
 	var spec, pods int64
 	var failed int
 	var last error
-	seen := map[[2]int64]int{} // (replicas, pods) → polls that read it
+	type reading struct {
+		what  string
+		at    time.Duration
+		polls int
+	}
+	var seen []reading // in order, each with how many polls read it
 	err := wait.PollUntilContextTimeout(ctx, time.Second, limit, true, func(ctx context.Context) (bool, error) {
 		s, p, err := replicas(ctx, dyn)
 		if err != nil {
@@ -232,15 +254,60 @@ func waitReplicas(ctx context.Context, t *testing.T, dyn dynamic.Interface, want
 			return false, nil
 		}
 		spec, pods = s, p
-		seen[[2]int64{s, p}]++
+		what := fmt.Sprintf("replicas %d, pods %d, labels %s", s, p, podLabels(ctx, dyn))
+		if n := len(seen); n > 0 && seen[n-1].what == what {
+			seen[n-1].polls++
+		} else {
+			seen = append(seen, reading{what: what, at: time.Since(start).Round(time.Second), polls: 1})
+		}
 		return spec == want && pods == want, nil
 	})
 	if err != nil {
-		t.Errorf("%s: replicas %d, pods %d after %s (read as (replicas, pods) → polls %v; %d reads failed, the last: %v); want %d",
-			why, spec, pods, limit, seen, failed, last, want)
+		var b strings.Builder
+		for _, r := range seen {
+			fmt.Fprintf(&b, "\n  from %s, %d polls: %s", r.at, r.polls, r.what)
+		}
+		t.Errorf("%s: replicas %d, pods %d after %s; want %d. Readings:%s\n%d reads failed, the last: %v",
+			why, spec, pods, limit, want, b.String(), failed, last)
+		t.Errorf("GameServers: %s", gameServers(context.WithoutCancel(ctx), dyn))
 		t.Fatalf("KEDA's view: %s", kedaView(context.WithoutCancel(ctx), dyn))
 	}
 	t.Logf("%s: %d rooms after %s", why, want, time.Since(start).Round(time.Second))
+}
+
+// podLabels counts the rooms' pods by the opsState label the scaler reads.
+func podLabels(ctx context.Context, dyn dynamic.Interface) string {
+	list, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "pods"}).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err.Error()
+	}
+	count := map[string]int{}
+	for _, p := range list.Items {
+		state := p.GetLabels()["game.kruise.io/gs-opsState"]
+		if p.GetDeletionTimestamp() != nil {
+			state += "(deleting)"
+		}
+		count[state]++
+	}
+	return fmt.Sprint(count)
+}
+
+// gameServers lists each GameServer's opsState and its pod's label.
+func gameServers(ctx context.Context, dyn dynamic.Interface) string {
+	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	for _, gs := range list.Items {
+		state, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState")
+		label := "no pod"
+		if pod, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "pods"}).Namespace(ns).Get(ctx, gs.GetName(), metav1.GetOptions{}); err == nil {
+			label = pod.GetLabels()["game.kruise.io/gs-opsState"]
+		}
+		fmt.Fprintf(&b, "\n  %s: spec %q, pod label %q, created %s", gs.GetName(), state, label, gs.GetCreationTimestamp().Format(time.TimeOnly))
+	}
+	return b.String()
 }
 
 // holdReplicas fails if the replicas leave want within d.
@@ -268,42 +335,38 @@ func allocate(ctx context.Context, t *testing.T, dyn dynamic.Interface, n int) {
 // setOps moves n GameServers from opsState from to to.
 func setOps(ctx context.Context, t *testing.T, dyn dynamic.Interface, from, to string, n int) {
 	t.Helper()
-	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		t.Fatal(err)
+	names := named(ctx, t, dyn, from)
+	if len(names) < n {
+		t.Fatalf("%d GameServers short of %s ones to make %s", n-len(names), from, to)
 	}
-	for _, gs := range list.Items {
-		if n == 0 {
-			return
-		}
-		if state, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); state != from && (from != "None" || state != "") {
-			continue
-		}
-		if _, err := dyn.Resource(gsResource).Namespace(ns).Patch(ctx, gs.GetName(), types.MergePatchType,
+	setOpsOf(ctx, t, dyn, names[:n], to)
+}
+
+// setOpsOf moves the named GameServers to opsState to.
+func setOpsOf(ctx context.Context, t *testing.T, dyn dynamic.Interface, names []string, to string) {
+	t.Helper()
+	for _, name := range names {
+		if _, err := dyn.Resource(gsResource).Namespace(ns).Patch(ctx, name, types.MergePatchType,
 			[]byte(`{"spec":{"opsState":"`+to+`"}}`), metav1.PatchOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		n--
-	}
-	if n > 0 {
-		t.Fatalf("%d GameServers short of %s ones to make %s", n, from, to)
 	}
 }
 
-// countOps counts the GameServers in opsState state.
-func countOps(ctx context.Context, t *testing.T, dyn dynamic.Interface, state string) int {
+// named lists the GameServers in opsState state (None: unset too).
+func named(ctx context.Context, t *testing.T, dyn dynamic.Interface, state string) []string {
 	t.Helper()
 	list, err := dyn.Resource(gsResource).Namespace(ns).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
+	var names []string
 	for _, gs := range list.Items {
-		if s, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); s == state {
-			n++
+		if s, _, _ := unstructured.NestedString(gs.Object, "spec", "opsState"); s == state || (state == "None" && s == "") {
+			names = append(names, gs.GetName())
 		}
 	}
-	return n
+	return names
 }
 
 // emittedBehaviour is the HPA behaviour emit.OKG writes.
