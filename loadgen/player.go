@@ -75,7 +75,7 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 		o.Reconnects = append(o.Reconnects, rc)
 		return rc.OK
 	}
-	defer func() { o.Inputs = p.Acked }() // o is the named result: set after each return
+	defer func() { o.Inputs = p.Acked() }() // o is the named result: set after each return
 	for {
 		select {
 		case <-ctx.Done():

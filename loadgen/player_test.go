@@ -121,7 +121,8 @@ func TestVerifyRecovery(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// The player had sent 3 inputs, the first acknowledged, when it lost its room.
-			p := &client.Player{Room: "r1", LastSeq: 10, Acked: 1, Applied: 1, Sent: 3}
+			p := &client.Player{Sent: 3}
+			p.Resume(client.Progress{Room: "r1", LastSeq: 10, Acked: 1, Applied: 1})
 			ctx := context.Background()
 			if err := p.Reconnect(ctx, fakeRoom(t, tc.dupe, tc.gap), ""); err != nil {
 				t.Fatal(err)

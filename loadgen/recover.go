@@ -178,7 +178,7 @@ func verify(ctx context.Context, p *client.Player, within time.Duration) string 
 	default:
 		return "state_gap"
 	}
-	if p.Applied != p.Acked {
+	if p.Applied() != p.Acked() {
 		return "inputs_lost_or_duplicated"
 	}
 	return ""

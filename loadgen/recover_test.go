@@ -46,7 +46,8 @@ func TestDrainedRoomIsNotDialledAgain(t *testing.T) {
 			rejoins.Store(0)
 			oldRoom, dials := countingClosedRoom(t)
 			g := &generator{start: time.Now(), matchmaker: mm.Listener.Addr().String(), http: &http.Client{Timeout: 5 * time.Second}}
-			p := &client.Player{ID: "p1", Room: "r0", LastSeq: 10, Acked: 1, Applied: 1, Sent: 3}
+			p := &client.Player{ID: "p1", Sent: 3}
+			p.Resume(client.Progress{Room: "r0", LastSeq: 10, Acked: 1, Applied: 1})
 			s := session{Window: 10 * time.Second, BackoffBase: 10 * time.Millisecond, BackoffMax: 50 * time.Millisecond}
 			rc := g.recover(context.Background(), p, wire.Assignment{Match: "m1", Address: oldRoom}, s, tc.drained)
 			if p.Conn != nil {

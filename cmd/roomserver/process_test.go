@@ -169,11 +169,11 @@ func move(t *testing.T, ctx context.Context, ok, retries *atomic.Int64, p *clien
 		}
 		p.Conn.Drop()
 	}
-	if err == nil && p.Applied == uint64(inputs+1) {
+	if err == nil && p.Applied() == uint64(inputs+1) {
 		ok.Add(1)
 		return
 	}
-	t.Logf("player %s: %v (applied %d)", p.ID, err, p.Applied)
+	t.Logf("player %s: %v (applied %d)", p.ID, err, p.Applied())
 }
 
 // retryable: any failure but a room's refusal, which is final unless the

@@ -2,6 +2,7 @@ package room
 
 import (
 	"errors"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -31,7 +32,22 @@ type conn struct {
 	quitOnce  sync.Once
 	quit      chan struct{}
 	closeCode int
+	causeOnce sync.Once // the first reason the connection ends is counted
 }
+
+// Why a connection ended, as room_disconnects_total counts it: the first
+// of the reader's, the writer's and the server's reasons.
+const (
+	causeLeft         = "left"          // the player closed normally
+	causeClientGone   = "client_gone"   // the client's side ended without a normal close
+	causeReadTimeout  = "read_timeout"  // nothing, not even a pong, for ReadTimeout
+	causeSlowReader   = "slow_reader"   // sendQueue frames waited: the client did not read
+	causeWriteTimeout = "write_timeout" // a frame could not be written within ReadTimeout
+	causePingFailed   = "ping_failed"   // a ping could not be written within 1 s
+	causeRefused      = "refused"       // an error message (room_messages_refused_total says which)
+	causeReplaced     = "replaced"      // the player connected again
+	causeDraining     = "draining"      // the room server is shutting down
+)
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if s.isDraining() {
@@ -69,11 +85,17 @@ func (c *conn) reader() {
 	for {
 		_, data, err := ws.ReadMessage()
 		if err != nil {
+			ne, isNet := errors.AsType[net.Error](err)
 			switch {
 			case websocket.IsCloseError(err, websocket.CloseNormalClosure):
 				left = true // the player left: the session is over
+				c.because(causeLeft)
 			case errors.Is(err, websocket.ErrReadLimit):
 				c.refuse(wire.CodeBadMessage, "message over the size limit", websocket.CloseMessageTooBig)
+			case isNet && ne.Timeout():
+				c.because(causeReadTimeout)
+			default:
+				c.because(causeClientGone)
 			}
 			return
 		}
@@ -113,7 +135,7 @@ func (c *conn) handle(m wire.Message) bool {
 // refuse sends an error and closes the connection.
 func (c *conn) refuse(code, reason string, closeCode int) {
 	c.s.metrics.refused.WithLabelValues(code).Inc()
-	c.closeWith(wire.Encode(wire.Message{Type: wire.TypeError, Code: code, Reason: reason}), closeCode)
+	c.closeWith(wire.Encode(wire.Message{Type: wire.TypeError, Code: code, Reason: reason}), closeCode, causeRefused)
 }
 
 // sendNow queues a frame for the writer; false if the client is too slow.
@@ -148,21 +170,31 @@ func (c *conn) push(pm *websocket.PreparedMessage) {
 	select {
 	case c.send <- pm:
 	default:
-		c.stop(websocket.CloseTryAgainLater)
+		c.stop(websocket.CloseTryAgainLater, causeSlowReader)
 	}
 }
 
 // closeWith queues a last message, then closes with code.
-func (c *conn) closeWith(last []byte, code int) {
+func (c *conn) closeWith(last []byte, code int, cause string) {
 	c.sendNow(last)
-	c.stop(code)
+	c.stop(code, cause)
 }
 
-func (c *conn) stop(code int) {
+// stop ends the connection with a close code, for cause ("" when the
+// cause was already counted).
+func (c *conn) stop(code int, cause string) {
+	if cause != "" {
+		c.because(cause)
+	}
 	c.quitOnce.Do(func() {
 		c.closeCode = code
 		close(c.quit)
 	})
+}
+
+// because counts why the connection ended, once.
+func (c *conn) because(cause string) {
+	c.causeOnce.Do(func() { c.s.metrics.disconnects.WithLabelValues(cause).Inc() })
 }
 
 // writer sends queued frames and pings; on quit it flushes the queue and
@@ -179,12 +211,21 @@ func (c *conn) writer() {
 	for {
 		select {
 		case pm := <-c.send:
-			if write(pm) != nil {
-				c.stop(websocket.CloseAbnormalClosure)
+			if err := write(pm); err != nil {
+				cause := causeClientGone
+				if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+					cause = causeWriteTimeout
+				}
+				c.stop(websocket.CloseAbnormalClosure, cause)
 				return
 			}
 		case <-ping.C:
-			if c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second)) != nil {
+			if err := c.ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second)); err != nil {
+				cause := causeClientGone
+				if ne, ok := errors.AsType[net.Error](err); ok && ne.Timeout() {
+					cause = causePingFailed
+				}
+				c.because(cause)
 				return
 			}
 		case <-c.quit:

@@ -16,6 +16,7 @@ type metrics struct {
 	reconnects  *prometheus.CounterVec // by result
 	inputs      prometheus.Counter
 	refused     *prometheus.CounterVec // messages refused, by code
+	disconnects *prometheus.CounterVec // connections ended, by cause
 	storeErrors prometheus.Counter
 	tickSeconds prometheus.Histogram
 }
@@ -28,10 +29,11 @@ func newMetrics() *metrics {
 		reconnects:  prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_reconnects_total", Help: "Reconnect attempts by result."}, []string{"result"}),
 		inputs:      prometheus.NewCounter(prometheus.CounterOpts{Name: "room_inputs_applied_total", Help: "Player inputs applied."}),
 		refused:     prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_messages_refused_total", Help: "Messages refused, by error code."}, []string{"code"}),
+		disconnects: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "room_disconnects_total", Help: "Connections ended, by the first cause seen (conn.go names them)."}, []string{"cause"}),
 		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "room_store_errors_total", Help: "Ticks not stored in Redis (and so not broadcast)."}),
 		tickSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "room_tick_seconds", Help: "Time to store and broadcast one tick.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 14)}),
 	}
-	m.reg.MustRegister(m.players, m.joins, m.reconnects, m.inputs, m.refused, m.storeErrors, m.tickSeconds)
+	m.reg.MustRegister(m.players, m.joins, m.reconnects, m.inputs, m.refused, m.disconnects, m.storeErrors, m.tickSeconds)
 	return m
 }
 

@@ -152,7 +152,7 @@ func (s *Server) refuseReplay(c *conn, err error) {
 func (s *Server) attach(c *conn, p *player) {
 	if old := p.conn; old != nil && old != c {
 		old.player = nil
-		old.stop(websocket.ClosePolicyViolation)
+		old.stop(websocket.ClosePolicyViolation, causeReplaced)
 	} else if old == nil {
 		s.metrics.players.Inc()
 	}
@@ -187,5 +187,5 @@ func (s *Server) detach(c *conn, left bool) {
 		s.metrics.players.Dec()
 	}
 	s.mu.Unlock()
-	c.stop(websocket.CloseNormalClosure)
+	c.stop(websocket.CloseNormalClosure, "")
 }

@@ -295,7 +295,7 @@ func (s *Server) Drain(ctx context.Context) {
 	}
 	msg := wire.Encode(wire.Message{Type: wire.TypeError, Code: wire.CodeDraining, Reason: "room server shutting down", RetryAfterMs: s.cfg.RetryAfter.Milliseconds()})
 	for c := range s.conns {
-		c.closeWith(msg, websocket.CloseGoingAway)
+		c.closeWith(msg, websocket.CloseGoingAway, causeDraining)
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})
