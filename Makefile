@@ -114,15 +114,18 @@ baseline: $(SUITE_DEPS)
 
 ## bench-loadgen: the pacer's arrival-rate error and lateness at 2,000 arrivals/s; sessions held
 ## per GB of RSS (50,000 sessions) and CPU per 1,000 messages against an echo target, beside k6
-## v1.8.1 (installed into the cache from the module proxy when missing), with the ratios; the
-## time to merge 64 workers' shards of 5,000 players into one run
+## v1.8.1 (installed into the cache from the module proxy when missing), with the ratios; a
+## session's memory and CPU at the margin under a room's 20 Hz state stream (matches of 50),
+## against the echo's and k6's; a state's decoding; the time to merge 64 workers' shards of
+## 5,000 players into one run
 K6_VERSION := v1.8.1
 K6 ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fleetbench/k6-$(K6_VERSION)/k6
 bench-loadgen:
 	$(GO) test -run '^$$' -bench PacerRate -benchtime 1x ./loadgen/
 	$(GO) test -run '^$$' -bench Merge64Shards -benchtime 3x ./loadgen/
 	@test -x $(K6) || GOBIN=$(dir $(K6)) $(GO) install go.k6.io/k6@$(K6_VERSION)
-	cd loadgen/wsbench && K6=$(K6) $(GO) test -run '^$$' -bench VsK6 -benchtime 1x -timeout 20m .
+	$(GO) test -run '^$$' -bench DecodeState ./stack/client/
+	cd loadgen/wsbench && K6=$(K6) $(GO) test -run '^$$' -bench 'VsK6' -benchtime 1x -timeout 30m .
 
 ## bench-stack: allocations/s and p99 through the matchmaker, room-server memory per player, tick cost
 bench-stack: deps components

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"net"
 	"os"
 	"os/exec"
@@ -25,6 +26,8 @@ func TestMain(m *testing.M) {
 		os.Exit(target())
 	case "sessions":
 		os.Exit(sessions())
+	case "stream":
+		os.Exit(streamTarget())
 	}
 	os.Exit(m.Run())
 }
@@ -61,7 +64,31 @@ func target() int {
 	return 0
 }
 
-// sessions holds COUNT sessions to URLS, an input every INTERVAL.
+// streamTarget is a Stream of rooms of PLAYERS at TICK on IP; it prints
+// its ws URL, then its /count URL.
+func streamTarget() int {
+	raiseFiles(200_000)
+	players, _ := strconv.Atoi(os.Getenv("PLAYERS"))
+	tick, err := time.ParseDuration(os.Getenv("TICK"))
+	if err != nil || players <= 0 {
+		fmt.Fprintln(os.Stderr, "stream: want PLAYERS > 0 and TICK")
+		return 2
+	}
+	ln, err := net.Listen("tcp", os.Getenv("IP")+":0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Printf("ws://%s/ws\nhttp://%s/count\n", ln.Addr(), ln.Addr())
+	srv := &http.Server{Handler: NewStream(players, tick)}
+	ctx := untilStdinCloses()
+	context.AfterFunc(ctx, func() { srv.Close() })
+	_ = srv.Serve(ln)
+	return 0
+}
+
+// sessions holds COUNT sessions to URLS, an input every INTERVAL (as
+// players of a Stream with STREAM=1).
 func sessions() int {
 	raiseFiles(200_000)
 	count, _ := strconv.Atoi(os.Getenv("COUNT"))
@@ -70,7 +97,7 @@ func sessions() int {
 		fmt.Fprintln(os.Stderr, "sessions: want COUNT > 0 and INTERVAL")
 		return 2
 	}
-	s := &Sessions{URLs: strings.Split(os.Getenv("URLS"), ","), Count: count, Interval: interval, Dialing: 64}
+	s := &Sessions{URLs: strings.Split(os.Getenv("URLS"), ","), Count: count, Interval: interval, Dialing: 64, Stream: os.Getenv("STREAM") == "1"}
 	s.Run(untilStdinCloses())
 	return 0
 }

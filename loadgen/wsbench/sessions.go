@@ -14,11 +14,14 @@ import (
 
 // Sessions holds WebSocket sessions the way loadgen's players do: one
 // goroutine and one client.Conn each, from one shared client.Dialer,
-// sending an input every Interval and waiting for its echo.
+// sending an input every Interval and waiting for its echo — or, with
+// Stream, playing as loadgen's players do (client.Player: join, then an
+// input every Interval awaited in the room's states) against a Stream.
 type Sessions struct {
 	URLs     []string // ws:// targets, used round-robin (one source port range each)
 	Count    int
 	Interval time.Duration
+	Stream   bool
 	// Dialing bounds the handshakes in flight while connecting.
 	Dialing int
 
@@ -40,6 +43,10 @@ func (s *Sessions) Run(ctx context.Context) {
 		gate <- struct{}{}
 		if ctx.Err() != nil {
 			break
+		}
+		if s.Stream {
+			wg.Go(func() { s.player(ctx, d, s.URLs[i%len(s.URLs)], gate) })
+			continue
 		}
 		wg.Go(func() {
 			c, err := d.Dial(ctx, s.URLs[i%len(s.URLs)])
@@ -79,6 +86,41 @@ func (s *Sessions) play(ctx context.Context, c *client.Conn) error {
 		}
 		if m.Input != n {
 			return fmt.Errorf("echo of input %d came back as %d", n, m.Input)
+		}
+		t.Reset(s.Interval)
+	}
+}
+
+// player joins a Stream and plays: an input every Interval (first at a
+// random phase), awaited in the states, as loadgen's players play.
+func (s *Sessions) player(ctx context.Context, d *client.Dialer, url string, gate chan struct{}) {
+	p := &client.Player{Dialer: d}
+	err := p.Join(ctx, url, "any")
+	<-gate
+	if err != nil {
+		s.failed.Add(1)
+		return
+	}
+	s.held.Add(1)
+	defer s.held.Add(-1)
+	defer p.Conn.Drop()
+	t := time.NewTimer(time.Duration(rand.Int64N(int64(s.Interval))))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := p.Input(); err != nil {
+			s.failed.Add(1)
+			return
+		}
+		if err := p.Await(ctx, p.Sent); err != nil {
+			if ctx.Err() == nil {
+				s.failed.Add(1)
+			}
+			return
 		}
 		t.Reset(s.Interval)
 	}
