@@ -68,6 +68,7 @@ type roomPod struct {
 	seen      time.Time // first seen, not yet Ready: its creation, as the watch saw it
 	scheduled time.Time
 	running   bool
+	address   string // where the room serves players and /metrics
 }
 
 func newObserver(c clock, step time.Duration) *observer {
@@ -128,6 +129,7 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		o.pods[p.Name] = r
 	}
 	r.state, _ = policy.ParseOpsState(wire.PodOpsState(p))
+	r.address = p.Annotations[wire.AddressAnnotation]
 	r.pending = p.Spec.NodeName == ""
 	if _, seen := o.unschedulable[p.Name]; r.pending && !seen && unschedulable(p) {
 		o.unschedulable[p.Name] = now
@@ -235,6 +237,19 @@ func (o *observer) sample(now time.Time) {
 }
 
 // nodes is the number of room nodes now (for the live status).
+// roomAddresses are the live rooms' addresses, by pod name.
+func (o *observer) roomAddresses() map[string]string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := map[string]string{}
+	for name, r := range o.pods {
+		if r.address != "" {
+			out[name] = r.address
+		}
+	}
+	return out
+}
+
 func (o *observer) roomNodes() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()

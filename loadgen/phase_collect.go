@@ -56,6 +56,11 @@ func collect(ctx context.Context, cfg Config, p *played) (*results.Run, error) {
 	p.obs.fill(run, sc.Nodes.HourlyCost)
 	run.Calibration = calibrate(run, sc, p.rec.stages(p.obs.roomStartups()))
 	run.Verdicts = results.Judge(run, sc.SLO)
+	run.Harness = p.harness()
+	rooms, _ := p.rooms.totals()
+	for k, v := range rooms.disconnectCounters() {
+		run.Counters[k] = v // why the rooms' connections ended
+	}
 	cfg.Logger.Info("run done", "arrivals", p.players, "wall", time.Since(clk.start).Round(time.Millisecond))
 	return run, errors.Join(p.bug, p.died, p.lost, failed, journalErr)
 }

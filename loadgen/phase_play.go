@@ -10,6 +10,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/deploy"
 	"github.com/fleetbench/fleetbench/deploy/manifests"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/results"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
@@ -31,6 +32,11 @@ type played struct {
 	died        error // ErrStackDied, when the watchdog stopped the play
 	bug         error // the first panic in a player, the observer or the timeline
 	obsErr      error
+	// sampler and wd measure the harness itself, for its check.
+	sampler *guard.Sampler
+	wd      *watchdog
+	rooms   *roomScraper
+	workers bool // the players ran as worker pods
 }
 
 // play starts the clock, the observer, the watchdog and the timeline,
@@ -73,6 +79,11 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	p.obs.alsoPod = wd.pod
 	bgCtx, stopBg := context.WithCancel(ctx)
 	defer stopBg()
+	p.sampler, p.wd, p.workers = guard.NewSampler(), wd, d.workers != nil
+	go g.bugs.guard(func() { p.sampler.Run(bgCtx) })
+	p.rooms = newRoomScraper(p.obs.roomAddresses, func(addr string) error { return d.reach.check("room", addr) })
+	go g.bugs.guard(func() { p.rooms.run(bgCtx) })
+	g.status.harness = func() string { return p.harness().Short() }
 	go g.bugs.guard(func() { wd.probe(bgCtx, cfg.Cluster) })
 	obsDone := make(chan error, 1)
 	go func() {
@@ -105,8 +116,26 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	if died := context.Cause(runCtx); errors.Is(died, ErrStackDied) {
 		p.died = died
 	}
+	// The rooms' last counts, while they are all still up.
+	lastCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*scrapeEvery)
+	p.rooms.scrapeAll(lastCtx)
+	cancel()
 	p.bug = g.bugs.get()
 	stopBg()
 	p.obsErr = <-obsDone
 	return p, nil
+}
+
+// harness is the harness's check on itself so far: the sampler's figures
+// and the finished players' lateness.
+func (p *played) harness() *results.Harness {
+	f := p.sampler.Figures()
+	// Workers' processes are not sampled yet: their lateness comes with
+	// their players, their CPU and scheduler are not in the check.
+	f.HaveProcess = !p.workers
+	late := p.rec.lateness()
+	late.APIP99, late.HaveAPI = p.wd.apiP99()
+	rooms, n := p.rooms.totals()
+	late.RoomTicks, late.RoomTicksLate, late.HaveRooms = rooms.Ticks, rooms.TicksLate, n > 0
+	return guard.Judge(f, late)
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/stack/client"
 )
 
@@ -75,8 +76,10 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 		o.Reconnects = append(o.Reconnects, rc)
 		return rc.OK
 	}
-	defer func() { o.Inputs = p.Acked() }() // o is the named result: set after each return
+	defer func() { o.Inputs, o.Sent = p.Acked(), p.Sent }() // o is the named result: set after each return
+	var free time.Time                                      // when the last input's await ended: waiting for the room is not lateness
 	for {
+		var due time.Time
 		select {
 		case <-ctx.Done():
 			p.Conn.Leave()
@@ -91,11 +94,19 @@ func (g *generator) play(ctx context.Context, a Arrival, s session) (o Outcome) 
 				return o
 			}
 			continue
-		case <-tick.C:
+		case due = <-tick.C: // the tick's due time, however late it is received
+		}
+		if free.After(due) {
+			due = free
+		}
+		if time.Since(due).Seconds() > guard.Late {
+			o.InputsLate++
 		}
 		err := p.Input()
 		if err == nil {
-			if err = g.await(ctx, p, s.InputEvery); err == nil {
+			err = g.await(ctx, p, s.InputEvery)
+			free = time.Now()
+			if err == nil {
 				continue
 			}
 		} else {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/results"
 )
 
@@ -30,6 +31,10 @@ type Outcome struct {
 	Failure    string      `json:"failure,omitempty"` // why the player never got a room
 	Reconnects []Reconnect `json:"reconnects,omitempty"`
 	Inputs     uint64      `json:"inputs"`
+	// Sent is the inputs sent, InputsLate those sent more than guard.Late
+	// after they were due (the harness's own lateness, not the room's).
+	Sent       uint64 `json:"sent,omitempty"`
+	InputsLate uint64 `json:"inputsLate,omitempty"`
 	// Interrupted: the run ended (Ctrl-C, time limit) while the player
 	// was still in its room or reconnecting.
 	Interrupted bool `json:"interrupted,omitempty"`
@@ -80,6 +85,8 @@ type Recorder struct {
 	// a Ready room at once, each successful reconnect's handshake, and
 	// the rejoin of each that asked for the match's new room.
 	claims, handshakes, rejoins *results.Histogram
+	// late is the players' own lateness, for the harness's check.
+	late guard.Players
 }
 
 // histShard is one worker's histograms: players record without meeting
@@ -139,6 +146,12 @@ func (r *Recorder) record(o Outcome, line []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.counters[results.Players]++
+	r.late.Arrivals++
+	if o.Late > guard.Late {
+		r.late.ArrivalsLate++
+	}
+	r.late.Inputs += o.Sent
+	r.late.InputsLate += o.InputsLate
 	if o.Interrupted {
 		r.reasons["players_interrupted"]++
 	}
@@ -213,6 +226,13 @@ func (r *Recorder) stages(startups []float64) stages {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return stages{startups: startups, claims: r.claims, handshakes: r.handshakes, rejoins: r.rejoins}
+}
+
+// lateness is the players' own lateness so far.
+func (r *Recorder) lateness() guard.Players {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.late
 }
 
 // Fill writes the aggregates into run and closes the journal.

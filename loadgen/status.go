@@ -26,6 +26,8 @@ type status struct {
 	mu     sync.Mutex
 	recent [statusWindow]*results.Histogram // one per wall second, a ring
 	slot   int
+	// harness, when set, is the harness's check so far, for the line.
+	harness func() string
 }
 
 func newStatus(c clock, total time.Duration) *status {
@@ -61,7 +63,14 @@ func (s *status) line(now time.Time, nodes int, arrivalsBefore, reconnectsBefore
 	return fmt.Sprintf("%s/%s (wall %s) · in rooms %d · arrivals %.2f/s · p99 time_to_room %s · reconnects %.2f/s · nodes %d",
 		round(time.Duration(s.clock.at(now)*float64(time.Second))), round(s.total), round(now.Sub(s.clock.start)),
 		s.inRoom.Load(), float64(s.arrivals.Load()-arrivalsBefore)/per, p99,
-		float64(s.reconnects.Load()-reconnectsBefore)/per, nodes)
+		float64(s.reconnects.Load()-reconnectsBefore)/per, nodes) + s.harnessPart()
+}
+
+func (s *status) harnessPart() string {
+	if s.harness == nil {
+		return ""
+	}
+	return " · " + s.harness()
 }
 
 func (s *status) rotate() {

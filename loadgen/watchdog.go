@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/fleetbench/fleetbench/results"
 	"log/slog"
 	"sync"
 	"time"
@@ -38,11 +39,12 @@ type watchdog struct {
 	log   *slog.Logger
 
 	mu       sync.Mutex
-	restarts map[string]int32 // pod/container → restarts when first seen
+	restarts map[string]int32   // pod/container → restarts when first seen
+	latency  *results.Histogram // each answered probe's latency (s), for the harness's check
 }
 
 func newWatchdog(clk clock, abort context.CancelCauseFunc, log *slog.Logger) *watchdog {
-	return &watchdog{clk: clk, abort: abort, log: log, restarts: map[string]int32{}}
+	return &watchdog{clk: clk, abort: abort, log: log, restarts: map[string]int32{}, latency: results.NewHistogram()}
 }
 
 // died stops the run with what died.
@@ -114,8 +116,15 @@ func (w *watchdog) probe(ctx context.Context, c *clusters.Cluster) {
 		case <-t.C:
 		}
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		asked := time.Now()
 		err := client.Discovery().RESTClient().Get().AbsPath("/readyz").Do(pctx).Error()
+		took := time.Since(asked)
 		cancel()
+		if ctx.Err() == nil { // a failed probe counts too: at least this slow
+			w.mu.Lock()
+			w.latency.Record(took.Seconds())
+			w.mu.Unlock()
+		}
 		switch {
 		case err == nil:
 			strikes = 0
@@ -132,4 +141,16 @@ func (w *watchdog) probe(ctx context.Context, c *clusters.Cluster) {
 			}
 		}
 	}
+}
+
+// apiP99 is the p99 latency of the probes (a failed one counted at its
+// time to fail), and
+// whether there were any.
+func (w *watchdog) apiP99() (float64, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.latency.Count() == 0 {
+		return 0, false
+	}
+	return w.latency.Quantile(0.99), true
 }

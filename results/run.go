@@ -98,6 +98,9 @@ type Run struct {
 	Calibration *Calibration `json:"calibration,omitempty"`
 	// ModelCheck is a measured run judged against the model of this run.
 	ModelCheck *ModelCheck `json:"modelCheck,omitempty"`
+	// Harness is a measured run's check on its own load generator and
+	// host: invalid when they, not the system under test, were the limit.
+	Harness *Harness `json:"harness,omitempty"`
 
 	// Histograms are the raw histograms behind Metrics when the producer
 	// kept them: merging replications then skips encoding and decoding.

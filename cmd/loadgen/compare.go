@@ -28,6 +28,7 @@ func (e env) compareCmd(args []string) (int, error) {
 	html := fs.String("html", "", "write the HTML report (current runs and the regression table) to FILE")
 	js := fs.String("json", "", "write the comparison as JSON to FILE")
 	allow := fs.Bool("allow-different-scenarios", false, "compare runs of different scenarios (hash or name) anyway, and say so")
+	allowInvalid := fs.Bool("allow-invalid", false, "compare runs their harness marked invalid (the load generator or its host was the bottleneck) anyway, and say so")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, err
@@ -51,6 +52,12 @@ func (e env) compareCmd(args []string) (int, error) {
 	}
 	if err := e.ctx.Err(); err != nil {
 		return 0, err // interrupted while reading: nothing written
+	}
+	if err := refuseInvalid(e.stdout, "--baseline", baseline, *allowInvalid); err != nil {
+		return 0, err
+	}
+	if err := refuseInvalid(e.stdout, "--current", current, *allowInvalid); err != nil {
+		return 0, err
 	}
 	pairedBase, pairedCur, err := sameScenarios(e.stdout, baseline, current, *allow)
 	if err != nil {
@@ -263,4 +270,24 @@ func summary(suites []reports.Suite) string {
 		line += " (too few samples or runs to test, or none on one side; none got worse by enough to count)"
 	}
 	return line
+}
+
+// refuseInvalid refuses runs their harness marked invalid: what they
+// measured was the load generator or its host, not the fleet. With allow
+// it names them and goes on.
+func refuseInvalid(w io.Writer, flag string, runs []*results.Run, allow bool) error {
+	var bad []string
+	for _, r := range runs {
+		if r.Invalid() {
+			bad = append(bad, fmt.Sprintf("%s (started %s): %s", r.Meta.Scenario, r.Meta.Started, strings.Join(r.Harness.Over(), "; ")))
+		}
+	}
+	switch {
+	case len(bad) == 0:
+		return nil
+	case allow:
+		fmt.Fprintf(w, "%s: comparing %d run(s) marked invalid (--allow-invalid):\n  %s\n", flag, len(bad), strings.Join(bad, "\n  "))
+		return nil
+	}
+	return cli.Inputf("%s holds %d run(s) marked invalid by their harness (the load generator or its host was the bottleneck; --allow-invalid compares them anyway):\n  %s", flag, len(bad), strings.Join(bad, "\n  "))
 }

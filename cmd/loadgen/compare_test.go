@@ -154,3 +154,31 @@ func TestCompareZeroBaselineAndTooFew(t *testing.T) {
 		t.Errorf("10 s → 1 s, one sample a side: exit %d\n%s", code, out)
 	}
 }
+
+// TestCompareRefusesInvalidRuns: a run its harness marked invalid is
+// refused as a baseline or a current run (exit 2, naming it and why),
+// unless --allow-invalid, which names it and compares.
+func TestCompareRefusesInvalidRuns(t *testing.T) {
+	dir := t.TempDir()
+	good := measuredRuns(t, filepath.Join(dir, "good"), repeat(1, 200), repeat(1, 200), repeat(1, 200))
+	bad := measuredRuns(t, filepath.Join(dir, "bad"), repeat(1, 200), repeat(1, 200), repeat(1, 200))
+	path := filepath.Join(bad, "run-2", "measured.json")
+	r, err := results.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Harness = &results.Harness{Checks: []results.HarnessCheck{{Name: "sched_latency_p99", Value: 0.031, Limit: 0.01, Unit: "s", Over: true, Why: "runnable goroutines waited"}}}
+	if err := results.WriteFile(path, r); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--baseline", bad, "--current", good}, {"--baseline", good, "--current", bad}} {
+		code, out, errb := runArgs(append([]string{"compare"}, args...)...)
+		if code != cli.Usage || !strings.Contains(errb, "1 run(s) marked invalid") || !strings.Contains(errb, "sched_latency_p99 31.0 ms over its limit 10.0 ms") || out != "" {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errb)
+		}
+	}
+	code, out, errb := runArgs("compare", "--baseline", good, "--current", bad, "--allow-invalid")
+	if code != cli.OK || !strings.Contains(out, "--current: comparing 1 run(s) marked invalid (--allow-invalid)") {
+		t.Errorf("allowed: exit %d\n%s%s", code, out, errb)
+	}
+}

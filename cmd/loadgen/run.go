@@ -139,6 +139,9 @@ func (e env) runCmd(args []string) (int, error) {
 	if result.Measured.ModelCheck != nil {
 		printModelCheck(e.stdout, result.Measured.ModelCheck)
 	}
+	if h := result.Measured.Harness; h != nil {
+		fmt.Fprintln(e.stdout, h.Summary())
+	}
 	if err == nil && e.ctx.Err() != nil {
 		err = fmt.Errorf("the results hold what was gathered until then: %w", e.ctx.Err())
 	}

@@ -80,3 +80,17 @@ func TestDisconnectCauses(t *testing.T) {
 		}
 	}
 }
+
+// TestTickLateness: a tick run a whole period after it was due counts as
+// late, and so does each tick the ticker dropped in between.
+func TestTickLateness(t *testing.T) {
+	s := &Server{cfg: Config{Tick: 100 * time.Millisecond}, metrics: newMetrics()}
+	now := time.Now()
+	s.countTick(now, time.Time{}) // the first, on time
+	s.countTick(now.Add(100*time.Millisecond), now)
+	// Due 300 ms after the last (two dropped), received 150 ms late.
+	s.countTick(now.Add(-150*time.Millisecond), now.Add(-450*time.Millisecond))
+	if got, late := testutil.ToFloat64(s.metrics.ticks), testutil.ToFloat64(s.metrics.ticksLate); got != 5 || late != 3 {
+		t.Errorf("ticks %g, late %g; want 5, 3", got, late)
+	}
+}

@@ -1,0 +1,79 @@
+package guard
+
+import (
+	"context"
+	"math"
+	"runtime/metrics"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestJudge: each limit marks the run invalid on its own, and a check the
+// host could not read is left out, not passed.
+func TestJudge(t *testing.T) {
+	ok := Figures{CPUShare: 0.5, RunQueue: 1, Steal: 0.01, SchedP99: 0.001, HaveRunQ: true, HaveSteal: true, HaveSample: true, HaveProcess: true}
+	players := Players{Arrivals: 1000, ArrivalsLate: 5, Inputs: 10000, InputsLate: 50, APIP99: 0.05, HaveAPI: true}
+	if h := Judge(ok, players); !h.Valid || len(h.Checks) != 7 {
+		t.Fatalf("within every limit: %+v", h)
+	}
+	for name, edit := range map[string]func(*Figures, *Players){
+		"arrivals_late":     func(_ *Figures, p *Players) { p.ArrivalsLate = 11 },
+		"inputs_late":       func(_ *Figures, p *Players) { p.InputsLate = 101 },
+		"sched_latency_p99": func(f *Figures, _ *Players) { f.SchedP99 = 0.02 },
+		"loadgen_cpu":       func(f *Figures, _ *Players) { f.CPUShare = 0.95 },
+		"host_run_queue":    func(f *Figures, _ *Players) { f.RunQueue = 4.5 },
+		"host_steal":        func(f *Figures, _ *Players) { f.Steal = 0.2 },
+		"api_server_p99":    func(_ *Figures, p *Players) { p.APIP99 = 1.5 },
+	} {
+		f, p := ok, players
+		edit(&f, &p)
+		h := Judge(f, p)
+		if h.Valid || len(h.Over()) != 1 || !strings.HasPrefix(h.Over()[0], name+" ") {
+			t.Errorf("%s over: valid %v, over %q", name, h.Valid, h.Over())
+		}
+	}
+	f := ok
+	f.HaveSteal, f.HaveRunQ, f.HaveProcess = false, false, false
+	if h := Judge(f, Players{}); !h.Valid || len(h.Checks) != 0 {
+		t.Errorf("nothing readable: %+v, want no checks", h.Checks)
+	}
+}
+
+// TestSchedP99: the p99 of the latencies recorded between two readings,
+// as its bucket's upper bound.
+func TestSchedP99(t *testing.T) {
+	buckets := []float64{0, 0.001, 0.01, 0.1, math.Inf(1)}
+	from := &metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{500, 0, 0, 0}}
+	to := &metrics.Float64Histogram{Buckets: buckets, Counts: []uint64{500 + 980, 10, 10, 0}}
+	if got := schedP99(from, to); got != 0.01 {
+		t.Errorf("p99 = %g, want 0.01 (the 990th of 1,000 is in (0.001, 0.01])", got)
+	}
+	to.Counts[3] = 1000 // now most are in (0.1, +Inf): the bound below it
+	if got := schedP99(from, to); got != 0.1 {
+		t.Errorf("p99 = %g, want 0.1", got)
+	}
+	if got := schedP99(to, to); got != 0 {
+		t.Errorf("nothing recorded: %g", got)
+	}
+}
+
+// TestSamplerReadsThisHost: on Linux the sampler reads this process's CPU,
+// the run queue and the scheduler's latencies (a busy loop shows in the
+// CPU share).
+func TestSamplerReadsThisHost(t *testing.T) {
+	s := NewSampler()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	spins := 0
+	for end := time.Now().Add(2100 * time.Millisecond); time.Now().Before(end); spins++ {
+		_ = math.Sqrt(float64(spins)) // busy: the CPU share must show it
+	}
+	cancel()
+	<-done
+	f := s.Figures()
+	if !f.HaveSample || !f.HaveRunQ || f.CPUShare <= 0 || f.RunQueue <= 0 {
+		t.Errorf("figures %+v: want CPU and run queue read", f)
+	}
+}
