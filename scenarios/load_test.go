@@ -94,6 +94,8 @@ func TestBadInputReportsEveryProblem(t *testing.T) {
 			[]string{"arrivals.segments[0].constant.rate: must be ≥ 0", "arrivals.segments[1].linear.from: must be a finite number"}},
 		{"perMatch 0 and surge 150%", "players: {perMatch: 0}\nfleet:\n  update: {rollingUpdate: {maxSurge: 150%}}\n",
 			[]string{"players.perMatch: must be ≥ 1", "fleet.update.rollingUpdate.maxSurge: must be at most 100%"}},
+		{"room out of range", "fleet: {room: {tickRate: 5000, stateBytes: -1}}\n",
+			[]string{"fleet.room.tickRate: must be 0 (the default, 20) to 1000 states a second, got 5000", "fleet.room.stateBytes: must be 0 (no padding) to 1048576 bytes, got -1"}},
 		{"event after duration", "duration: 1h\ntimeline:\n  - {at: 2h, crash: {rooms: 1}}\n", []string{"timeline[0].at: is after the scenario's duration"}},
 		{"two shapes", "arrivals:\n  segments:\n    - {constant: {rate: 1}, step: {rate: 2}}\n", []string{"arrivals.segments[0]: must have exactly one of"}},
 		{"unreadable trace", "arrivals:\n  segments:\n    - trace: {file: missing.csv}\n", []string{"arrivals.segments[0].trace.file: cannot read trace"}},

@@ -141,6 +141,33 @@ type Fleet struct {
 	// and syncInterval is KEDA's pollingInterval, which only activates a
 	// fleet scaled to zero. Unset fields take Kubernetes' defaults.
 	HPA *HPA `yaml:"hpa"`
+	// Room is the game server's own load in a real run: how often a room
+	// sends its state and how big a full room's state is. The model's
+	// answers do not depend on it; what a host can carry does. Unset keeps
+	// the room server's defaults (20 Hz, ~45 bytes a player) and the hash
+	// of scenarios written before it.
+	Room *Room `yaml:"room,omitempty"`
+}
+
+// Room is a game server's tick and state size.
+type Room struct {
+	// TickRate is states per wall second (not scaled by speedup: a
+	// game's tick is its CPU cost, whatever the scenario's pace).
+	TickRate float64 `yaml:"tickRate,omitempty"`
+	// StateBytes is a full room's state message: the room server pads
+	// its own state (~45 bytes a player) up to it (0: no padding).
+	StateBytes int `yaml:"stateBytes,omitempty"`
+}
+
+// DefaultTickRate is the room server's own tick rate.
+const DefaultTickRate = 20
+
+// RoomTickRate is the scenario's tick rate, or the default.
+func (s *Scenario) RoomTickRate() float64 {
+	if s.Fleet.Room != nil && s.Fleet.Room.TickRate > 0 {
+		return s.Fleet.Room.TickRate
+	}
+	return DefaultTickRate
 }
 
 // HPA is a HorizontalPodAutoscaler's tolerance and behavior.

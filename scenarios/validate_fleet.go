@@ -2,8 +2,13 @@ package scenarios
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
+
+// MaxStateBytes bounds fleet.room.stateBytes: a state is one WebSocket
+// frame, sent to every player every tick.
+const MaxStateBytes = 1 << 20
 
 func (s *Scenario) validateFleet(e *Errors) {
 	f := s.Fleet
@@ -62,6 +67,14 @@ func (s *Scenario) validateFleet(e *Errors) {
 	s.validateHPA(e)
 	if f.Controller == OKG && p.MinAvailable == nil {
 		e.add("fleet.controller", "okg is OpenKruiseGame, whose rule is minAvailable: it needs fleet.policy.minAvailable, not the Agones buffer")
+	}
+	if r := f.Room; r != nil {
+		if r.TickRate < 0 || r.TickRate > 1000 || math.IsNaN(r.TickRate) {
+			e.add("fleet.room.tickRate", "must be 0 (the default, 20) to 1000 states a second, got %g", r.TickRate)
+		}
+		if r.StateBytes < 0 || r.StateBytes > MaxStateBytes {
+			e.add("fleet.room.stateBytes", "must be 0 (no padding) to %d bytes, got %d", MaxStateBytes, r.StateBytes)
+		}
 	}
 	period(e, "fleet.syncInterval", f.SyncInterval)
 	distribution(e, "fleet.podStartup", f.PodStartup)

@@ -35,7 +35,6 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	keyFile := fs.String("token-key-file", "", "file holding the join-token HMAC key (default: $FLEETBENCH_TOKEN_KEY)")
 	st := settings.DefaultRoomServer()
 	st.Register(fs)
-	fs.DurationVar(&cfg.Tick, "tick", 50*time.Millisecond, "state broadcast period")
 	streamLen := fs.Int64("stream-len", 1200, "room messages kept for replay")
 	fs.Float64Var(&cfg.RateLimit, "rate", 50, "messages per second per connection")
 	fs.IntVar(&cfg.Burst, "burst", 100, "message burst per connection")
@@ -45,7 +44,7 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
 	}
-	cfg.Capacity, cfg.AfterMatch, cfg.IdleTimeout = st.Capacity, st.AfterMatch, st.IdleTimeout
+	cfg.Capacity, cfg.AfterMatch, cfg.IdleTimeout, cfg.Tick, cfg.StateBytes = st.Capacity, st.AfterMatch, st.IdleTimeout, st.Tick, st.StateBytes
 	// Each room its own draw, the same one when it restarts.
 	seed := fnv.New64a()
 	seed.Write([]byte(cfg.Room))

@@ -101,7 +101,10 @@ func SettingsFor(sc *scenarios.Scenario) (Settings, error) {
 	s.Matchmaker = settings.Matchmaker{PerMatch: pl.PerMatch, MatchTimeout: wall(pl.MatchTimeout), OnTimeout: onTimeout,
 		OnNoServer: onNoServer, AllocTimeout: wall(pl.Allocation.Timeout), Placement: fl.Scheduling.Placement()}
 	s.RoomServer = settings.RoomServer{Capacity: pl.PerMatch, AfterMatch: afterMatch, Window: wall(pl.RecoveryWindow), Grace: 25 * time.Second,
-		Startup: fl.PodStartup.Sampler().Scaled(1 / sc.Speedup)}
+		Startup: fl.PodStartup.Sampler().Scaled(1 / sc.Speedup), Tick: time.Duration(float64(time.Second) / sc.RoomTickRate())}
+	if fl.Room != nil {
+		s.RoomServer.StateBytes = fl.Room.StateBytes
+	}
 	f := settings.DefaultFleetd()
 	f.SyncInterval, f.IdleTimeout = wall(fl.SyncInterval), wall(fl.IdleTimeout)
 	f.SetSpec(fl.Policy.Spec())

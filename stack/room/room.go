@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/fleetbench/fleetbench/stack/wire"
 )
@@ -37,11 +38,15 @@ type game struct {
 	seq      uint64
 	players  map[string]*player
 	match    string
+	pad      string // stateBytes of padding: a state is padded up to its length
 }
 
-func newGame(id string, capacity int) *game {
-	return &game{id: id, capacity: capacity, players: map[string]*player{}}
+func newGame(id string, capacity, stateBytes int) *game {
+	return &game{id: id, capacity: capacity, players: map[string]*player{}, pad: strings.Repeat("x", stateBytes)}
 }
+
+// padOverhead is what an empty data field adds to a state: ,"data":"".
+const padOverhead = len(`,"data":""`)
 
 // seat returns the player's seat, creating one (with a new session) if
 // there is room. A session from another room keeps its progress.
@@ -112,7 +117,12 @@ func (g *game) tick(touch bool) (state []byte, changed []Session, created, touch
 		}
 	}
 	sort.Slice(msg.Players, func(i, j int) bool { return msg.Players[i].Player < msg.Players[j].Player })
-	return wire.Encode(msg), changed, created, touched
+	state = wire.Encode(msg)
+	if n := len(g.pad) - len(state) - padOverhead; n > 0 {
+		msg.Data = g.pad[:n] // a game's own state, as big as the scenario says
+		state = wire.Encode(msg)
+	}
+	return state, changed, created, touched
 }
 
 // over reports whether a match was played and every player has left.

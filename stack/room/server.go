@@ -22,7 +22,10 @@ type Config struct {
 	Address  string        // host:port players dial, published for the matchmaker
 	Capacity int           // players per match
 	Tick     time.Duration // state broadcast period
-	Key      []byte        // join-token HMAC key, shared with the matchmaker
+	// StateBytes pads each state message up to this size (0: none): a
+	// game's own state size.
+	StateBytes int
+	Key        []byte // join-token HMAC key, shared with the matchmaker
 	// RateLimit and Burst bound each connection's messages per second.
 	RateLimit   float64
 	Burst       int
@@ -93,7 +96,7 @@ func New(cfg Config, store *Store, pub Publisher, log *slog.Logger) *Server {
 		// is being written, which is most of the per-connection memory.
 		up: websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 4096, WriteBufferPool: &sync.Pool{},
 			CheckOrigin: func(*http.Request) bool { return true }},
-		game:  newGame(cfg.Room, cfg.Capacity),
+		game:  newGame(cfg.Room, cfg.Capacity, cfg.StateBytes),
 		conns: map[*conn]struct{}{},
 		ops:   policy.None,
 		opsCh: make(chan struct{}, 1),

@@ -124,11 +124,15 @@ type RoomServer struct {
 	// this long with no match marks itself WaitToBeDeleted, as an
 	// OpenKruiseGame game server does; 0 never.
 	IdleTimeout time.Duration
+	// Tick is the state broadcast period; StateBytes pads a state message
+	// up to this size (0: no padding): a game's own tick and state size.
+	Tick       time.Duration
+	StateBytes int
 }
 
 // DefaultRoomServer is the room server without flags.
 func DefaultRoomServer() RoomServer {
-	return RoomServer{Capacity: 4, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 25 * time.Second, Controller: ByFleetd}
+	return RoomServer{Capacity: 4, AfterMatch: Reuse, Window: 30 * time.Second, Grace: 25 * time.Second, Controller: ByFleetd, Tick: 50 * time.Millisecond}
 }
 
 // Register binds r's fields to the room server's flags.
@@ -140,6 +144,8 @@ func (r *RoomServer) Register(fs *flag.FlagSet) {
 	fs.TextVar(&r.Startup, "startup-delay", r.Startup, `wait a draw of this before taking players ("fixed 10s", "lognormal 8s 0.4", "uniform 1s 3s"): a pod startup the cluster does not realize`)
 	fs.TextVar(&r.Controller, "controller", r.Controller, "the rooms' controller: fleetd (opsState on the pod) or okg (on its OpenKruiseGame GameServer)")
 	fs.DurationVar(&r.IdleTimeout, "idle-timeout", r.IdleTimeout, "okg: mark the room WaitToBeDeleted after idling this long in None (0: never)")
+	fs.DurationVar(&r.Tick, "tick", r.Tick, "state broadcast period")
+	fs.IntVar(&r.StateBytes, "state-bytes", r.StateBytes, "pad each state message up to this many bytes (0: no padding)")
 }
 
 // Args is the command line that gives a room server r.
@@ -152,6 +158,8 @@ func (r RoomServer) Args() []string {
 	a.add("startup-delay", r.Startup)
 	a.addController(r.Controller)
 	a.add("idle-timeout", r.IdleTimeout)
+	a.add("tick", r.Tick)
+	a.add("state-bytes", r.StateBytes)
 	return a
 }
 
