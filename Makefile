@@ -127,10 +127,12 @@ bench-loadgen:
 	$(GO) test -run '^$$' -bench DecodeState ./stack/client/
 	cd loadgen/wsbench && K6=$(K6) $(GO) test -run '^$$' -bench 'VsK6' -benchtime 1x -timeout 30m .
 
-## bench-stack: allocations/s and p99 through the matchmaker, room-server memory per player, tick cost
+## bench-stack: allocations/s and p99 through the matchmaker, room-server memory per player, tick cost,
+## and the stack's capacity: sessions per core (room server and Redis) by tick rate, players per room
+## and state size
 bench-stack: deps components
 	$(GO) test -run '^$$' -bench AllocationHTTP -benchtime 1x ./stack/matchmaker/
-	$(GO) test -run '^$$' -bench MemoryPerPlayer -benchtime 1x ./cmd/roomserver/
+	$(GO) test -run '^$$' -bench 'MemoryPerPlayer|RoomCapacity' -benchtime 1x -timeout 30m ./cmd/roomserver/
 	$(GO) test -run '^$$' -bench TickFullRoom -benchtime 2000x ./stack/room/
 
 ## bench: model throughput vs SimPy, the 1M-player day, and sweep scaling on 1 vs 2 cores

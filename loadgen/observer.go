@@ -25,6 +25,9 @@ type observer struct {
 	// alsoPod, when set before run, sees every pod update too (the
 	// watchdog), on the observer's one watch.
 	alsoPod func(old, p *corev1.Pod)
+	// roomGone, when set before run, is told of each room pod being
+	// deleted while it still serves (it drains first), with its address.
+	roomGone func(name, address string)
 
 	mu     sync.Mutex
 	clock  clock
@@ -115,6 +118,9 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		return
 	}
 	if p.DeletionTimestamp != nil {
+		if r := o.pods[p.Name]; r != nil && r.address != "" && o.roomGone != nil {
+			go o.roomGone(p.Name, r.address) // not under o.mu: it reads the room over HTTP
+		}
 		delete(o.pods, p.Name)
 		return
 	}

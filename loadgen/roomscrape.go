@@ -52,6 +52,21 @@ func (s *roomScraper) run(ctx context.Context) {
 	}
 }
 
+// scrapeOne reads one room, keeping its last reading when it does not
+// answer. The observer calls it as a room's pod is deleted: a recycled
+// room goes within seconds of its match's end, and its players' last
+// disconnects would otherwise be lost with it.
+func (s *roomScraper) scrapeOne(ctx context.Context, name, addr string) {
+	if s.check(addr) != nil {
+		return
+	}
+	if c, err := s.scrape(ctx, addr); err == nil {
+		s.mu.Lock()
+		s.last[name] = c
+		s.mu.Unlock()
+	}
+}
+
 // scrapeAll reads every live room once; a room that does not answer
 // keeps its last reading.
 func (s *roomScraper) scrapeAll(ctx context.Context) {
@@ -59,14 +74,7 @@ func (s *roomScraper) scrapeAll(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if s.check(addr) != nil {
-			continue
-		}
-		if c, err := s.scrape(ctx, addr); err == nil {
-			s.mu.Lock()
-			s.last[name] = c
-			s.mu.Unlock()
-		}
+		s.scrapeOne(ctx, name, addr)
 	}
 }
 

@@ -3,32 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/fleetbench/fleetbench/internal/procstat"
 	"os"
 	"os/exec"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/fleetbench/fleetbench/internal/redistest"
 	"github.com/fleetbench/fleetbench/stack/client"
 )
-
-// rssKiB reads a process's resident set from /proc.
-func rssKiB(b *testing.B, pid int) int {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			n, _ := strconv.Atoi(f[1])
-			return n
-		}
-	}
-	b.Fatal("no VmRSS")
-	return 0
-}
 
 // BenchmarkMemoryPerPlayer: the room server's RSS growth per connected,
 // joined player (2,000 of them in one room, between ticks).
@@ -48,7 +32,7 @@ func BenchmarkMemoryPerPlayer(b *testing.B) {
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	waitReady(b, addr)
-	before := rssKiB(b, cmd.Process.Pid)
+	before := rss(b, cmd.Process.Pid)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	players := make([]*client.Player, n)
@@ -59,7 +43,15 @@ func BenchmarkMemoryPerPlayer(b *testing.B) {
 		}
 	}
 	time.Sleep(time.Second)
-	after := rssKiB(b, cmd.Process.Pid)
-	b.ReportMetric(float64(after-before)*1024/n, "bytes/player")
-	b.ReportMetric(float64(after)/1024, "MiB-rss")
+	after := rss(b, cmd.Process.Pid)
+	b.ReportMetric(float64(after-before)/n, "bytes/player")
+	b.ReportMetric(float64(after)/(1<<20), "MiB-rss")
+}
+
+func rss(b *testing.B, pid int) int64 {
+	n, err := procstat.RSS(pid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
 }

@@ -58,6 +58,15 @@ func (s *Server) start() {
 	}
 }
 
+// Pid is the redis-server's process id (0 when stopped): benchmarks
+// read its CPU.
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 // Stop kills the server (its data is gone: nothing is persisted).
 func (s *Server) Stop() {
 	if s.cmd != nil && s.cmd.Process != nil {

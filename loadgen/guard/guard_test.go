@@ -3,6 +3,7 @@ package guard
 import (
 	"context"
 	"math"
+	"os"
 	"runtime/metrics"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 // TestJudge: each limit marks the run invalid on its own, and a check the
 // host could not read is left out, not passed.
 func TestJudge(t *testing.T) {
-	ok := Figures{CPUShare: 0.5, RunQueue: 1, Steal: 0.01, SchedP99: 0.001, HaveRunQ: true, HaveSteal: true, HaveSample: true, HaveProcess: true}
+	ok := Figures{CPUShare: 0.5, CPUPressure: 0.2, Steal: 0.01, SchedP99: 0.001, HavePressure: true, HaveSteal: true, HaveSample: true, HaveProcess: true}
 	players := Players{Arrivals: 1000, ArrivalsLate: 5, Inputs: 10000, InputsLate: 50, APIP99: 0.05, HaveAPI: true}
 	if h := Judge(ok, players); !h.Valid || len(h.Checks) != 7 {
 		t.Fatalf("within every limit: %+v", h)
@@ -22,7 +23,7 @@ func TestJudge(t *testing.T) {
 		"inputs_late":       func(_ *Figures, p *Players) { p.InputsLate = 101 },
 		"sched_latency_p99": func(f *Figures, _ *Players) { f.SchedP99 = 0.02 },
 		"loadgen_cpu":       func(f *Figures, _ *Players) { f.CPUShare = 0.95 },
-		"host_run_queue":    func(f *Figures, _ *Players) { f.RunQueue = 4.5 },
+		"host_cpu_pressure": func(f *Figures, _ *Players) { f.CPUPressure = 0.7 },
 		"host_steal":        func(f *Figures, _ *Players) { f.Steal = 0.2 },
 		"api_server_p99":    func(_ *Figures, p *Players) { p.APIP99 = 1.5 },
 	} {
@@ -34,7 +35,7 @@ func TestJudge(t *testing.T) {
 		}
 	}
 	f := ok
-	f.HaveSteal, f.HaveRunQ, f.HaveProcess = false, false, false
+	f.HaveSteal, f.HavePressure, f.HaveProcess = false, false, false
 	if h := Judge(f, Players{}); !h.Valid || len(h.Checks) != 0 {
 		t.Errorf("nothing readable: %+v, want no checks", h.Checks)
 	}
@@ -58,9 +59,9 @@ func TestSchedP99(t *testing.T) {
 	}
 }
 
-// TestSamplerReadsThisHost: on Linux the sampler reads this process's CPU,
-// the run queue and the scheduler's latencies (a busy loop shows in the
-// CPU share).
+// TestSamplerReadsThisHost: on Linux the sampler reads this process's CPU
+// (a busy loop shows in its share) and, where the kernel has it, the
+// host's CPU pressure.
 func TestSamplerReadsThisHost(t *testing.T) {
 	s := NewSampler()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -73,7 +74,10 @@ func TestSamplerReadsThisHost(t *testing.T) {
 	cancel()
 	<-done
 	f := s.Figures()
-	if !f.HaveSample || !f.HaveRunQ || f.CPUShare <= 0 || f.RunQueue <= 0 {
-		t.Errorf("figures %+v: want CPU and run queue read", f)
+	if !f.HaveSample || f.CPUShare <= 0 {
+		t.Errorf("figures %+v: want this process's CPU read", f)
+	}
+	if _, err := os.Stat("/proc/pressure/cpu"); err == nil && (!f.HavePressure || f.CPUPressure < 0 || f.CPUPressure > 1) {
+		t.Errorf("figures %+v: want the CPU pressure, a share of the wall time", f)
 	}
 }

@@ -23,10 +23,10 @@ const (
 	// on average over the run, has no headroom for its bursts (an arrival
 	// burst, a reconnect storm).
 	cpuShareLimit = 0.9
-	// runQueueLimit: more than two runnable threads per core on average
-	// means every process on the host (the stack's own, on a local
-	// cluster) waited for a CPU as long as it ran.
-	runQueueLimit = 2.0
+	// pressureLimit: Linux's CPU pressure (some task waiting for a CPU)
+	// over half the run's wall time means the host's processes, the
+	// stack's own on a local cluster, queued for the CPUs most of the time.
+	pressureLimit = 0.5
 	// stealLimit: a hypervisor taking a tenth of the CPU makes every
 	// latency the host's, not the fleet's.
 	stealLimit = 0.10
@@ -73,8 +73,8 @@ func Judge(f Figures, p Players) *results.Harness {
 		if f.HaveProcess {
 			add("loadgen_cpu", f.CPUShare, cpuShareLimit, "of its CPUs", "the load generator's mean CPU over what GOMAXPROCS allows")
 		}
-		if f.HaveRunQ {
-			add("host_run_queue", f.RunQueue, runQueueLimit, "per core", "runnable threads per core, mean: every process waited as long as it ran")
+		if f.HavePressure {
+			add("host_cpu_pressure", f.CPUPressure, pressureLimit, "fraction", "wall time some task waited for a CPU (/proc/pressure/cpu): the host's processes queued for the CPUs")
 		}
 	}
 	if f.HaveSteal {

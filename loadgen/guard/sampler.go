@@ -1,13 +1,13 @@
 // Package guard is a real run's check on itself: it samples the load
 // generator's process and its host while the players play (CPU, the Go
-// scheduler's latency, the host's run queue and steal) and judges, with
+// scheduler's latency, the host's CPU pressure and steal) and judges, with
 // the players' own lateness, whether the harness rather than the system
 // under test was the limit.
 package guard
 
 import (
 	"context"
-	"fmt"
+	"github.com/fleetbench/fleetbench/internal/procstat"
 	"os"
 	"runtime"
 	"runtime/metrics"
@@ -19,16 +19,17 @@ import (
 
 // Sampler samples once a second until its context ends.
 type Sampler struct {
-	cores int // the host's online CPUs
 	procs int // GOMAXPROCS: what this process may use
 
 	mu      sync.Mutex
 	samples int
 	cpu     time.Duration // this process's CPU time over the samples
 	wall    time.Duration
-	runq    float64 // sum of runnable threads beyond the cores, per core
-	runqOK  bool
-	steal   float64 // host jiffies stolen over all jiffies
+	psi0    time.Duration // /proc/pressure/cpu "some" total at the start
+	psi     time.Duration // and at the last sample
+	psiWall time.Duration // wall time between the two
+	psiOK   bool
+	started time.Time
 	stealOK bool
 	first   hostTimes
 	last    hostTimes
@@ -40,8 +41,9 @@ type hostTimes struct{ total, steal uint64 }
 
 // NewSampler reads the starting points; Run samples.
 func NewSampler() *Sampler {
-	s := &Sampler{cores: runtime.NumCPU(), procs: runtime.GOMAXPROCS(0), sched0: schedLatencies()}
+	s := &Sampler{procs: runtime.GOMAXPROCS(0), sched0: schedLatencies(), started: time.Now()}
 	s.first, s.stealOK = readHostTimes()
+	s.psi0, s.psiOK = cpuPressure()
 	return s
 }
 
@@ -49,24 +51,23 @@ func NewSampler() *Sampler {
 func (s *Sampler) Run(ctx context.Context) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
-	cpu0, _ := processCPU()
+	cpu0, _ := procstat.CPU(os.Getpid())
 	at := time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case now := <-t.C:
-			cpu, err := processCPU()
-			running, rqErr := runnable()
+			cpu, err := procstat.CPU(os.Getpid())
+			psi, psiOK := cpuPressure()
 			host, hostOK := readHostTimes()
 			s.mu.Lock()
 			if err == nil {
 				s.cpu += cpu - cpu0
 				s.wall += now.Sub(at)
 			}
-			if rqErr == nil {
-				s.runq += float64(running) / float64(s.cores)
-				s.runqOK = true
+			if psiOK && s.psiOK {
+				s.psi, s.psiWall = psi, now.Sub(s.started)
 			}
 			if hostOK {
 				s.last = host
@@ -80,13 +81,15 @@ func (s *Sampler) Run(ctx context.Context) {
 
 // Figures are what the sampler saw, for Judge.
 type Figures struct {
-	CPUShare   float64 // this process's mean CPU over what GOMAXPROCS lets it use
-	RunQueue   float64 // mean runnable threads per core on the host
-	Steal      float64 // the fraction of the host's CPU time stolen by its hypervisor
-	SchedP99   float64 // seconds a runnable goroutine waited for a CPU, p99
-	HaveRunQ   bool
-	HaveSteal  bool
-	HaveSample bool
+	CPUShare float64 // this process's mean CPU over what GOMAXPROCS lets it use
+	// CPUPressure is the share of wall time some task on the host waited
+	// for a CPU (Linux's pressure stall information).
+	CPUPressure  float64
+	Steal        float64 // the fraction of the host's CPU time stolen by its hypervisor
+	SchedP99     float64 // seconds a runnable goroutine waited for a CPU, p99
+	HavePressure bool
+	HaveSteal    bool
+	HaveSample   bool
 	// HaveProcess: CPUShare and SchedP99 are the players' process's (not
 	// when the players ran as workers: then this process only watched).
 	HaveProcess bool
@@ -96,10 +99,12 @@ type Figures struct {
 func (s *Sampler) Figures() Figures {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	f := Figures{HaveSample: s.samples > 0 && s.wall > 0, HaveRunQ: s.runqOK, SchedP99: schedP99(s.sched0, schedLatencies()), HaveProcess: true}
+	f := Figures{HaveSample: s.samples > 0 && s.wall > 0, SchedP99: schedP99(s.sched0, schedLatencies()), HaveProcess: true}
 	if f.HaveSample {
 		f.CPUShare = s.cpu.Seconds() / s.wall.Seconds() / float64(s.procs)
-		f.RunQueue = s.runq / float64(s.samples)
+	}
+	if s.psiWall > 0 {
+		f.HavePressure, f.CPUPressure = true, float64(s.psi-s.psi0)/float64(s.psiWall)
 	}
 	if s.stealOK && s.last.total > s.first.total {
 		f.HaveSteal = true
@@ -108,39 +113,22 @@ func (s *Sampler) Figures() Figures {
 	return f
 }
 
-// processCPU is this process's user+system time (/proc/self/stat, in
-// USER_HZ ticks of 10 ms).
-func processCPU() (time.Duration, error) {
-	b, err := os.ReadFile("/proc/self/stat")
+// cpuPressure is the host's total time some task waited for a CPU
+// (/proc/pressure/cpu, "some ... total=" in microseconds). The run
+// queue's length (procs_running) is not used: kernel threads keep it
+// near 2 on an idle 2-core VM.
+func cpuPressure() (time.Duration, bool) {
+	b, err := os.ReadFile("/proc/pressure/cpu")
 	if err != nil {
-		return 0, err
+		return 0, false
 	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-	if len(f) < 13 {
-		return 0, fmt.Errorf("short /proc/self/stat")
+	line, _, _ := strings.Cut(string(b), "\n")
+	_, total, ok := strings.Cut(line, "total=")
+	if !strings.HasPrefix(line, "some ") || !ok {
+		return 0, false
 	}
-	u, err1 := strconv.ParseInt(f[11], 10, 64)
-	k, err2 := strconv.ParseInt(f[12], 10, 64)
-	if err1 != nil || err2 != nil {
-		return 0, fmt.Errorf("/proc/self/stat: utime %q stime %q", f[11], f[12])
-	}
-	return time.Duration(u+k) * 10 * time.Millisecond, nil
-}
-
-// runnable is the host's threads running or ready to run
-// (/proc/stat procs_running), this sampler's own included.
-func runnable() (int, error) {
-	b, err := os.ReadFile("/proc/stat")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "procs_running "); ok {
-			return strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	return 0, fmt.Errorf("no procs_running in /proc/stat")
+	us, err := strconv.ParseInt(strings.TrimSpace(total), 10, 64)
+	return time.Duration(us) * time.Microsecond, err == nil
 }
 
 // readHostTimes reads the aggregate cpu line of /proc/stat: user nice

@@ -3,6 +3,7 @@ package wsbench
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/fleetbench/fleetbench/internal/procstat"
 	"io"
 	"net/http"
 	"os"
@@ -125,7 +126,7 @@ func hold(b *testing.B, s side, n int, counts []string) held {
 	time.Sleep(5 * time.Second)
 	h := held{sessions: total(b, counts).Open}
 	for _, c := range cs {
-		rss, err := RSS(c.cmd.Process.Pid)
+		rss, err := procstat.RSS(c.cmd.Process.Pid)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -152,7 +153,7 @@ func burn(b *testing.B, s side, counts []string) cpu {
 	used := func() time.Duration {
 		var sum time.Duration
 		for _, c := range cs {
-			t, err := CPU(c.cmd.Process.Pid)
+			t, err := procstat.CPU(c.cmd.Process.Pid)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package wsbench
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/fleetbench/fleetbench/internal/procstat"
 	"io"
 	"net/http"
 	"os"
@@ -118,7 +119,7 @@ func holdStream(b *testing.B, s streamSide, urls []string, n int, burn bool) (rs
 			cpuPerK = float64((cpu1 - cpu0).Milliseconds()) / (float64(e1-e0) / 1000)
 		}
 	}
-	rss, err := RSS(pid)
+	rss, err := procstat.RSS(pid)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func holdStream(b *testing.B, s streamSide, urls []string, n int, burn bool) (rs
 }
 
 func cpuOf(b *testing.B, pid int) time.Duration {
-	t, err := CPU(pid)
+	t, err := procstat.CPU(pid)
 	if err != nil {
 		b.Fatal(err)
 	}

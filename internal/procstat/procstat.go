@@ -1,4 +1,6 @@
-package wsbench
+// Package procstat reads a process's resident memory and CPU time from
+// /proc: what the benchmarks report of the processes they measure.
+package procstat
 
 import (
 	"fmt"
