@@ -36,7 +36,8 @@ type played struct {
 	sampler *guard.Sampler
 	wd      *watchdog
 	rooms   *roomScraper
-	workers bool // the players ran as worker pods
+	fit     *guard.Fit // the run's expected load (nil: not estimated)
+	workers bool       // the players ran as worker pods
 }
 
 // play starts the clock, the observer, the watchdog and the timeline,
@@ -79,7 +80,7 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	p.obs.alsoPod = wd.pod
 	bgCtx, stopBg := context.WithCancel(ctx)
 	defer stopBg()
-	p.sampler, p.wd, p.workers = guard.NewSampler(), wd, d.workers != nil
+	p.sampler, p.wd, p.workers, p.fit = guard.NewSampler(), wd, d.workers != nil, cfg.Fit
 	go g.bugs.guard(func() { p.sampler.Run(bgCtx) })
 	p.rooms = newRoomScraper(p.obs.roomAddresses, func(addr string) error { return d.reach.check("room", addr) })
 	p.obs.roomGone = func(name, addr string) { p.rooms.scrapeOne(bgCtx, name, addr) }
@@ -138,5 +139,5 @@ func (p *played) harness() *results.Harness {
 	late.APIP99, late.HaveAPI = p.wd.apiP99()
 	rooms, n := p.rooms.totals()
 	late.RoomTicks, late.RoomTicksLate, late.HaveRooms = rooms.Ticks, rooms.TicksLate, n > 0
-	return guard.Judge(f, late)
+	return guard.Judge(f, late, p.fit)
 }

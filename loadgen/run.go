@@ -3,6 +3,7 @@ package loadgen
 import (
 	"cmp"
 	"context"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -40,6 +41,9 @@ type Config struct {
 	// once it has begun deploying it: the cluster is someone's and is
 	// left as it was.
 	RemoveStack bool
+	// Fit is the run's expected load on this host (nil: not estimated),
+	// judged with the harness: over it, the run is invalid.
+	Fit *guard.Fit
 }
 
 // defaultInputEvery is a player's input period unless set.

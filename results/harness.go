@@ -11,9 +11,6 @@ import (
 type Harness struct {
 	Valid  bool           `json:"valid"`
 	Checks []HarnessCheck `json:"checks"`
-	// Allowed is set when the run was started knowing it would not fit
-	// (--allow-saturated): invalid from the start.
-	Allowed string `json:"allowed,omitempty"`
 }
 
 // HarnessCheck is one figure the harness measured of itself, its limit and
@@ -34,9 +31,6 @@ func (h *Harness) Over() []string {
 		return nil
 	}
 	var out []string
-	if h.Allowed != "" {
-		out = append(out, h.Allowed)
-	}
 	for _, c := range h.Checks {
 		if c.Over {
 			out = append(out, fmt.Sprintf("%s %s over its limit %s (%s)", c.Name, c.format(c.Value), c.format(c.Limit), c.Why))

@@ -103,3 +103,14 @@ func TestKubeProviderRefusesNodeLoss(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errb)
 	}
 }
+
+// TestRunRefusesASaturatingScenario: a scenario whose expected load at its
+// peak is over what this host has is refused before the cluster comes up,
+// with the numbers.
+func TestRunRefusesASaturatingScenario(t *testing.T) {
+	code, out, errb := runArgs("run", "../../scenarios/scale/matches-of-50.yaml", "--set", "fleet.room.tickRate=1000", "-o", t.TempDir())
+	if code != cli.Usage || !strings.Contains(errb, "would saturate this host: ≈1440 players in the game at once in 28.8 rooms, sent 1000 states a second of 2310 bytes") ||
+		!strings.Contains(errb, "--allow-saturated") || out != "" {
+		t.Errorf("exit %d\n%s%s", code, out, errb)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"io"
 	"strings"
 	"time"
@@ -49,6 +50,7 @@ func (e env) runCmd(args []string) (int, error) {
 	res := loadgen.DefaultWorkerResources()
 	jobs.RegisterFlags(fs, &res, "loadgen")
 	inputEvery := fs.Duration("input-every", 500*time.Millisecond, "how often each player sends an input (wall time; longer to hold more sessions)")
+	saturated := fs.Bool("allow-saturated", false, "run a scenario this host cannot carry at its peak (by the benches' costs) anyway: the run is marked invalid")
 	// A real run holds every player in the game as a session of this
 	// process (about 20 KB each; one process holds ~19,000).
 	budget := runBudget()
@@ -100,13 +102,23 @@ func (e env) runCmd(args []string) (int, error) {
 			}
 		}
 	}
+	// A local or kind cluster is this host: the rooms and Redis run here,
+	// and so do the players, in this process or as workers on it.
+	here := p.Capabilities().OwnsNodes
+	fit := guard.Expect(sc, here, here || *workers == 0)
+	if fit.Share() > 1 {
+		if !*saturated {
+			return 0, cli.Inputf("scenario %s would saturate this host: %s. The run would measure the host, not the fleet: lower the arrival rate, players.perMatch or fleet.room.tickRate, run on a bigger host (or --workers on a cluster elsewhere), or pass --allow-saturated to run it marked invalid", file, fit)
+		}
+		fmt.Fprintf(e.stderr, "loadgen: --allow-saturated: %s; the run will be marked invalid\n", fit)
+	}
 	// A cluster that was already up is someone's: leave it as it is.
 	before, _ := p.Status(e.ctx)
 	if err := p.Up(e.ctx); err != nil {
 		return 0, err
 	}
 	cfg := loadgen.Config{Scenario: sc, Cluster: clusters.New(p, e.logger(f.verbose)), OutDir: *out, Version: buildinfo.Version(),
-		Logger: e.logger(f.verbose), AllowRemote: *remote, Workers: *workers, WorkerResources: res, InputEvery: *inputEvery,
+		Logger: e.logger(f.verbose), AllowRemote: *remote, Workers: *workers, WorkerResources: res, InputEvery: *inputEvery, Fit: &fit,
 		// Someone's cluster is left as it was, without the stack.
 		RemoveStack: before.Up && !*keep}
 	if !*quiet {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetbench/fleetbench/scenarios"
 )
 
 // TestJudge: each limit marks the run invalid on its own, and a check the
@@ -15,7 +17,7 @@ import (
 func TestJudge(t *testing.T) {
 	ok := Figures{CPUShare: 0.5, CPUPressure: 0.2, Steal: 0.01, SchedP99: 0.001, HavePressure: true, HaveSteal: true, HaveSample: true, HaveProcess: true}
 	players := Players{Arrivals: 1000, ArrivalsLate: 5, Inputs: 10000, InputsLate: 50, APIP99: 0.05, HaveAPI: true}
-	if h := Judge(ok, players); !h.Valid || len(h.Checks) != 7 {
+	if h := Judge(ok, players, nil); !h.Valid || len(h.Checks) != 7 {
 		t.Fatalf("within every limit: %+v", h)
 	}
 	for name, edit := range map[string]func(*Figures, *Players){
@@ -29,14 +31,14 @@ func TestJudge(t *testing.T) {
 	} {
 		f, p := ok, players
 		edit(&f, &p)
-		h := Judge(f, p)
+		h := Judge(f, p, nil)
 		if h.Valid || len(h.Over()) != 1 || !strings.HasPrefix(h.Over()[0], name+" ") {
 			t.Errorf("%s over: valid %v, over %q", name, h.Valid, h.Over())
 		}
 	}
 	f := ok
 	f.HaveSteal, f.HavePressure, f.HaveProcess = false, false, false
-	if h := Judge(f, Players{}); !h.Valid || len(h.Checks) != 0 {
+	if h := Judge(f, Players{}, nil); !h.Valid || len(h.Checks) != 0 {
 		t.Errorf("nothing readable: %+v, want no checks", h.Checks)
 	}
 }
@@ -79,5 +81,32 @@ func TestSamplerReadsThisHost(t *testing.T) {
 	}
 	if _, err := os.Stat("/proc/pressure/cpu"); err == nil && (!f.HavePressure || f.CPUPressure < 0 || f.CPUPressure > 1) {
 		t.Errorf("figures %+v: want the CPU pressure, a share of the wall time", f)
+	}
+}
+
+// TestExpect: a known answer. 10 players a second for 100 s sessions in
+// matches of 50 at 20 Hz: 1,000 in the game in 20 rooms, 20,000 states a
+// second of 2,310 bytes; rooms 20 × 20 × 0.95 ms + 20,000 × 25 µs = 0.88
+// cores, players 20,000 × (41.6 + 7.4 × 2310/1024) µs = 1.166.
+func TestExpect(t *testing.T) {
+	sc, err := scenarios.Parse([]byte(`apiVersion: fleetbench/v1alpha1
+kind: Scenario
+duration: 10m
+arrivals: {segments: [{constant: {rate: 10}}]}
+players: {perMatch: 50, sessionLength: {fixed: 100s}}
+`), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := Expect(sc, true, true)
+	near := func(got, want float64) bool { return math.Abs(got-want) < 1e-3 }
+	if !near(f.Sessions, 1000) || !near(f.Rooms, 20) || f.StateBytes != 2310 || !near(f.RoomCores, 0.88) || !near(f.PlayerCores, 1.1661) {
+		t.Errorf("%+v", f)
+	}
+	if elsewhere := Expect(sc, false, true); elsewhere.RoomCores != 0 || !near(elsewhere.Share()*float64(elsewhere.Cores)*0.9, 1.1661) {
+		t.Errorf("the stack elsewhere: %+v", elsewhere)
+	}
+	if h := Judge(Figures{}, Players{}, &f); h.Valid != (f.Share() <= 1) || h.Checks[0].Name != "expected_load" {
+		t.Errorf("judged %+v for a share of %g", h, f.Share())
 	}
 }

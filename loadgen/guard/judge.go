@@ -48,8 +48,10 @@ type Players struct {
 	HaveRooms                bool
 }
 
-// Judge checks the figures against the limits.
-func Judge(f Figures, p Players) *results.Harness {
+// Judge checks the figures against the limits; fit (nil: not estimated)
+// is the run's expected load, judged too: a run started over it
+// (--allow-saturated) is invalid from the start.
+func Judge(f Figures, p Players, fit *Fit) *results.Harness {
 	h := &results.Harness{Valid: true}
 	add := func(name string, v, limit float64, unit, why string) {
 		c := results.HarnessCheck{Name: name, Value: v, Limit: limit, Unit: unit, Over: v > limit, Why: why}
@@ -57,6 +59,9 @@ func Judge(f Figures, p Players) *results.Harness {
 		if c.Over {
 			h.Valid = false
 		}
+	}
+	if fit != nil {
+		add("expected_load", fit.Share(), 1, "of the host", "the CPU the scenario needs at its peak, from the benches' costs, over 90% of this host's cores: "+fit.String())
 	}
 	if p.Arrivals > 0 {
 		add("arrivals_late", float64(p.ArrivalsLate)/float64(p.Arrivals), lateShare, "fraction",
