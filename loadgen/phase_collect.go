@@ -58,9 +58,7 @@ func collect(ctx context.Context, cfg Config, p *played) (*results.Run, error) {
 	run.Verdicts = results.Judge(run, sc.SLO)
 	run.Harness = p.harness()
 	rooms, _ := p.rooms.totals()
-	for k, v := range rooms.disconnectCounters() {
-		run.Counters[k] = v // why the rooms' connections ended
-	}
+	run.Harness.RoomDisconnects = rooms.disconnectCounts()
 	cfg.Logger.Info("run done", "arrivals", p.players, "wall", time.Since(clk.start).Round(time.Millisecond))
 	return run, errors.Join(p.bug, p.died, p.lost, failed, journalErr)
 }

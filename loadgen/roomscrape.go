@@ -132,12 +132,14 @@ func (s *roomScraper) totals() (total roomCounts, rooms int) {
 	return total, len(s.last)
 }
 
-// disconnectCounters are the rooms' disconnect causes as run counters
-// (room_disconnects_<cause>).
-func (c roomCounts) disconnectCounters() map[string]int64 {
+// disconnectCounts are the rooms' disconnects by cause (nil: none read).
+func (c roomCounts) disconnectCounts() map[string]int64 {
+	if len(c.Disconnects) == 0 {
+		return nil
+	}
 	out := map[string]int64{}
 	for cause, n := range c.Disconnects {
-		out["room_disconnects_"+cause] = int64(n)
+		out[cause] = int64(n)
 	}
 	return out
 }

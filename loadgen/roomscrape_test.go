@@ -43,8 +43,8 @@ func TestRoomScraper(t *testing.T) {
 	if rooms != 2 || total.Ticks != 150 || total.TicksLate != 3 {
 		t.Errorf("%d rooms, ticks %g, late %g; want 2, 150, 3", rooms, total.Ticks, total.TicksLate)
 	}
-	got := total.disconnectCounters()
-	if len(got) != 2 || got["room_disconnects_left"] != 9 || got["room_disconnects_read_timeout"] != 2 {
+	got := total.disconnectCounts()
+	if len(got) != 2 || got["left"] != 9 || got["read_timeout"] != 2 {
 		t.Errorf("disconnect counters %v", got)
 	}
 }

@@ -11,6 +11,10 @@ import (
 type Harness struct {
 	Valid  bool           `json:"valid"`
 	Checks []HarnessCheck `json:"checks"`
+	// RoomDisconnects is why the room servers' connections ended, by
+	// cause, as last read from each room (a diagnostic: a room that exits
+	// between reads loses what it counted since the last).
+	RoomDisconnects map[string]int64 `json:"roomDisconnects,omitempty"`
 }
 
 // HarnessCheck is one figure the harness measured of itself, its limit and
