@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
@@ -43,6 +44,9 @@ func run(ctx context.Context, args []string, env stackcmd.Env, log *slog.Logger)
 	fs.DurationVar(&cfg.ClaimTimeout, "claim-timeout", 2*time.Minute, "free an allocation no player joined within this (keep above the token lifetime)")
 	if err := stackcmd.Parse(fs, args); err != nil {
 		return err
+	}
+	if st.Tick <= 0 || st.StateBytes < 0 {
+		return stackcmd.UsageError{Err: fmt.Errorf("--tick %s and --state-bytes %d: want a tick above 0 and a size of 0 or more", st.Tick, st.StateBytes)}
 	}
 	cfg.Capacity, cfg.AfterMatch, cfg.IdleTimeout, cfg.Tick, cfg.StateBytes = st.Capacity, st.AfterMatch, st.IdleTimeout, st.Tick, st.StateBytes
 	// Each room its own draw, the same one when it restarts.

@@ -21,6 +21,8 @@ func TestUsageErrorsBeforeServing(t *testing.T) {
 	}{
 		{[]string{"--after-match", "keep"}, good},
 		{[]string{"--capacity", "many"}, good},
+		{[]string{"--tick", "0s"}, good}, // a ticker of 0 would panic
+		{[]string{"--state-bytes", "-1"}, good},
 		{nil, func(string) string { return "" }}, // no token key
 	} {
 		if got := stackcmd.Exit(context.Background(), "roomserver", run, c.args, c.env, io.Discard); got != 2 {

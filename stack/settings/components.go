@@ -158,7 +158,9 @@ func (r RoomServer) Args() []string {
 	a.add("startup-delay", r.Startup)
 	a.addController(r.Controller)
 	a.add("idle-timeout", r.IdleTimeout)
-	a.add("tick", r.Tick)
+	if r.Tick > 0 { // unset: the room server's own default
+		a.add("tick", r.Tick)
+	}
 	a.add("state-bytes", r.StateBytes)
 	return a
 }

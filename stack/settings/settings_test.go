@@ -31,7 +31,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		t.Errorf("matchmaker:\n got %+v\nwant %+v", mb, m)
 	}
 	r := RoomServer{Capacity: 10, AfterMatch: Recycle, Window: 2 * time.Minute, Grace: 5 * time.Second, Startup: dist.Uniform(time.Second, 3*time.Second),
-		Controller: OKG, IdleTimeout: 40 * time.Second}
+		Controller: OKG, IdleTimeout: 40 * time.Second, Tick: 100 * time.Millisecond, StateBytes: 500}
 	rb := DefaultRoomServer()
 	roundTrip(t, "roomserver", r.Args(), rb.Register)
 	if !reflect.DeepEqual(rb, r) {
