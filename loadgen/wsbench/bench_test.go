@@ -179,21 +179,22 @@ func stop(cs []*child) {
 func total(b *testing.B, urls []string) Counts {
 	var sum Counts
 	for _, u := range urls {
-		c := count(b, u)
+		c := countOf[Counts](b, u)
 		sum.Open += c.Open
 		sum.Echoed += c.Echoed
 	}
 	return sum
 }
 
-func count(b *testing.B, url string) Counts {
+// countOf reads a target's /count answer (Counts or StreamCounts).
+func countOf[C any](b *testing.B, url string) C {
 	b.Helper()
+	var c C
 	resp, err := http.Get(url)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var c Counts
 	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
 		b.Fatal(err)
 	}

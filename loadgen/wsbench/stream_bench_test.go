@@ -1,11 +1,9 @@
 package wsbench
 
 import (
-	"encoding/json"
 	"fmt"
 	"github.com/fleetbench/fleetbench/internal/procstat"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -143,16 +141,4 @@ func cpuOf(b *testing.B, pid int) time.Duration {
 	return t
 }
 
-func streamCount(b *testing.B, url string) StreamCounts {
-	b.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var c StreamCounts
-	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil {
-		b.Fatal(err)
-	}
-	return c
-}
+func streamCount(b *testing.B, url string) StreamCounts { return countOf[StreamCounts](b, url) }
