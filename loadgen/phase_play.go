@@ -36,8 +36,8 @@ type played struct {
 	sampler *guard.Sampler
 	wd      *watchdog
 	rooms   *roomScraper
-	fit     *guard.Fit // the run's expected load (nil: not estimated)
-	workers bool       // the players ran as worker pods
+	fit     *guard.Fit  // the run's expected load (nil: not estimated)
+	workers *workerPods // the players' worker pods (nil: they ran here)
 }
 
 // play starts the clock, the observer, the watchdog and the timeline,
@@ -80,7 +80,7 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	p.obs.alsoPod = wd.pod
 	bgCtx, stopBg := context.WithCancel(ctx)
 	defer stopBg()
-	p.sampler, p.wd, p.workers, p.fit = guard.NewSampler(), wd, d.workers != nil, cfg.Fit
+	p.sampler, p.wd, p.workers, p.fit = guard.NewSampler(), wd, d.workers, cfg.Fit
 	go g.bugs.guard(func() { p.sampler.Run(bgCtx) })
 	p.rooms = newRoomScraper(p.obs.roomAddresses, func(addr string) error { return d.reach.check("room", addr) })
 	p.obs.roomGone = func(name, addr string) { p.rooms.scrapeOne(bgCtx, name, addr) }
@@ -132,9 +132,9 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 // and the finished players' lateness.
 func (p *played) harness() *results.Harness {
 	f := p.sampler.Figures()
-	// Workers' processes are not sampled yet: their lateness comes with
-	// their players, their CPU and scheduler are not in the check.
-	f.HaveProcess = !p.workers
+	if p.workers != nil { // this process only watched: the players' are the workers'
+		f = f.Workers(p.workers.processes())
+	}
 	late := p.rec.lateness()
 	late.APIP99, late.HaveAPI = p.wd.apiP99()
 	rooms, n := p.rooms.totals()

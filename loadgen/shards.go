@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/fleetbench/fleetbench/jobs"
 	"k8s.io/client-go/kubernetes"
+
+	"github.com/fleetbench/fleetbench/jobs"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 )
 
 // A distributed run's results travel through the API server only, as
@@ -53,6 +55,9 @@ type workerStatus struct {
 	// MaxRSS is the worker process's peak resident memory (bytes): with
 	// its sessions, what a session costs.
 	MaxRSS int64 `json:"maxRSS,omitempty"`
+	// Process is the worker process's own CPU and scheduler latency so
+	// far, for the run's harness check (nil before its first sample).
+	Process *guard.Process `json:"process,omitempty"`
 }
 
 // shardWriter sends one worker's outcomes and status.

@@ -16,6 +16,7 @@ import (
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/fleetbench/fleetbench/jobs"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 )
@@ -91,10 +92,21 @@ func PlayAsWorker(ctx context.Context, cfg WorkerConfig) error {
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1024}}}
 	bg, stopBg := context.WithCancel(ctx)
 	defer stopBg()
+	// This process's own CPU and scheduler, sent with every status: the
+	// CLI's harness check judges the players' processes, which are these.
+	smp := guard.NewSampler()
+	go g.bugs.guard(func() { smp.Run(bg) })
+	snapshot := func() workerStatus {
+		s := g.status.snapshot()
+		if p, ok := smp.Process(); ok {
+			s.Process = &p
+		}
+		return s
+	}
 	flushed := make(chan struct{})
 	go func() {
 		defer close(flushed)
-		g.bugs.guard(func() { g.sendLive(bg, out, every, cfg.Logger) })
+		g.bugs.guard(func() { g.sendLive(bg, out, every, snapshot, cfg.Logger) })
 	}()
 	select {
 	case <-ctx.Done():
@@ -105,7 +117,7 @@ func PlayAsWorker(ctx context.Context, cfg WorkerConfig) error {
 	waiting := waitingAtEnd()
 	stopBg()
 	<-flushed
-	final := g.status.snapshot()
+	final := snapshot()
 	final.Final = ctx.Err() == nil
 	if cfg.Index == 0 {
 		final.Waiting = waiting
@@ -131,7 +143,7 @@ func PlayAsWorker(ctx context.Context, cfg WorkerConfig) error {
 // sendLive rotates the live status every second and sends outcomes and
 // status every `every` until ctx ends. A failed send is retried at the
 // next flush: the outcomes stay queued.
-func (g *generator) sendLive(ctx context.Context, out *shardWriter, every time.Duration, log *slog.Logger) {
+func (g *generator) sendLive(ctx context.Context, out *shardWriter, every time.Duration, snapshot func() workerStatus, log *slog.Logger) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	last := time.Now()
@@ -142,7 +154,7 @@ func (g *generator) sendLive(ctx context.Context, out *shardWriter, every time.D
 		case now := <-tick.C:
 			if now.Sub(last) >= every {
 				last = now
-				if err := out.flush(ctx, g.status.snapshot()); err != nil && ctx.Err() == nil {
+				if err := out.flush(ctx, snapshot()); err != nil && ctx.Err() == nil {
 					log.Warn("sending outcomes", "err", err)
 				}
 			}

@@ -11,6 +11,8 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 )
 
 // endGrace is how long after the scenario's end (or the workers' stop)
@@ -48,6 +50,7 @@ func (t *workerPods) collect(run, api context.Context, g *generator, rec *Record
 		statuses, serr := t.statuses(api)
 		if serr == nil {
 			last = statuses
+			t.noteProcesses(statuses)
 			g.status.show(statuses)
 			held = max(held, g.status.inRoom.Load())
 		}
@@ -120,4 +123,24 @@ func reportScale(w io.Writer, got workersSent) {
 	}
 	fmt.Fprintf(w, "workers: %d; sessions in rooms at once (peak of 1 s samples): %d; peak RSS per worker (MiB): %s\n",
 		len(got.last), got.held, strings.Join(rss, " "))
+}
+
+// noteProcesses keeps the workers' own figures from their statuses.
+func (t *workerPods) noteProcesses(statuses []workerStatus) {
+	var ps []guard.Process
+	for _, s := range statuses {
+		if s.Process != nil {
+			ps = append(ps, *s.Process)
+		}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.procs = ps
+}
+
+// processes is the workers' own figures as last reported.
+func (t *workerPods) processes() []guard.Process {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.procs
 }

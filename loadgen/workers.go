@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/fleetbench/fleetbench/deploy/manifests"
 	"github.com/fleetbench/fleetbench/jobs"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/scenarios"
 )
 
@@ -34,6 +36,9 @@ type workerPods struct {
 	ns     string
 	n      int
 	log    *slog.Logger
+
+	mu    sync.Mutex
+	procs []guard.Process // the workers' own figures, as last reported
 }
 
 // startMargin is how far ahead of now the start is set, so every worker

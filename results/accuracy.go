@@ -86,3 +86,10 @@ func KS(a, b *Histogram) float64 {
 	ks, _ := distances(a, b)
 	return ks
 }
+
+// W1 is the Wasserstein-1 distance between two histograms' distributions
+// in seconds: the mean shift that turns one into the other.
+func W1(a, b *Histogram) float64 {
+	_, w1 := distances(a, b)
+	return w1
+}

@@ -43,6 +43,22 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestWorkersFigures: with workers, the process checks judge the worst
+// worker, each figure on its own; with none reported, they are left out.
+func TestWorkersFigures(t *testing.T) {
+	here := Figures{CPUShare: 0.99, SchedP99: 0.5, HaveSample: true, HaveProcess: true}
+	f := here.Workers([]Process{{CPUShare: 0.3, SchedP99: 0.02}, {CPUShare: 0.95, SchedP99: 0.001}})
+	if !f.HaveProcess || f.CPUShare != 0.95 || f.SchedP99 != 0.02 {
+		t.Errorf("two workers: %+v, want CPU 0.95 (the second's) and p99 0.02 (the first's)", f)
+	}
+	if h := Judge(f, Players{}, nil); len(h.Over()) != 2 {
+		t.Errorf("both workers' figures over: %q", h.Over())
+	}
+	if f := here.Workers(nil); f.HaveProcess {
+		t.Errorf("no worker reported: %+v, want the process checks left out (this process only watched)", f)
+	}
+}
+
 // TestSchedP99: the p99 of the latencies recorded between two readings,
 // as its bucket's upper bound.
 func TestSchedP99(t *testing.T) {

@@ -72,11 +72,11 @@ func Judge(f Figures, p Players, fit *Fit) *results.Harness {
 			"share of inputs sent over 50 ms after due: the players did not run when due")
 	}
 	if f.HaveProcess {
-		add("sched_latency_p99", f.SchedP99, schedP99Limit, "s", "runnable goroutines waited this long for a CPU")
+		add("sched_latency_p99", f.SchedP99, schedP99Limit, "s", "runnable goroutines of the players' process (with workers, the worst worker's) waited this long for a CPU")
 	}
 	if f.HaveSample {
 		if f.HaveProcess {
-			add("loadgen_cpu", f.CPUShare, cpuShareLimit, "of its CPUs", "the load generator's mean CPU over what GOMAXPROCS allows")
+			add("loadgen_cpu", f.CPUShare, cpuShareLimit, "of its CPUs", "the players' process's mean CPU (with workers, the busiest worker's) over what GOMAXPROCS allows")
 		}
 		if f.HavePressure {
 			add("host_cpu_pressure", f.CPUPressure, pressureLimit, "fraction", "wall time some task waited for a CPU (/proc/pressure/cpu): the host's processes queued for the CPUs")

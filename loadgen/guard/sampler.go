@@ -90,9 +90,33 @@ type Figures struct {
 	HavePressure bool
 	HaveSteal    bool
 	HaveSample   bool
-	// HaveProcess: CPUShare and SchedP99 are the players' process's (not
-	// when the players ran as workers: then this process only watched).
+	// HaveProcess: CPUShare and SchedP99 are the players' processes'
+	// (this one's, or with workers the busiest worker's: see Workers).
 	HaveProcess bool
+}
+
+// Process is one player process's own figures: what a worker sends the
+// CLI in its status, for the CLI's check.
+type Process struct {
+	CPUShare float64 `json:"cpuShare"`
+	SchedP99 float64 `json:"schedP99"`
+}
+
+// Process returns this process's own figures so far (ok: sampled once).
+func (s *Sampler) Process() (Process, bool) {
+	f := s.Figures()
+	return Process{CPUShare: f.CPUShare, SchedP99: f.SchedP99}, f.HaveSample
+}
+
+// Workers replaces this process's figures with the players' processes':
+// the worst of each over the workers, since one queueing worker delays
+// its share of the players. With none reported, there are none.
+func (f Figures) Workers(ps []Process) Figures {
+	f.HaveProcess, f.CPUShare, f.SchedP99 = len(ps) > 0, 0, 0
+	for _, p := range ps {
+		f.CPUShare, f.SchedP99 = max(f.CPUShare, p.CPUShare), max(f.SchedP99, p.SchedP99)
+	}
+	return f
 }
 
 // Figures returns the figures so far.
