@@ -25,9 +25,12 @@ type observer struct {
 	// alsoPod, when set before run, sees every pod update too (the
 	// watchdog), on the observer's one watch.
 	alsoPod func(old, p *corev1.Pod)
-	// roomGone, when set before run, is told of each room pod being
-	// deleted while it still serves (it drains first), with its address.
-	roomGone func(name, address string)
+	// roomSettled, when set before run, is told with its address of each
+	// room whose counts are final for now: its match over (its opsState
+	// left Allocated: every player has left) or its pod deleted while it
+	// still serves (it drains first). A room deleted with no players
+	// exits within milliseconds, often before a read on its deletion.
+	roomSettled func(name, address string)
 
 	mu     sync.Mutex
 	clock  clock
@@ -118,8 +121,8 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		return
 	}
 	if p.DeletionTimestamp != nil {
-		if r := o.pods[p.Name]; r != nil && r.address != "" && o.roomGone != nil {
-			go o.roomGone(p.Name, r.address) // not under o.mu: it reads the room over HTTP
+		if r := o.pods[p.Name]; r != nil && r.address != "" && o.roomSettled != nil {
+			go o.roomSettled(p.Name, r.address) // not under o.mu: it reads the room over HTTP
 		}
 		delete(o.pods, p.Name)
 		return
@@ -134,8 +137,12 @@ func (o *observer) pod(_, p *corev1.Pod) {
 		}
 		o.pods[p.Name] = r
 	}
+	was := r.state
 	r.state, _ = policy.ParseOpsState(wire.PodOpsState(p))
 	r.address = p.Annotations[wire.AddressAnnotation]
+	if was == policy.Allocated && r.state != policy.Allocated && r.address != "" && o.roomSettled != nil {
+		go o.roomSettled(p.Name, r.address)
+	}
 	r.pending = p.Spec.NodeName == ""
 	if _, seen := o.unschedulable[p.Name]; r.pending && !seen && unschedulable(p) {
 		o.unschedulable[p.Name] = now

@@ -83,7 +83,7 @@ func play(ctx context.Context, cfg Config, st *deploy.Stack, d *deployment) (*pl
 	p.sampler, p.wd, p.workers, p.fit = guard.NewSampler(), wd, d.workers, cfg.Fit
 	go g.bugs.guard(func() { p.sampler.Run(bgCtx) })
 	p.rooms = newRoomScraper(p.obs.roomAddresses, func(addr string) error { return d.reach.check("room", addr) })
-	p.obs.roomGone = func(name, addr string) { p.rooms.scrapeOne(bgCtx, name, addr) }
+	p.obs.roomSettled = func(name, addr string) { p.rooms.scrapeOne(bgCtx, name, addr) }
 	go g.bugs.guard(func() { p.rooms.run(bgCtx) })
 	g.status.harness = func() string { return p.harness().Short() }
 	go g.bugs.guard(func() { wd.probe(bgCtx, cfg.Cluster) })

@@ -3,6 +3,7 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -53,16 +54,17 @@ func (s *roomScraper) run(ctx context.Context) {
 }
 
 // scrapeOne reads one room, keeping its last reading when it does not
-// answer. The observer calls it as a room's pod is deleted: a recycled
-// room goes within seconds of its match's end, and its players' last
-// disconnects would otherwise be lost with it.
+// answer. The observer calls it as a room's match ends and as its pod is
+// deleted: a room the fleet removes after its match (recycled, or
+// scaled down) goes within seconds, and its players' last disconnects
+// would otherwise be lost with it.
 func (s *roomScraper) scrapeOne(ctx context.Context, name, addr string) {
 	if s.check(addr) != nil {
 		return
 	}
 	if c, err := s.scrape(ctx, addr); err == nil {
 		s.mu.Lock()
-		s.last[name] = c
+		s.last[name] = c.latest(s.last[name])
 		s.mu.Unlock()
 	}
 }
@@ -107,6 +109,20 @@ func (s *roomScraper) scrape(ctx context.Context, addr string) (roomCounts, erro
 		}
 	}
 	return c, nil
+}
+
+// latest is the later of two readings of one room: its counters only
+// grow, and two reads in flight at once (the periodic one and one at its
+// match's end) may finish in either order.
+func (c roomCounts) latest(prev roomCounts) roomCounts {
+	out := roomCounts{Ticks: max(c.Ticks, prev.Ticks), TicksLate: max(c.TicksLate, prev.TicksLate), Disconnects: maps.Clone(c.Disconnects)}
+	if out.Disconnects == nil {
+		out.Disconnects = map[string]float64{}
+	}
+	for cause, n := range prev.Disconnects {
+		out.Disconnects[cause] = max(out.Disconnects[cause], n)
+	}
+	return out
 }
 
 // counter is an unlabelled counter's value (0 when absent).

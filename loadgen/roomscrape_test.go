@@ -8,6 +8,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/fleetbench/fleetbench/stack/wire"
 )
 
 // fakeRoomMetrics serves a room server's counters as Prometheus text.
@@ -47,4 +53,57 @@ func TestRoomScraper(t *testing.T) {
 	if len(got) != 2 || got["left"] != 9 || got["read_timeout"] != 2 {
 		t.Errorf("disconnect counters %v", got)
 	}
+}
+
+// TestRoomReadingsOnlyGrow: an older reading that finishes after a newer
+// one (two reads in flight at once) does not take its counts back.
+func TestRoomReadingsOnlyGrow(t *testing.T) {
+	newer := roomCounts{Ticks: 100, TicksLate: 2, Disconnects: map[string]float64{"left": 50}}
+	older := roomCounts{Ticks: 90, TicksLate: 2, Disconnects: map[string]float64{"left": 10, "read_timeout": 1}}
+	got := older.latest(newer)
+	if got.Ticks != 100 || got.Disconnects["left"] != 50 || got.Disconnects["read_timeout"] != 1 {
+		t.Errorf("older after newer: %+v", got)
+	}
+}
+
+// TestObserverReadsARoomAsItsMatchEnds: a room is read when its match
+// ends (every player has left; the fleet may delete it within
+// milliseconds) and when its pod is deleted, not on other updates.
+func TestObserverReadsARoomAsItsMatchEnds(t *testing.T) {
+	start := time.Unix(1000, 0)
+	o := newObserver(newClock(start, 1), 10*time.Second)
+	o.now = func() time.Time { return start }
+	read := make(chan string, 4)
+	o.roomSettled = func(name, addr string) { read <- name + "@" + addr }
+	pod := func(ops string) *corev1.Pod {
+		p := room("room-a", "node-1", corev1.PodRunning, true)
+		p.Labels[wire.OpsStateLabel] = ops
+		p.Annotations = map[string]string{wire.AddressAnnotation: "127.0.0.1:7777"}
+		return p
+	}
+	o.pod(nil, pod("None"))
+	o.pod(nil, pod("Allocated"))
+	o.pod(nil, pod("Allocated"))
+	select {
+	case got := <-read:
+		t.Fatalf("read %s before its match ended", got)
+	default:
+	}
+	next := func(when string) {
+		t.Helper()
+		select {
+		case got := <-read:
+			if got != "room-a@127.0.0.1:7777" {
+				t.Errorf("at %s read %q", when, got)
+			}
+		case <-time.After(10 * time.Second): // it reads on its own goroutine
+			t.Fatalf("not read at %s", when)
+		}
+	}
+	o.pod(nil, pod("WaitToBeDeleted"))
+	next("its match's end")
+	deleted := pod("WaitToBeDeleted")
+	deleted.DeletionTimestamp = &metav1.Time{Time: start}
+	o.pod(nil, deleted)
+	next("its deletion")
 }
