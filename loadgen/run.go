@@ -3,7 +3,6 @@ package loadgen
 import (
 	"cmp"
 	"context"
-	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -14,6 +13,7 @@ import (
 	"github.com/fleetbench/fleetbench/clusters"
 	"github.com/fleetbench/fleetbench/internal/bug"
 	"github.com/fleetbench/fleetbench/jobs"
+	"github.com/fleetbench/fleetbench/loadgen/guard"
 	"github.com/fleetbench/fleetbench/scenarios"
 	"github.com/fleetbench/fleetbench/stack/client"
 )

@@ -12,8 +12,8 @@ type Harness struct {
 	Valid  bool           `json:"valid"`
 	Checks []HarnessCheck `json:"checks"`
 	// RoomDisconnects is why the room servers' connections ended, by
-	// cause, as last read from each room (a diagnostic: a room that exits
-	// between reads loses what it counted since the last).
+	// cause, as last read from each room (a diagnostic: a room that dies
+	// unread, a node lost, takes what it counted since its last read).
 	RoomDisconnects map[string]int64 `json:"roomDisconnects,omitempty"`
 }
 

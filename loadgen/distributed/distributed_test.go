@@ -124,12 +124,13 @@ func TestWorkersMeasureWhatOneProcessMeasures(t *testing.T) {
 	// The mean shift between the distributions is what would show a
 	// worker measuring differently (from another start, or without the
 	// wait for a partner): within the harness's lateness floor.
-	if w1 := results.W1(a, b); w1 > guard.Late {
+	w1 := results.W1(a, b)
+	if w1 > guard.Late {
 		t.Errorf("time_to_room W1 %.3f s > %.3f s: in process %+v, workers %+v", w1, guard.Late, alone.Metrics[results.TimeToRoom], spread.Metrics[results.TimeToRoom])
 	}
 	t.Logf("time_to_room in process p50 %.3f p99 %.3f; 3 workers p50 %.3f p99 %.3f; W1 %.4f s, KS D %.3f over %d/%d",
 		alone.Metrics[results.TimeToRoom].P50, alone.Metrics[results.TimeToRoom].P99,
-		spread.Metrics[results.TimeToRoom].P50, spread.Metrics[results.TimeToRoom].P99, results.W1(a, b), results.KS(a, b), a.Count(), b.Count())
+		spread.Metrics[results.TimeToRoom].P50, spread.Metrics[results.TimeToRoom].P99, w1, results.KS(a, b), a.Count(), b.Count())
 }
 
 // TestALostWorkerIsReported SIGKILLs one of two workers mid-run (as the

@@ -122,7 +122,11 @@ players: {perMatch: 50, sessionLength: {fixed: 100s}}
 	if elsewhere := Expect(sc, false, true); elsewhere.RoomCores != 0 || !near(elsewhere.Share()*float64(elsewhere.Cores)*0.9, 1.1661) {
 		t.Errorf("the stack elsewhere: %+v", elsewhere)
 	}
-	if h := Judge(Figures{}, Players{}, &f); h.Valid != (f.Share() <= 1) || h.Checks[0].Name != "expected_load" {
-		t.Errorf("judged %+v for a share of %g", h, f.Share())
+	// 2.046 cores against 90% of 1 core (2.27) and of 4 (0.57).
+	for cores, valid := range map[int]bool{1: false, 4: true} {
+		f.Cores = cores
+		if h := Judge(Figures{}, Players{}, &f); h.Valid != valid || len(h.Checks) != 1 || h.Checks[0].Name != "expected_load" {
+			t.Errorf("%d cores, a share of %g: judged %+v, want valid %v", cores, f.Share(), h, valid)
+		}
 	}
 }
